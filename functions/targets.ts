@@ -1,0 +1,8 @@
+/**
+ * Every function the image can serve, loaded on demand so that a function pays only for its own
+ * imports at cold start (the build turns each into its own chunk).
+ */
+export const targets: Record<string, () => Promise<unknown>> = {
+  "nested-virt": () => import("./nested-virt/index.ts"),
+  "cpu-labeller": () => import("./cpu-labeller/index.ts"),
+};

@@ -1,0 +1,25 @@
+import { parseArgs } from "node:util";
+import { targets } from "./functions/targets.ts";
+import { closeOnSignal, serve } from "./shared/runtime/serve.ts";
+
+// The image's entry point: FUNCTION_TARGET (or --target) picks the function, PORT (or --port)
+// the port, as with the Functions Framework's own CLI.
+const { values } = parseArgs({
+  options: { target: { type: "string" }, port: { type: "string" } },
+  allowPositionals: false,
+});
+const target = values.target ?? process.env["FUNCTION_TARGET"] ?? "";
+const port = Number(values.port ?? process.env["PORT"] ?? 8080);
+const load = targets[target];
+if (!load) {
+  process.stderr.write(
+    `FUNCTION_TARGET="${target}" is not a function of this image; use one of: ${Object.keys(targets).join(", ")}\n`,
+  );
+  process.exit(2);
+}
+await load();
+const server = await serve({ target, port });
+closeOnSignal(server);
+process.stdout.write(
+  `${JSON.stringify({ level: "info", msg: "serving", function: target, port })}\n`,
+);

@@ -1,0 +1,30 @@
+// Bundles the image's entry points with esbuild. Bundling (minified, split per function) is what
+// keeps cold start low: client-node alone takes ~700 ms to import from node_modules and ~200 ms
+// from a minified bundle. The Functions Framework stays external so that the functions register
+// with the same framework instance the server is built from.
+import { build } from "esbuild";
+import { rmSync } from "node:fs";
+
+export const entryPoints = { main: "main.ts" };
+
+export async function bundle(outdir = "dist"): Promise<void> {
+  rmSync(outdir, { recursive: true, force: true });
+  await build({
+    entryPoints,
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node24",
+    minify: true,
+    sourcemap: "linked",
+    legalComments: "linked",
+    external: ["@google-cloud/functions-framework"],
+    // CommonJS dependencies inside an ES module bundle still call require() for built-ins.
+    banner: { js: "import { createRequire as __require } from 'node:module'; const require = __require(import.meta.url);" },
+    logLevel: "warning",
+  });
+}
+
+if (import.meta.main) await bundle();

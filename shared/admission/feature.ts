@@ -1,0 +1,53 @@
+import type { GroupVersionKind, KubeObject } from "./types.ts";
+
+/** What a feature may know of the request: never the uid, the raw body or the patch. */
+export interface MutationRequest {
+  operation: "CREATE" | "UPDATE";
+  kind: GroupVersionKind;
+  namespace: string;
+  /** Empty for objects created with generateName: the API server has not named them yet. */
+  name: string;
+  generateName: string;
+  /** Set on `kubectl --dry-run=server`: a feature must not write anything to the cluster. */
+  dryRun: boolean;
+}
+
+/** A feature's answer when it changed the object. */
+export interface Mutation<T extends KubeObject> {
+  /** The mutated copy; the input object is never touched. */
+  object: T;
+  /** Short value for the `<feature>-applied` tracking annotation, e.g. `vmx`. */
+  applied: string;
+  warnings?: string[];
+  /** Added to the response's auditAnnotations (the API server prefixes them with the webhook name). */
+  auditAnnotations?: Record<string, string>;
+}
+
+/** A feature's answer when the object did not ask for it; the reason is logged. */
+export interface Skip {
+  skip: string;
+  warnings?: string[];
+}
+
+export type MutationOutcome<T extends KubeObject> = Mutation<T> | Skip;
+
+/**
+ * One VM capability: a pure mutation plus the cluster view it reads.
+ *
+ * `view` is the only place allowed to do I/O; `mutate` must be pure so that it can be tested with
+ * plain objects and run offline by the preview.
+ */
+export interface Feature<T extends KubeObject = KubeObject, V = unknown> {
+  /** kebab-case; names the env switches (`NESTED_VIRT_ERROR_HANDLING`) and the annotations. */
+  name: string;
+  kinds: readonly { group: string; kind: string }[];
+  operations: readonly ("CREATE" | "UPDATE")[];
+  /** The annotation users set to ask for the feature; `strip-label` removes it. */
+  triggerAnnotation: string;
+  view(object: Readonly<T>, request: MutationRequest, signal: AbortSignal): Promise<V>;
+  mutate(object: Readonly<T>, request: MutationRequest, view: V): MutationOutcome<T>;
+}
+
+export function isSkip<T extends KubeObject>(outcome: MutationOutcome<T>): outcome is Skip {
+  return "skip" in outcome;
+}

@@ -1,0 +1,100 @@
+import type { HttpFunction, Request, Response } from "@google-cloud/functions-framework";
+import type { LogLevel, Logger } from "../runtime/log.ts";
+import { jsonLogger } from "../runtime/log.ts";
+import { admit } from "./admit.ts";
+import type { Decision } from "./admit.ts";
+import type { Feature } from "./feature.ts";
+import { toReviewResponse } from "./response.ts";
+import { decodeReview } from "./schema.ts";
+import type { CoreSettings } from "./settings.ts";
+import { settingsFromEnv } from "./settings.ts";
+import type { AdmissionRequest } from "./types.ts";
+
+export interface HandlerOptions {
+  settings?: CoreSettings;
+  log?: Logger;
+}
+
+/**
+ * The HTTP side of a mutating feature, registered with the Functions Framework. GET answers
+ * health without touching the cluster; POST takes an AdmissionReview; anything else is 405.
+ */
+export function admissionHandler(feature: Feature, options: HandlerOptions = {}): HttpFunction {
+  const settings = options.settings ?? settingsFromEnv(feature.name);
+  const log = options.log ?? jsonLogger();
+  return async (req: Request, res: Response): Promise<void> => {
+    if (req.method === "GET" || req.method === "HEAD") {
+      res.status(200).json({ status: "ok", function: feature.name });
+      return;
+    }
+    if (req.method !== "POST") {
+      sendError(
+        res,
+        405,
+        "method_not_allowed",
+        `${feature.name}: use POST with an AdmissionReview`,
+      );
+      return;
+    }
+    await review({ feature, settings, log }, req, res);
+  };
+}
+
+interface Context {
+  feature: Feature;
+  settings: CoreSettings;
+  log: Logger;
+}
+
+async function review(
+  { feature, settings, log }: Context,
+  req: Request,
+  res: Response,
+): Promise<void> {
+  if (!req.is("application/json")) {
+    sendError(
+      res,
+      400,
+      "bad_content_type",
+      `${feature.name}: send the AdmissionReview as application/json`,
+    );
+    return;
+  }
+  const decoded = decodeReview(req.body);
+  if ("error" in decoded) {
+    log("warn", "rejected request body", { feature: feature.name, error: decoded.error });
+    sendError(res, 400, "invalid_review", `${feature.name}: ${decoded.error}`);
+    return;
+  }
+  const started = performance.now();
+  const decision = await admit(feature, decoded.review.request, settings);
+  res.status(200).json(toReviewResponse(decoded.review, decision.answer));
+  log(levelOf(decision), "admission", {
+    feature: feature.name,
+    ...describeRequest(decoded.review.request),
+    result: decision.result,
+    ...(decision.reason ? { reason: decision.reason } : {}),
+    patchOps: decision.patchOps,
+    durationMs: Math.round((performance.now() - started) * 100) / 100,
+  });
+}
+
+function levelOf(decision: Decision): LogLevel {
+  return decision.result === "denied" || decision.result.startsWith("error") ? "warn" : "info";
+}
+
+function describeRequest(request: AdmissionRequest): Record<string, unknown> {
+  return {
+    uid: request.uid,
+    kind: request.kind.kind,
+    operation: request.operation,
+    namespace: request.namespace ?? "",
+    name: request.name ?? request.object?.metadata?.name ?? "",
+    dryRun: request.dryRun === true,
+  };
+}
+
+/** Every non-review answer is JSON with a stable `error` code and a human message. */
+export function sendError(res: Response, status: number, code: string, message: string): void {
+  res.status(status).json({ error: code, message });
+}

@@ -1,0 +1,48 @@
+import { Ajv } from "ajv";
+import type { AdmissionReview } from "./types.ts";
+import { REVIEW_API_VERSIONS } from "./types.ts";
+
+// Only what the core relies on is required; everything else passes through untouched so that a
+// newer API server's extra fields never turn into a 400.
+const reviewSchema = {
+  type: "object",
+  required: ["apiVersion", "kind", "request"],
+  properties: {
+    apiVersion: { enum: [...REVIEW_API_VERSIONS] },
+    kind: { const: "AdmissionReview" },
+    request: {
+      type: "object",
+      required: ["uid", "kind", "operation"],
+      properties: {
+        uid: { type: "string", minLength: 1 },
+        kind: {
+          type: "object",
+          required: ["group", "version", "kind"],
+          properties: {
+            group: { type: "string" },
+            version: { type: "string" },
+            kind: { type: "string" },
+          },
+        },
+        operation: { enum: ["CREATE", "UPDATE", "DELETE", "CONNECT"] },
+        name: { type: "string" },
+        namespace: { type: "string" },
+        object: { type: ["object", "null"] },
+        oldObject: { type: ["object", "null"] },
+        dryRun: { type: "boolean" },
+      },
+    },
+  },
+} as const;
+
+const validateReview = new Ajv({ allErrors: false }).compile<AdmissionReview>(reviewSchema);
+
+export type DecodeResult = { review: AdmissionReview } | { error: string };
+
+/** Checks a parsed body against the AdmissionReview schema (compiled once, at module load). */
+export function decodeReview(body: unknown): DecodeResult {
+  if (validateReview(body)) return { review: body };
+  const first = validateReview.errors?.[0];
+  const where = first?.instancePath ? first.instancePath : "(root)";
+  return { error: `invalid AdmissionReview: ${where} ${first?.message ?? "is malformed"}` };
+}

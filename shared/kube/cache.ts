@@ -1,0 +1,60 @@
+export interface CacheOptions {
+  /** How long a value is served before it is read again. */
+  ttlMs: number;
+  /** How long an old value may still be served when a refresh fails. */
+  maxStaleMs: number;
+  /** Bound on one load, whoever waits for it. */
+  deadlineMs: number;
+  now?: () => number;
+  onStale?: (error: unknown) => void;
+}
+
+/**
+ * One cached cluster read shared by all requests: at most one load in flight, each load bounded
+ * by its own deadline, and a recent value served while the API is briefly unreachable.
+ */
+export class SharedLookup<T> {
+  private value: { data: T; at: number } | undefined;
+  private inFlight: Promise<T> | undefined;
+  private readonly now: () => number;
+  private readonly load: (signal: AbortSignal) => Promise<T>;
+  private readonly options: CacheOptions;
+
+  constructor(load: (signal: AbortSignal) => Promise<T>, options: CacheOptions) {
+    this.load = load;
+    this.options = options;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The value, read again when older than ttlMs; `signal` bounds only this caller's wait. */
+  get(signal?: AbortSignal): Promise<T> {
+    const age = this.value ? this.now() - this.value.at : Infinity;
+    if (this.value && age < this.options.ttlMs) return Promise.resolve(this.value.data);
+    this.inFlight ??= this.refresh().finally(() => (this.inFlight = undefined));
+    return signal ? raceAbort(this.inFlight, signal) : this.inFlight;
+  }
+
+  private async refresh(): Promise<T> {
+    try {
+      const data = await this.load(AbortSignal.timeout(this.options.deadlineMs));
+      this.value = { data, at: this.now() };
+      return data;
+    } catch (error) {
+      const last = this.value;
+      if (last && this.now() - last.at < this.options.maxStaleMs) {
+        this.options.onStale?.(error);
+        return last.data;
+      }
+      throw error;
+    }
+  }
+}
+
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}

@@ -1,0 +1,64 @@
+import type { ConfigurationOptions, CoreV1Api } from "@kubernetes/client-node";
+import { ClusterError } from "../admission/errors.ts";
+
+/** A CoreV1 client plus the per-call options that bound each call by an AbortSignal. */
+export interface CoreClient {
+  api: CoreV1Api;
+  abortWith(signal: AbortSignal): ConfigurationOptions;
+}
+
+/**
+ * A CoreV1 client from client-node's standard configuration (in-cluster ServiceAccount, else
+ * KUBECONFIG). client-node is imported on first use: it is the largest module a function loads,
+ * and functions that never reach the cluster must not pay for it at cold start.
+ */
+export async function loadCoreClient(): Promise<CoreClient> {
+  const k8s = await import("@kubernetes/client-node");
+  const config = new k8s.KubeConfig();
+  config.loadFromDefault();
+  // The object-parameter API runs middleware on client-node's own Observable, not on promises.
+  const abortWith = (signal: AbortSignal): ConfigurationOptions => ({
+    middleware: [
+      {
+        pre: (context) => {
+          context.setSignal(signal);
+          return new k8s.Observable(Promise.resolve(context));
+        },
+        post: (response) => new k8s.Observable(Promise.resolve(response)),
+      },
+    ],
+    middlewareMergeStrategy: "append",
+  });
+  return { api: config.makeApiClient(k8s.CoreV1Api), abortWith };
+}
+
+/** The HTTP status of a failed API call, if the server answered at all. */
+export function statusOf(error: unknown): number | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "number" ? code : undefined;
+}
+
+/** Turns any failure of a lookup into a message that says what was read and what to do. */
+export function clusterError(what: string, error: unknown, signal?: AbortSignal): ClusterError {
+  const status = statusOf(error);
+  if (status === 401 || status === 403) {
+    return new ClusterError(
+      `the Kubernetes API refused to let the function read ${what} (HTTP ${status})`,
+      "grant the function's ServiceAccount the RBAC in knative/ (get/list on that resource)",
+      { cause: error },
+    );
+  }
+  if (signal?.aborted) {
+    return new ClusterError(
+      `reading ${what} from the Kubernetes API took longer than the lookup deadline`,
+      "check the API server's health, or raise CLUSTER_LOOKUP_DEADLINE_MS (keep it under the webhook timeoutSeconds)",
+      { cause: error },
+    );
+  }
+  const detail = status ? `HTTP ${status}` : error instanceof Error ? error.message : String(error);
+  return new ClusterError(
+    `could not read ${what} from the Kubernetes API (${detail})`,
+    "check that the API server is reachable from the function (in-cluster config or KUBECONFIG)",
+    { cause: error },
+  );
+}

@@ -1,0 +1,81 @@
+import { getTestServer } from "@google-cloud/functions-framework/testing";
+import type { Express, NextFunction, Request, Response } from "express";
+import { createServer } from "node:http";
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
+
+/** Admission bodies carry an object and its old version; etcd caps each near 1.5 MiB. */
+export const MAX_BODY_BYTES = 7 * 1024 * 1024;
+
+export interface ServeOptions {
+  target: string;
+  port: number;
+  host?: string;
+}
+
+/**
+ * Serves a function registered with the Functions Framework, on the framework's own Express app,
+ * behind the transport limits the framework's CLI leaves out: it answers malformed JSON with an
+ * HTML page, buffers bodies up to 1 GiB and turns request timeouts off. Here bad bodies get a JSON
+ * 400, oversized ones a 413 before they are read, and slow clients a timeout.
+ */
+export async function serve(options: ServeOptions): Promise<Server> {
+  const app = frameworkApp(options.target);
+  app.use(jsonErrors);
+  const server = createServer(limitBody(app));
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  return server;
+}
+
+function frameworkApp(target: string): Express {
+  const [listener] = getTestServer(target).listeners("request");
+  return listener as Express;
+}
+
+function limitBody(app: RequestListener): RequestListener {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const declared = Number(req.headers["content-length"] ?? 0);
+    const chunked =
+      req.headers["content-length"] === undefined && req.headers["transfer-encoding"] !== undefined;
+    if (chunked)
+      return rawError(res, 411, "length_required", "send the body with a Content-Length header");
+    if (declared > MAX_BODY_BYTES) {
+      return rawError(res, 413, "body_too_large", `the body exceeds ${MAX_BODY_BYTES} bytes`);
+    }
+    app(req, res);
+  };
+}
+
+function rawError(res: ServerResponse, status: number, code: string, message: string): void {
+  res.writeHead(status, { "content-type": "application/json", connection: "close" });
+  res.end(JSON.stringify({ error: code, message }));
+}
+
+// Express recognises error middleware by its four parameters.
+function jsonErrors(err: unknown, _req: Request, res: Response, next: NextFunction): void {
+  if (res.headersSent) return next(err);
+  const status = httpStatus(err);
+  const message = status === 400 ? "the body is not valid JSON" : "the request could not be read";
+  res.status(status).json({ error: status === 400 ? "malformed_body" : "bad_request", message });
+}
+
+function httpStatus(err: unknown): number {
+  const status = (err as { status?: unknown }).status;
+  return typeof status === "number" && status >= 400 && status < 500 ? status : 500;
+}
+
+/** Stops taking connections on SIGTERM and lets in-flight reviews finish (Knative drains first). */
+export function closeOnSignal(server: Server, graceMs = 10_000): void {
+  const stop = (): void => {
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), graceMs).unref();
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+}
