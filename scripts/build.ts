@@ -22,7 +22,9 @@ export async function bundle(outdir = "dist"): Promise<void> {
     legalComments: "linked",
     external: ["@google-cloud/functions-framework"],
     // CommonJS dependencies inside an ES module bundle still call require() for built-ins.
-    banner: { js: "import { createRequire as __require } from 'node:module'; const require = __require(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __require } from 'node:module'; const require = __require(import.meta.url);",
+    },
     logLevel: "warning",
   });
 }

@@ -1,0 +1,23 @@
+/**
+ * Node labels read and written by the functions. cpu-labeller publishes the `cpu.` ones; the
+ * KubeVirt ones come from KubeVirt's own node-labeller and are read as a fallback.
+ */
+export const NODE_LABELS = {
+  /** `intel`, `amd` or `other`, from /proc/cpuinfo's vendor_id. */
+  vendor: "cpu.vm-feature-manager.io/vendor",
+  /** `vmx`, `svm` or `none`: the hardware virtualization flag the CPU reports. */
+  virtualization: "cpu.vm-feature-manager.io/virtualization",
+  /** `true` when kvm_intel/kvm_amd has nesting on, else `false`. */
+  nested: "cpu.vm-feature-manager.io/nested",
+} as const;
+
+export const KUBEVIRT_LABELS = {
+  vendorPrefix: "cpu-vendor.node.kubevirt.io/",
+  featurePrefix: "cpu-feature.node.kubevirt.io/",
+  schedulable: "kubevirt.io/schedulable",
+} as const;
+
+export type Vendor = "intel" | "amd";
+
+/** The CPU flag that nested virtualization needs on each vendor. */
+export const VENDOR_FLAG: Record<Vendor, "vmx" | "svm"> = { intel: "vmx", amd: "svm" };
