@@ -69,6 +69,8 @@ export function ignoreReason(feature: Feature, request: AdmissionRequest): strin
   }
   if (request.subResource) return `subresource ${request.subResource} is not handled`;
   if (!request.object) return "the request carries no object";
+  // Updates to an object being deleted only clear finalizers; refusing them would strand it.
+  if (request.object.metadata?.["deletionTimestamp"]) return "the object is being deleted";
   return undefined;
 }
 

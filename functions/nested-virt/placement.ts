@@ -1,0 +1,69 @@
+import type {
+  NodeSelectorRequirement,
+  NodeSelectorTerm,
+  VmiSpec,
+} from "../../shared/kubevirt/types.ts";
+
+export interface NodeInfo {
+  name: string;
+  labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * Whether the scheduler could place the VM's launcher pod on the node, judged from nodeSelector
+ * and required node affinity (the two placement fields that rule nodes out for good).
+ */
+export function placementAllows(spec: Readonly<VmiSpec> | undefined, node: NodeInfo): boolean {
+  const selector = spec?.nodeSelector ?? {};
+  if (!Object.entries(selector).every(([key, value]) => node.labels[key] === value)) return false;
+  const terms = requiredTerms(spec);
+  return terms === undefined || terms.some((term) => termMatches(term, node));
+}
+
+export function requiredTerms(
+  spec: Readonly<VmiSpec> | undefined,
+): readonly NodeSelectorTerm[] | undefined {
+  return spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution
+    ?.nodeSelectorTerms;
+}
+
+// As in the scheduler: a term with no requirements matches no node.
+function termMatches(term: NodeSelectorTerm, node: NodeInfo): boolean {
+  const expressions = term.matchExpressions ?? [];
+  const fields = term.matchFields ?? [];
+  if (expressions.length === 0 && fields.length === 0) return false;
+  return (
+    expressions.every((r) => requirementMatches(r, node.labels[r.key])) &&
+    fields.every((r) => r.key === "metadata.name" && requirementMatches(r, node.name))
+  );
+}
+
+function requirementMatches(
+  requirement: NodeSelectorRequirement,
+  value: string | undefined,
+): boolean {
+  const values = requirement.values ?? [];
+  switch (requirement.operator) {
+    case "In":
+      return value !== undefined && values.includes(value);
+    case "NotIn":
+      return value === undefined || !values.includes(value);
+    case "Exists":
+      return value !== undefined;
+    case "DoesNotExist":
+      return value === undefined;
+    case "Gt":
+    case "Lt":
+      return compareNumber(requirement.operator, value, values[0]);
+  }
+}
+
+function compareNumber(
+  operator: "Gt" | "Lt",
+  value: string | undefined,
+  bound: string | undefined,
+): boolean {
+  const [a, b] = [Number.parseInt(value ?? "", 10), Number.parseInt(bound ?? "", 10)];
+  if (Number.isNaN(a) || Number.isNaN(b)) return false;
+  return operator === "Gt" ? a > b : a < b;
+}

@@ -1,0 +1,215 @@
+import { expect } from "chai";
+import {
+  admissionReview,
+  applyResponse,
+  decodePatch,
+  virtualMachine,
+} from "../../test/helpers/review.ts";
+import { admit } from "./admit.ts";
+import { ClusterError, FeatureError } from "./errors.ts";
+import type { Feature } from "./feature.ts";
+import type { CoreSettings } from "./settings.ts";
+import type { KubeObject } from "./types.ts";
+
+const TRIGGER = "vm-feature-manager.io/labeller";
+
+/** A tiny feature: sets the annotation value as a label whose key needs escaping. */
+function labeller(behaviour: "label" | "skip" | "deny" | "cluster" | "crash" = "label"): Feature {
+  return {
+    name: "labeller",
+    kinds: [{ group: "kubevirt.io", kind: "VirtualMachine" }],
+    operations: ["CREATE", "UPDATE"],
+    triggerAnnotation: TRIGGER,
+    view: () => {
+      if (behaviour === "cluster")
+        return Promise.reject(new ClusterError("could not read nodes", "check the API"));
+      return Promise.resolve(undefined);
+    },
+    mutate(object) {
+      if (behaviour === "skip") return { skip: "not asked" };
+      if (behaviour === "deny")
+        throw new FeatureError("bad value", { field: "metadata.annotations", fix: "use on" });
+      if (behaviour === "crash") throw new TypeError("boom");
+      const copy = structuredClone(object) as KubeObject;
+      copy.metadata = {
+        ...copy.metadata,
+        labels: { ...copy.metadata?.labels, "example.com/a~b": "on" },
+      };
+      return { object: copy, applied: "on", warnings: ["line one\nline two"] };
+    },
+  };
+}
+
+const settings = (overrides: Partial<CoreSettings> = {}): CoreSettings => ({
+  errorHandling: "reject",
+  tracking: true,
+  viewDeadlineMs: 1000,
+  ...overrides,
+});
+
+const asked = (): KubeObject => virtualMachine({ annotations: { [TRIGGER]: "on" } });
+
+describe("admit", () => {
+  describe("when the request is not for the feature", () => {
+    const cases = [
+      { name: "another kind", overrides: { kind: { group: "", version: "v1", kind: "Pod" } } },
+      { name: "DELETE", overrides: { operation: "DELETE" as const } },
+      { name: "CONNECT", overrides: { operation: "CONNECT" as const } },
+      { name: "a subresource", overrides: { subResource: "status" } },
+      { name: "no object", overrides: { object: null } },
+    ];
+    for (const tc of cases) {
+      it(`should admit unchanged when given ${tc.name}`, async () => {
+        const decision = await admit(
+          labeller(),
+          admissionReview(asked(), tc.overrides).request,
+          settings(),
+        );
+        expect(decision.answer).to.deep.equal({ allowed: true });
+        expect(decision.result).to.equal("ignored");
+      });
+    }
+
+    it("should admit unchanged when the object is being deleted", async () => {
+      const vm = asked();
+      vm.metadata = { ...vm.metadata, deletionTimestamp: "2026-11-21T10:00:00Z" };
+      const decision = await admit(labeller("deny"), admissionReview(vm).request, settings());
+      expect(decision.answer).to.deep.equal({ allowed: true });
+    });
+  });
+
+  describe("when the feature applies", () => {
+    it("should patch only what changed, escape keys, and add the tracking annotation", async () => {
+      const vm = asked();
+      const decision = await admit(labeller(), admissionReview(vm).request, settings());
+      expect(decodePatch({ uid: "", ...decision.answer })).to.deep.equal([
+        {
+          op: "add",
+          path: "/metadata/annotations/vm-feature-manager.io~1labeller-applied",
+          value: "on",
+        },
+        { op: "add", path: "/metadata/labels", value: { "example.com/a~b": "on" } },
+      ]);
+      const result = applyResponse(vm, { uid: "", ...decision.answer });
+      expect(result.metadata?.labels).to.deep.equal({ "example.com/a~b": "on" });
+      expect(result.metadata?.annotations).to.deep.equal({
+        [TRIGGER]: "on",
+        "vm-feature-manager.io/labeller-applied": "on",
+      });
+      expect(decision.answer.warnings).to.deep.equal(["line one", "line two"]);
+      expect(decision.result).to.equal("patched");
+    });
+
+    it("should escape '~' and '/' inside existing label maps", async () => {
+      const vm = asked();
+      vm.metadata = { ...vm.metadata, labels: { keep: "me" } };
+      const decision = await admit(
+        labeller(),
+        admissionReview(vm).request,
+        settings({ tracking: false }),
+      );
+      expect(decodePatch({ uid: "", ...decision.answer })).to.deep.equal([
+        { op: "add", path: "/metadata/labels/example.com~1a~0b", value: "on" },
+      ]);
+    });
+
+    it("should drop a stale error annotation on success", async () => {
+      const vm = virtualMachine({
+        annotations: { [TRIGGER]: "on", "vm-feature-manager.io/labeller-error": "old" },
+      });
+      const decision = await admit(
+        labeller(),
+        admissionReview(vm).request,
+        settings({ tracking: false }),
+      );
+      const result = applyResponse(vm, { uid: "", ...decision.answer });
+      expect(result.metadata?.annotations).to.deep.equal({ [TRIGGER]: "on" });
+    });
+
+    it("should give no patch when the feature's own output comes back (reinvocation)", async () => {
+      const first = await admit(labeller(), admissionReview(asked()).request, settings());
+      const mutated = applyResponse(asked(), { uid: "", ...first.answer });
+      const again = await admit(
+        labeller(),
+        admissionReview(mutated, { operation: "UPDATE" }).request,
+        settings(),
+      );
+      expect(again.answer).to.deep.equal({ allowed: true, warnings: ["line one", "line two"] });
+      expect(again.result).to.equal("unchanged");
+    });
+
+    it("should admit unchanged when the feature skips", async () => {
+      const decision = await admit(labeller("skip"), admissionReview(asked()).request, settings());
+      expect(decision).to.deep.equal({
+        answer: { allowed: true },
+        result: "skipped",
+        reason: "not asked",
+        patchOps: 0,
+      });
+    });
+  });
+
+  describe("when the feature fails", () => {
+    const message = "labeller: bad value (field metadata.annotations). Fix: use on";
+
+    it("should deny with the feature, field and fix under reject", async () => {
+      const decision = await admit(labeller("deny"), admissionReview(asked()).request, settings());
+      expect(decision.answer).to.deep.equal({
+        allowed: false,
+        status: { status: "Failure", code: 403, reason: "Forbidden", message },
+      });
+    });
+
+    it("should answer 503 for a cluster error under reject", async () => {
+      const decision = await admit(
+        labeller("cluster"),
+        admissionReview(asked()).request,
+        settings(),
+      );
+      expect(decision.answer.status).to.deep.equal({
+        status: "Failure",
+        code: 503,
+        reason: "ServiceUnavailable",
+        message: "labeller: could not read nodes. Fix: check the API",
+      });
+    });
+
+    it("should admit with the error annotation and a warning under allow-and-log", async () => {
+      const vm = asked();
+      const decision = await admit(
+        labeller("deny"),
+        admissionReview(vm).request,
+        settings({ errorHandling: "allow-and-log" }),
+      );
+      expect(decision.answer.warnings).to.deep.equal([message]);
+      expect(
+        applyResponse(vm, { uid: "", ...decision.answer }).metadata?.annotations,
+      ).to.deep.equal({
+        [TRIGGER]: "on",
+        "vm-feature-manager.io/labeller-error": message,
+      });
+      expect(decision.result).to.equal("error-allowed");
+    });
+
+    it("should remove the trigger annotation and warn under strip-label", async () => {
+      const vm = asked();
+      const decision = await admit(
+        labeller("deny"),
+        admissionReview(vm).request,
+        settings({ errorHandling: "strip-label" }),
+      );
+      expect(decodePatch({ uid: "", ...decision.answer })).to.deep.equal([
+        { op: "remove", path: "/metadata/annotations/vm-feature-manager.io~1labeller" },
+      ]);
+      expect(decision.answer.warnings).to.deep.equal([message]);
+    });
+
+    it("should turn an unexpected exception into a 500 denial that names the feature", async () => {
+      const decision = await admit(labeller("crash"), admissionReview(asked()).request, settings());
+      expect(decision.answer.status?.code).to.equal(500);
+      expect(decision.answer.status?.message).to.equal(
+        "labeller: internal error: boom. Fix: report this with the object that caused it",
+      );
+    });
+  });
+});

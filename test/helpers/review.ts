@@ -1,0 +1,75 @@
+import jsonpatch from "fast-json-patch";
+import type { Operation } from "fast-json-patch";
+import type {
+  AdmissionRequest,
+  AdmissionResponse,
+  AdmissionReview,
+  KubeObject,
+} from "../../shared/admission/types.ts";
+import type { VirtualMachine } from "../../shared/kubevirt/types.ts";
+
+/** A fresh VirtualMachine on every call, with overrides for metadata and the VMI spec. */
+export function virtualMachine(
+  options: {
+    name?: string;
+    namespace?: string;
+    annotations?: Record<string, string>;
+    vmiSpec?: Record<string, unknown>;
+  } = {},
+): VirtualMachine {
+  return {
+    apiVersion: "kubevirt.io/v1",
+    kind: "VirtualMachine",
+    metadata: {
+      name: options.name ?? "vm-1",
+      namespace: options.namespace ?? "default",
+      ...(options.annotations ? { annotations: { ...options.annotations } } : {}),
+    },
+    spec: {
+      runStrategy: "Always",
+      template: {
+        metadata: { labels: { "kubevirt.io/vm": options.name ?? "vm-1" } },
+        spec: {
+          domain: { devices: {}, resources: { requests: { memory: "1Gi" } } },
+          ...structuredClone(options.vmiSpec ?? {}),
+        },
+      },
+    },
+  };
+}
+
+/** A fresh AdmissionReview for `object` on every call. */
+export function admissionReview(
+  object: KubeObject | null,
+  overrides: Partial<AdmissionRequest> & { apiVersion?: AdmissionReview["apiVersion"] } = {},
+): AdmissionReview {
+  const { apiVersion = "admission.k8s.io/v1", ...request } = overrides;
+  return {
+    apiVersion,
+    kind: "AdmissionReview",
+    request: {
+      uid: "705ab4f5-6393-11e8-b7cc-42010a800002",
+      kind: { group: "kubevirt.io", version: "v1", kind: "VirtualMachine" },
+      resource: { group: "kubevirt.io", version: "v1", resource: "virtualmachines" },
+      name: object?.metadata?.name ?? "",
+      namespace: object?.metadata?.namespace ?? "default",
+      operation: "CREATE",
+      userInfo: { username: "admin" },
+      object: structuredClone(object),
+      oldObject: null,
+      dryRun: false,
+      ...request,
+    },
+  };
+}
+
+export function decodePatch(response: AdmissionResponse): Operation[] {
+  if (response.patch === undefined) return [];
+  return JSON.parse(Buffer.from(response.patch, "base64").toString()) as Operation[];
+}
+
+/** Applies the response's patch to the original with an RFC 6902 implementation, as the API server does. */
+export function applyResponse<T>(original: T, response: AdmissionResponse): T {
+  const ops = decodePatch(response);
+  return jsonpatch.applyPatch(structuredClone(original), ops, true, false).newDocument;
+}
