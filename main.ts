@@ -20,6 +20,8 @@ if (!load) {
 await load();
 const server = await serve({ target, port });
 closeOnSignal(server);
+const address = server.address();
+const bound = typeof address === "object" && address ? address.port : port;
 process.stdout.write(
-  `${JSON.stringify({ level: "info", msg: "serving", function: target, port })}\n`,
+  `${JSON.stringify({ level: "info", msg: "serving", function: target, port: bound })}\n`,
 );

@@ -1,3 +1,4 @@
+import { ClusterError } from "../../shared/admission/errors.ts";
 import { parseMs } from "../../shared/admission/settings.ts";
 import type { CoreClient } from "../../shared/kube/client.ts";
 import { clusterError, loadCoreClient } from "../../shared/kube/client.ts";
@@ -12,6 +13,8 @@ import { NO_RULES, parseRules } from "./rules.ts";
 export interface ClusterSettings {
   rulesConfigMap: { namespace: string; name: string };
   ttlMs: number;
+  /** How long cached data may still be served while the API cannot be read. */
+  maxStaleMs: number;
   deadlineMs: number;
 }
 
@@ -25,6 +28,7 @@ export function clusterSettingsFromEnv(env: Env = process.env): ClusterSettings 
       name: env["NESTED_VIRT_RULES_CONFIGMAP"] || "nested-virt-rules",
     },
     ttlMs: parseMs("CLUSTER_CACHE_TTL_MS", env["CLUSTER_CACHE_TTL_MS"], 15_000),
+    maxStaleMs: parseMs("CLUSTER_CACHE_MAX_STALE_MS", env["CLUSTER_CACHE_MAX_STALE_MS"], 300_000),
     deadlineMs: parseMs("CLUSTER_LOOKUP_DEADLINE_MS", env["CLUSTER_LOOKUP_DEADLINE_MS"], 3_000),
   };
 }
@@ -37,7 +41,7 @@ export function clusterSource(
   settings: ClusterSettings,
   log: Logger,
   connect: () => Promise<CoreClient> = loadCoreClient,
-): NestedVirtSource {
+): NestedVirtSource & { warm(): void } {
   let client: Promise<CoreClient> | undefined;
   const api = (): Promise<CoreClient> =>
     (client ??= connect().catch((error: unknown) => {
@@ -46,7 +50,7 @@ export function clusterSource(
     }));
   const cacheOptions = {
     ttlMs: settings.ttlMs,
-    maxStaleMs: 5 * 60_000,
+    maxStaleMs: settings.maxStaleMs,
     deadlineMs: settings.deadlineMs,
     onStale: (error: unknown) =>
       log("warn", "serving cached cluster data after a failed refresh", {
@@ -71,5 +75,17 @@ export function clusterSource(
     async (signal) => readNodeLabels(await api(), signal),
     cacheOptions,
   );
-  return { rules: (signal) => rules.get(signal), nodes: (signal) => nodes.get(signal) };
+  return {
+    rules: (signal) => bounded(rules.get(signal), source, signal),
+    nodes: (signal) => bounded(nodes.get(signal), "nodes", signal),
+    // Loading client-node takes longer than a lookup; start it with the process, not the first review.
+    warm: () => void api().catch(() => undefined),
+  };
+}
+
+// The shared load has its own deadline; a caller that stops waiting earlier gets the same message.
+function bounded<T>(wait: Promise<T>, what: string, signal: AbortSignal): Promise<T> {
+  return wait.catch((error: unknown) => {
+    throw error instanceof ClusterError ? error : clusterError(what, error, signal);
+  });
 }

@@ -6,4 +6,6 @@ import { nestedVirt } from "./feature.ts";
 import { FEATURE } from "./intent.ts";
 
 const log = jsonLogger();
-http(FEATURE, admissionHandler(nestedVirt(clusterSource(clusterSettingsFromEnv(), log)), { log }));
+const cluster = clusterSource(clusterSettingsFromEnv(), log);
+http(FEATURE, admissionHandler(nestedVirt(cluster), { log }));
+cluster.warm();

@@ -1,0 +1,84 @@
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+export interface RunningFunction {
+  url: string;
+  child: ChildProcess;
+  /** Everything the process printed on stdout so far. */
+  stdout(): string;
+  /** stdout's JSON lines, parsed. */
+  logLines(): Record<string, unknown>[];
+  /** Resolves once a log line matches: logs and responses travel on different pipes. */
+  waitForLog(match: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a function the way the image does (`main.js --target <name>`, here from source on the
+ * same Node), on an ephemeral port, and resolves once it says it is serving.
+ */
+export async function startFunction(
+  target: string,
+  env: Record<string, string>,
+  entry = "main.ts",
+): Promise<RunningFunction> {
+  const child = spawn(process.execPath, [entry, "--target", target, "--port", "0"], {
+    cwd: ROOT,
+    env: { PATH: process.env["PATH"] ?? "", LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${target} did not start: ${err}`)), 15_000);
+    child.on("exit", (code) => reject(new Error(`${target} exited with ${code}: ${err}`)));
+    child.stdout.on("data", () => {
+      const serving = /"msg":"serving".*"port":(\d+)/.exec(out);
+      if (serving?.[1]) {
+        clearTimeout(timer);
+        resolve(Number(serving[1]));
+      }
+    });
+  });
+  const logLines = (): Record<string, unknown>[] =>
+    out
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    child,
+    stdout: () => out,
+    logLines,
+    waitForLog: async (match, timeoutMs = 2000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!logLines().some(match)) {
+        if (Date.now() > deadline) throw new Error(`no matching log line in:\n${out}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+export async function postJson(
+  url: string,
+  body: unknown,
+): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as unknown };
+}

@@ -1,0 +1,248 @@
+import { expect } from "chai";
+import type { AdmissionReviewResponse } from "../shared/admission/types.ts";
+import { FakeKubeApi } from "./helpers/fake-kube-api.ts";
+import type { RunningFunction } from "./helpers/function-process.ts";
+import { postJson, startFunction } from "./helpers/function-process.ts";
+import { admissionReview, applyResponse, virtualMachine } from "./helpers/review.ts";
+
+const TRIGGER = "vm-feature-manager.io/nested-virt";
+const RULES = { namespace: "vm-feature-functions", name: "nested-virt-rules" };
+
+function intelCluster(api: FakeKubeApi): void {
+  api.addNode("n1", {
+    "cpu.vm-feature-manager.io/vendor": "intel",
+    "cpu.vm-feature-manager.io/nested": "true",
+  });
+  api.addNode("n2", { "cpu-vendor.node.kubevirt.io/AMD": "true" });
+}
+
+async function review(fn: RunningFunction, body: unknown): Promise<AdmissionReviewResponse> {
+  const res = await postJson(fn.url, body);
+  expect(res.status).to.equal(200);
+  return res.body as AdmissionReviewResponse;
+}
+
+describe("nested-virt over HTTP", () => {
+  const api = new FakeKubeApi();
+  let fn: RunningFunction;
+
+  before(async () => {
+    await api.start();
+    intelCluster(api);
+    fn = await startFunction("nested-virt", {
+      KUBECONFIG: api.writeKubeconfig(),
+      CLUSTER_CACHE_TTL_MS: "200",
+      CLUSTER_LOOKUP_DEADLINE_MS: "500",
+    });
+  });
+  after(async () => {
+    await fn.stop();
+    await api.stop();
+  });
+  beforeEach(() => {
+    api.mode = "ok";
+    api.configMaps.clear();
+  });
+
+  it("should answer health without the cluster", async () => {
+    api.mode = "hang";
+    const res = await fetch(`${fn.url}/healthz`);
+    expect(res.status).to.equal(200);
+    expect(await res.json()).to.deep.equal({ status: "ok", function: "nested-virt" });
+  });
+
+  it("should patch a VM that asks by annotation, in the request's apiVersion and uid", async () => {
+    const vm = virtualMachine({ annotations: { [TRIGGER]: "enabled" } });
+    const body = await review(
+      fn,
+      admissionReview(vm, { apiVersion: "admission.k8s.io/v1beta1", uid: "u-1" }),
+    );
+    expect(body.apiVersion).to.equal("admission.k8s.io/v1beta1");
+    expect(body.response.uid).to.equal("u-1");
+    const result = applyResponse(vm, body.response);
+    expect(result.spec?.template?.spec?.domain?.cpu).to.deep.equal({
+      features: [{ name: "vmx", policy: "require" }],
+    });
+  });
+
+  it("should apply a ConfigMap edit without a restart", async () => {
+    const vm = virtualMachine({ name: "test-1" });
+    expect((await review(fn, admissionReview(vm))).response.patch).to.equal(undefined);
+    api.setConfigMap(RULES.namespace, RULES.name, { default: "^test-" });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const body = await review(fn, admissionReview(vm));
+    expect(applyResponse(vm, body.response).spec?.template?.spec?.domain?.cpu).to.deep.equal({
+      features: [{ name: "vmx", policy: "require" }],
+    });
+  });
+
+  it("should cause no write to the cluster on a dry run", async () => {
+    const before = api.requests.length;
+    const vm = virtualMachine({ annotations: { [TRIGGER]: "yes" } });
+    const body = await review(fn, admissionReview(vm, { dryRun: true }));
+    expect(body.response.patch).to.not.equal(undefined);
+    expect(api.requests.slice(before).every((r) => r.method === "GET")).to.equal(true);
+  });
+
+  it("should log one JSON line per admission", async () => {
+    const vm = virtualMachine({ name: "logged", annotations: { [TRIGGER]: "svm" } });
+    await review(fn, admissionReview(vm, { uid: "log-uid" }));
+    await fn.waitForLog((l) => l["uid"] === "log-uid");
+    const lines = fn.logLines().filter((l) => l["uid"] === "log-uid");
+    expect(lines).to.have.length(1);
+    const { time, durationMs, ...rest } = lines[0] ?? {};
+    expect(time).to.be.a("string");
+    expect(durationMs).to.be.a("number");
+    expect(rest).to.deep.equal({
+      level: "info",
+      msg: "admission",
+      feature: "nested-virt",
+      uid: "log-uid",
+      kind: "VirtualMachine",
+      operation: "CREATE",
+      namespace: "default",
+      name: "logged",
+      dryRun: false,
+      result: "patched",
+      patchOps: 2,
+    });
+  });
+
+  describe("when the body is not a usable review", () => {
+    const cases: { name: string; init: RequestInit; status: number; body: unknown }[] = [
+      {
+        name: "malformed JSON",
+        init: {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: '{"apiVersion":',
+        },
+        status: 400,
+        body: { error: "malformed_body", message: "the body is not valid JSON" },
+      },
+      {
+        name: "not JSON at all",
+        init: { method: "POST", headers: { "content-type": "text/plain" }, body: "hello" },
+        status: 400,
+        body: {
+          error: "bad_content_type",
+          message: "nested-virt: send the AdmissionReview as application/json",
+        },
+      },
+      {
+        name: "a JSON value that is no review",
+        init: { method: "POST", headers: { "content-type": "application/json" }, body: "[1,2]" },
+        status: 400,
+        body: {
+          error: "invalid_review",
+          message: "nested-virt: invalid AdmissionReview: (root) must be object",
+        },
+      },
+      {
+        name: "a PUT",
+        init: { method: "PUT", headers: { "content-type": "application/json" }, body: "{}" },
+        status: 405,
+        body: {
+          error: "method_not_allowed",
+          message: "nested-virt: use POST with an AdmissionReview",
+        },
+      },
+    ];
+    for (const tc of cases) {
+      it(`should answer ${tc.status} with a JSON error when given ${tc.name}`, async () => {
+        const res = await fetch(fn.url, tc.init);
+        expect(res.status).to.equal(tc.status);
+        expect(await res.json()).to.deep.equal(tc.body);
+      });
+    }
+
+    it("should refuse an oversized body before reading it", async () => {
+      const res = await fetch(fn.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: `{"pad":"${"x".repeat(8 * 1024 * 1024)}"}`,
+      });
+      expect(res.status).to.equal(413);
+      expect(await res.json()).to.deep.equal({
+        error: "body_too_large",
+        message: "the body exceeds 7340032 bytes",
+      });
+    });
+
+    it("should still serve after bad input", async () => {
+      const res = await fetch(`${fn.url}/healthz`);
+      expect(res.status).to.equal(200);
+    });
+  });
+});
+
+describe("nested-virt when the cluster cannot be read", () => {
+  const api = new FakeKubeApi();
+  let fn: RunningFunction;
+  before(async () => {
+    await api.start();
+    intelCluster(api);
+    fn = await startFunction("nested-virt", {
+      KUBECONFIG: api.writeKubeconfig(),
+      CLUSTER_LOOKUP_DEADLINE_MS: "500",
+    });
+  });
+  after(async () => {
+    await fn.stop();
+    await api.stop();
+  });
+
+  it("should deny with a clear message when the API refuses", async () => {
+    api.mode = "forbidden";
+    const body = await review(
+      fn,
+      admissionReview(virtualMachine({ annotations: { [TRIGGER]: "1" } })),
+    );
+    expect(body.response.allowed).to.equal(false);
+    expect(body.response.status?.code).to.equal(503);
+    expect(body.response.status?.message).to.equal(
+      "nested-virt: the Kubernetes API refused to let the function read nodes (HTTP 403). " +
+        "Fix: grant the function's ServiceAccount the RBAC in knative/ (get/list on that resource)",
+    );
+  });
+
+  it("should answer within the lookup deadline when the API hangs", async () => {
+    api.mode = "hang";
+    const started = Date.now();
+    const body = await review(fn, admissionReview(virtualMachine({ name: "fresh" })));
+    expect(Date.now() - started).to.be.lessThan(1500);
+    expect(body.response.allowed).to.equal(false);
+    expect(body.response.status?.message).to.equal(
+      "nested-virt: reading ConfigMap vm-feature-functions/nested-virt-rules from the Kubernetes API took longer than the lookup deadline. " +
+        "Fix: check the API server's health, or raise CLUSTER_LOOKUP_DEADLINE_MS (keep it under the webhook timeoutSeconds)",
+    );
+  });
+});
+
+describe("nested-virt with an unreachable cluster", () => {
+  let fn: RunningFunction;
+  before(async () => {
+    const api = new FakeKubeApi();
+    await api.start();
+    const kubeconfig = api.writeKubeconfig();
+    await api.stop();
+    fn = await startFunction("nested-virt", {
+      KUBECONFIG: kubeconfig,
+      NESTED_VIRT_ERROR_HANDLING: "allow-and-log",
+    });
+  });
+  after(() => fn.stop());
+
+  it("should admit with the error annotation under allow-and-log, naming the fix", async () => {
+    const vm = virtualMachine({ annotations: { [TRIGGER]: "enabled" } });
+    const body = await review(fn, admissionReview(vm));
+    expect(body.response.allowed).to.equal(true);
+    const message = applyResponse(vm, body.response).metadata?.annotations?.[
+      "vm-feature-manager.io/nested-virt-error"
+    ];
+    expect(message).to.match(
+      /^nested-virt: could not read nodes from the Kubernetes API \(.+\)\. Fix: check that the API server is reachable/,
+    );
+    expect(body.response.warnings).to.deep.equal([message]);
+  });
+});
