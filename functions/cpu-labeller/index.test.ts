@@ -1,0 +1,142 @@
+import { expect } from "chai";
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { FakeKubeApi } from "../../test/helpers/fake-kube-api.ts";
+import { fakeHost } from "./fixtures/host.ts";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+interface Served {
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+}
+
+/** Runs the function as the image does: main.ts with --target and --port, on this Node. */
+async function serveFunction(env: Record<string, string>): Promise<Served> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ["main.ts", "--target", "cpu-labeller", "--port", `${port}`],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env["PATH"] ?? "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let out = "";
+  child.stdout?.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`did not start: ${out}`)), 15_000);
+    child.once("exit", (code) => reject(new Error(`exited with ${code}: ${out}`)));
+    child.stdout?.on("data", () => {
+      if (out.includes('"msg":"serving"')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  return { url: `http://127.0.0.1:${port}`, child, output: () => out };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
+
+/** GETs until the first publish has finished (it runs beside the server, not before it). */
+async function settledAnswer(url: string): Promise<{ status: number; body: unknown }> {
+  for (let tries = 0; tries < 100; tries += 1) {
+    const res = await fetch(url);
+    const body = (await res.json()) as { publishedAt: unknown; lastError: unknown };
+    if (body.publishedAt !== null || body.lastError !== null) return { status: res.status, body };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("the first publish never finished");
+}
+
+describe("cpu-labeller served by main.ts", () => {
+  const api = new FakeKubeApi();
+  let served: Served | undefined;
+
+  before(() => api.start());
+  afterEach(async () => {
+    if (served) await stop(served.child);
+    served = undefined;
+  });
+  after(() => api.stop());
+
+  it("should label its node from the host files and answer GET with 200 and the labels", async () => {
+    api.addNode("worker-7", { "kubernetes.io/os": "linux" });
+    const host = fakeHost("intel-xeon-gold-6338", { module: "kvm_intel", value: "Y\n" });
+    served = await serveFunction({
+      NODE_NAME: "worker-7",
+      KUBECONFIG: api.writeKubeconfig(),
+      PROC_ROOT: host.procRoot,
+      SYS_ROOT: host.sysRoot,
+      LOG_LEVEL: "silent",
+    });
+    const answer = await settledAnswer(served.url);
+    const labels = {
+      "cpu.vm-feature-manager.io/vendor": "intel",
+      "cpu.vm-feature-manager.io/virtualization": "vmx",
+      "cpu.vm-feature-manager.io/nested": "true",
+    };
+    expect(api.nodes.get("worker-7")?.metadata.labels).to.deep.equal({
+      "kubernetes.io/os": "linux",
+      ...labels,
+    });
+    const body = answer.body as Record<string, unknown>;
+    expect(answer.status).to.equal(200);
+    expect({ ...body, publishedAt: typeof body["publishedAt"] }).to.deep.equal({
+      node: "worker-7",
+      labels,
+      publishedAt: "string",
+      lastError: null,
+    });
+  });
+
+  it("should stay up and answer 503 naming NODE_NAME when it is missing", async () => {
+    served = await serveFunction({ KUBECONFIG: api.writeKubeconfig(), LOG_LEVEL: "silent" });
+    const res = await fetch(served.url);
+    expect([res.status, await res.json()]).to.deep.equal([
+      503,
+      {
+        node: null,
+        labels: null,
+        publishedAt: null,
+        lastError:
+          "cpu-labeller: NODE_NAME is not set, so the function does not know its node (field env NODE_NAME). Fix: set NODE_NAME from spec.nodeName with the downward API (valueFrom.fieldRef), as knative/cpu-labeller.yaml does",
+      },
+    ]);
+  });
+
+  it("should refuse methods other than GET with 405", async () => {
+    served = await serveFunction({ LOG_LEVEL: "silent" });
+    const res = await fetch(served.url, { method: "POST", body: "{}" });
+    expect([res.status, res.headers.get("allow"), await res.json()]).to.deep.equal([
+      405,
+      "GET, HEAD",
+      {
+        error: "method_not_allowed",
+        message:
+          "cpu-labeller: only GET is served (the last publish result); labels are published on a timer",
+      },
+    ]);
+  });
+});
