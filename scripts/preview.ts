@@ -1,0 +1,64 @@
+// npm run preview -- <manifest> [--cluster <snapshot>] [--json]
+// Runs a VirtualMachine or Pod manifest through the mutating functions in webhook order, offline.
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { stringify } from "yaml";
+import { offlineMutators } from "../functions/mutators.ts";
+import { preview } from "../shared/preview/run.ts";
+import { parseObjects, snapshotFrom } from "../shared/preview/snapshot.ts";
+
+const USAGE = "usage: npm run preview -- <manifest.yaml> [--cluster <snapshot.yaml>] [--json]";
+const DEFAULT_CLUSTER = new URL("../examples/cluster.yaml", import.meta.url);
+
+function fail(message: string): never {
+  process.stderr.write(`preview: ${message}\n`);
+  process.exit(2);
+}
+
+function read(path: string | URL): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    return fail(`cannot read ${String(path)}: ${(error as Error).message}`);
+  }
+}
+
+function parse(path: string | URL): ReturnType<typeof parseObjects> {
+  try {
+    return parseObjects(read(path), String(path));
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+}
+
+const { values, positionals } = (() => {
+  try {
+    return parseArgs({
+      options: { cluster: { type: "string" }, json: { type: "boolean" } },
+      allowPositionals: true,
+    });
+  } catch (error) {
+    return fail(`${(error as Error).message}\n${USAGE}`);
+  }
+})();
+const [manifest] = positionals;
+if (!manifest || positionals.length > 1) fail(USAGE);
+const objects = parse(manifest);
+if (objects.length !== 1)
+  fail(`${manifest} holds ${objects.length} objects; give one VirtualMachine or Pod`);
+const snapshot = snapshotFrom(parse(values.cluster ?? DEFAULT_CLUSTER));
+const result = await preview(
+  objects[0] ?? {},
+  offlineMutators.map((build) => build(snapshot)),
+);
+process.stdout.write(
+  values.json
+    ? `${JSON.stringify(result, null, 2)}\n`
+    : stringify(result, { aliasDuplicateObjects: false }),
+);
+if (result.denied) {
+  process.stderr.write(
+    `preview: ${result.denied.function} denied the object: ${result.denied.message}\n`,
+  );
+  process.exit(1);
+}

@@ -1,0 +1,56 @@
+import jsonpatch from "fast-json-patch";
+import { admit } from "../admission/admit.ts";
+import type { Feature } from "../admission/feature.ts";
+import type { PatchOperation } from "../admission/patch.ts";
+import { settingsFromEnv } from "../admission/settings.ts";
+import type { AdmissionRequest, KubeObject } from "../admission/types.ts";
+
+export interface PreviewResult {
+  patches: Record<string, PatchOperation[]>;
+  object: KubeObject;
+  warnings?: Record<string, string[]>;
+  /** The function that denied the object, as the API server would report it; the chain stops there. */
+  denied?: { function: string; message: string };
+}
+
+/**
+ * Runs the object through the features in webhook order, each seeing the previous one's output,
+ * exactly as the API server chains mutating webhooks: the same admission path, patches applied
+ * with an RFC 6902 implementation.
+ */
+export async function preview(
+  object: KubeObject,
+  features: readonly Feature[],
+): Promise<PreviewResult> {
+  const result: PreviewResult = { patches: {}, object: structuredClone(object) };
+  for (const feature of features) {
+    const decision = await admit(feature, toRequest(result.object), settingsFromEnv(feature.name));
+    const { answer } = decision;
+    if (answer.warnings) (result.warnings ??= {})[feature.name] = answer.warnings;
+    if (!answer.allowed) {
+      result.denied = { function: feature.name, message: answer.status?.message ?? "denied" };
+      return result;
+    }
+    const ops = answer.patch
+      ? (JSON.parse(Buffer.from(answer.patch, "base64").toString()) as PatchOperation[])
+      : [];
+    if (decision.result !== "ignored") result.patches[feature.name] = ops;
+    result.object = jsonpatch.applyPatch(result.object, ops, true, false).newDocument;
+  }
+  return result;
+}
+
+function toRequest(object: KubeObject): AdmissionRequest {
+  const [group, version] = (object.apiVersion ?? "v1").includes("/")
+    ? (object.apiVersion ?? "").split("/")
+    : ["", object.apiVersion ?? "v1"];
+  return {
+    uid: "preview",
+    kind: { group: group ?? "", version: version ?? "v1", kind: object.kind ?? "" },
+    namespace: object.metadata?.namespace ?? "default",
+    name: object.metadata?.name ?? "",
+    operation: "CREATE",
+    object,
+    dryRun: true,
+  };
+}
