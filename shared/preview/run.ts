@@ -41,14 +41,18 @@ export async function preview(
 }
 
 function toRequest(object: KubeObject): AdmissionRequest {
-  const [group, version] = (object.apiVersion ?? "v1").includes("/")
-    ? (object.apiVersion ?? "").split("/")
-    : ["", object.apiVersion ?? "v1"];
+  const apiVersion = object.apiVersion ?? "v1";
+  const slash = apiVersion.lastIndexOf("/");
+  const meta = object.metadata ?? {};
   return {
     uid: "preview",
-    kind: { group: group ?? "", version: version ?? "v1", kind: object.kind ?? "" },
-    namespace: object.metadata?.namespace ?? "default",
-    name: object.metadata?.name ?? "",
+    kind: {
+      group: apiVersion.slice(0, Math.max(slash, 0)),
+      version: apiVersion.slice(slash + 1),
+      kind: object.kind ?? "",
+    },
+    namespace: meta.namespace ?? "default",
+    name: meta.name ?? "",
     operation: "CREATE",
     object,
     dryRun: true,

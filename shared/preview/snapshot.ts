@@ -9,20 +9,19 @@ export interface ClusterSnapshot {
 
 /** Reads one or more YAML documents; each may be an object or a `List` of objects. */
 export function parseObjects(text: string, source: string): KubeObject[] {
-  const objects: KubeObject[] = [];
-  for (const doc of parseAllDocuments(text)) {
+  return parseAllDocuments(text).flatMap((doc) => {
     if (doc.errors.length)
       throw new Error(`${source}: not valid YAML: ${doc.errors[0]?.message ?? ""}`);
-    const value = doc.toJS() as unknown;
-    if (value === null || value === undefined) continue;
-    if (typeof value !== "object" || Array.isArray(value))
-      throw new Error(`${source}: a document is not an object`);
-    const object = value as KubeObject & { items?: KubeObject[] };
-    objects.push(
-      ...(object.kind?.endsWith("List") && Array.isArray(object.items) ? object.items : [object]),
-    );
-  }
-  return objects;
+    return unwrapList(doc.toJS() as unknown, source);
+  });
+}
+
+function unwrapList(value: unknown, source: string): KubeObject[] {
+  if (value === null || value === undefined) return [];
+  if (typeof value !== "object" || Array.isArray(value))
+    throw new Error(`${source}: a document is not an object`);
+  const object = value as KubeObject & { items?: KubeObject[] };
+  return object.kind?.endsWith("List") && Array.isArray(object.items) ? object.items : [object];
 }
 
 export function snapshotFrom(objects: readonly KubeObject[]): ClusterSnapshot {
