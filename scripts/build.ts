@@ -5,7 +5,7 @@
 import { build } from "esbuild";
 import { rmSync } from "node:fs";
 
-export const entryPoints = { main: "main.ts" };
+export const entryPoints = { main: "main.ts", "imds-server": "functions/imds-server/main.ts" };
 
 export async function bundle(outdir = "dist"): Promise<void> {
   rmSync(outdir, { recursive: true, force: true });
