@@ -74,7 +74,11 @@ describe("startLabeller", () => {
     api.mode = "ok";
     const recovered = await loop.next();
     expect([recovered.lastError, answerFor(recovered).status]).to.deep.equal([null, 200]);
-    expect(logged.map(([level]) => level)).to.deep.equal(["info", "error", "info"]);
+    expect(logged).to.deep.equal([
+      ["info", "labels published"],
+      ["error", failed.lastError],
+      ["debug", "labels unchanged"],
+    ]);
   });
 
   it("should answer 503 with the reason and keep running when the cluster is unreachable", async () => {

@@ -69,10 +69,15 @@ async function attemptOnce(
 ): Promise<PublishState> {
   try {
     const result = await publishOnce();
-    log("info", result.changed ? "labels published" : "labels unchanged", {
-      node: previous.node,
-      labels: result.labels,
-    });
+    // An unchanged node is the steady state on every node every interval: not worth an info line.
+    log(
+      result.changed ? "info" : "debug",
+      result.changed ? "labels published" : "labels unchanged",
+      {
+        node: previous.node,
+        labels: result.labels,
+      },
+    );
     return {
       ...previous,
       labels: result.labels,
