@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { request } from "node:http";
 import type { AdmissionReviewResponse } from "../shared/admission/types.ts";
 import { FakeKubeApi } from "./helpers/fake-kube-api.ts";
 import type { RunningFunction } from "./helpers/function-process.ts";
@@ -157,13 +158,28 @@ describe("nested-virt over HTTP", () => {
     }
 
     it("should refuse an oversized body before reading it", async () => {
-      const res = await fetch(fn.url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: `{"pad":"${"x".repeat(8 * 1024 * 1024)}"}`,
+      // The answer comes before the body is sent, so the client may see EPIPE while writing: read
+      // the response with node:http, which surfaces it regardless.
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(
+          fn.url,
+          {
+            method: "POST",
+            headers: { "content-type": "application/json", "content-length": 8 * 1024 * 1024 },
+          },
+          (res) => {
+            let body = "";
+            res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+          },
+        );
+        req.on("error", (error) =>
+          (error as NodeJS.ErrnoException).code === "EPIPE" ? undefined : reject(error),
+        );
+        req.write("x".repeat(64 * 1024));
       });
-      expect(res.status).to.equal(413);
-      expect(await res.json()).to.deep.equal({
+      expect(answer.status).to.equal(413);
+      expect(JSON.parse(answer.body)).to.deep.equal({
         error: "body_too_large",
         message: "the body exceeds 7340032 bytes",
       });
