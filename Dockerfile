@@ -1,0 +1,26 @@
+# One image for every function: FUNCTION_TARGET picks the function (nested-virt, cpu-labeller),
+# and the instance-metadata sidecar runs `node dist/imds-server.js` from the same image.
+#
+# Build: docker build -t ghcr.io/vm-feature-functions/functions:latest .
+
+FROM node:24-bookworm-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build
+
+FROM node:24-bookworm-slim
+# iproute2: the metadata sidecar sets up its veth pair and address with `ip`.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends iproute2 \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+# The bundle carries every library (esbuild), so the image has no node_modules and no dev tooling.
+COPY --from=build /src/dist ./dist
+ENV NODE_ENV=production \
+    PORT=8080
+# A numeric non-root user, so runAsNonRoot can be verified; the sidecar overrides it (see knative/).
+USER 65532:65532
+EXPOSE 8080
+CMD ["node", "dist/main.js"]
