@@ -257,7 +257,7 @@ describe("nested-virt with an unreachable cluster", () => {
       "vm-feature-manager.io/nested-virt-error"
     ];
     expect(message).to.match(
-      /^nested-virt: could not read nodes from the Kubernetes API \(.+\)\. Fix: check that the API server is reachable/,
+      /^nested-virt: could not reach the Kubernetes API to read nodes \(ECONNREFUSED\)\. Fix: check that the API server is reachable/,
     );
     expect(body.response.warnings).to.deep.equal([message]);
   });

@@ -93,7 +93,7 @@ describe("startLabeller", () => {
       labels: null,
       publishedAt: null,
       lastError:
-        'cpu-labeller: could not reach the Kubernetes API to read node "worker-1" (ECONNREFUSED). Fix: check that the API server is reachable from this node (in-cluster config or KUBECONFIG)',
+        'cpu-labeller: could not reach the Kubernetes API to read node "worker-1" (ECONNREFUSED). Fix: check that the API server is reachable from the function (in-cluster config or KUBECONFIG)',
     });
     expect(answerFor(second).status).to.equal(503);
   });

@@ -1,10 +1,11 @@
 import { describeError } from "../../shared/admission/errors.ts";
 import type { CoreClient } from "../../shared/kube/client.ts";
+import { loadCoreClient } from "../../shared/kube/client.ts";
 import type { Logger } from "../../shared/runtime/log.ts";
 import type { LabellerConfig } from "./config.ts";
 import { readHostFacts } from "./host.ts";
 import { labelsFor } from "./labels.ts";
-import { connect, publishLabels } from "./publish.ts";
+import { publishLabels } from "./publish.ts";
 import type { PublishResult } from "./publish.ts";
 
 export const FEATURE = "cpu-labeller";
@@ -96,7 +97,7 @@ export function startLabeller(config: LabellerConfig, log: Logger): LabellerLoop
   let client: CoreClient | undefined;
   const publishOnce = async (): Promise<PublishResult> => {
     const labels = labelsFor(await readHostFacts(config));
-    client ??= await connect();
+    client ??= await loadCoreClient();
     return publishLabels(client, config.node, labels, config.deadlineMs);
   };
   return startLoop({ node: config.node, intervalMs: config.intervalMs, publishOnce, log });

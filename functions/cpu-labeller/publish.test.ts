@@ -73,9 +73,10 @@ describe("publishLabels", () => {
     api.addNode("worker-1", {});
     api.mode = "hang";
     const error = await failure(publishLabels(await loadCoreClient(), "worker-1", LABELS, 100));
-    expect(error.message).to.equal(
-      'the read of node "worker-1" took longer than the publish deadline',
-    );
+    expect([error.message, error.fix]).to.deep.equal([
+      'reading node "worker-1" from the Kubernetes API took longer than the lookup deadline',
+      "check the API server's health, or raise CLUSTER_LOOKUP_DEADLINE_MS (keep it under the webhook timeoutSeconds)",
+    ]);
   });
 
   it("should say the API is unreachable when its server has gone away", async () => {
@@ -84,7 +85,7 @@ describe("publishLabels", () => {
     const error = await failure(publishLabels(await loadCoreClient(), "worker-1", LABELS, 2000));
     expect([error.message, error.fix]).to.deep.equal([
       'could not reach the Kubernetes API to read node "worker-1" (ECONNREFUSED)',
-      "check that the API server is reachable from this node (in-cluster config or KUBECONFIG)",
+      "check that the API server is reachable from the function (in-cluster config or KUBECONFIG)",
     ]);
   });
 });

@@ -1,6 +1,6 @@
 import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { ClusterError } from "../../shared/admission/errors.ts";
-import { clusterError, loadCoreClient, statusOf } from "../../shared/kube/client.ts";
+import { clusterError, statusOf } from "../../shared/kube/client.ts";
 import type { CoreClient } from "../../shared/kube/client.ts";
 
 export interface PublishResult {
@@ -44,21 +44,10 @@ export async function publishLabels(
   return { changed: true, labels };
 }
 
-/** The client from the standard configuration; a broken configuration says which setting to fix. */
-export async function connect(): Promise<CoreClient> {
-  try {
-    return await loadCoreClient();
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new ClusterError(
-      `could not load the Kubernetes client configuration (${detail})`,
-      "in the cluster leave KUBECONFIG unset so the pod's ServiceAccount is used; elsewhere point KUBECONFIG at a readable kubeconfig",
-      { cause: error },
-    );
-  }
-}
-
-/** The shared cluster messages, with the two causes that are specific to labelling its own node. */
+/**
+ * The two causes specific to labelling its own node, a missing node and a refusal naming the
+ * ClusterRole; the deadline, an unreachable API and the rest get the shared cluster messages.
+ */
 function publishError(
   node: string,
   verb: "read" | "patch",
@@ -80,26 +69,5 @@ function publishError(
       { cause: error },
     );
   }
-  if (signal.aborted) {
-    return new ClusterError(
-      `the ${verb} of node "${node}" took longer than the publish deadline`,
-      "check the API server's health from this node, or raise CLUSTER_LOOKUP_DEADLINE_MS",
-      { cause: error },
-    );
-  }
-  const reason = networkReason(error);
-  if (status === undefined && reason !== undefined) {
-    return new ClusterError(
-      `could not reach the Kubernetes API to ${verb} node "${node}" (${reason})`,
-      "check that the API server is reachable from this node (in-cluster config or KUBECONFIG)",
-      { cause: error },
-    );
-  }
   return clusterError(`node "${node}"`, error, signal);
-}
-
-/** fetch says only "fetch failed"; the socket's error code underneath is what tells causes apart. */
-function networkReason(error: unknown): string | undefined {
-  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
-  return typeof cause?.code === "string" ? cause.code : undefined;
 }

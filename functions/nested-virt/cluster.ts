@@ -46,7 +46,10 @@ export function clusterSource(
   const api = (): Promise<CoreClient> =>
     (client ??= connect().catch((error: unknown) => {
       client = undefined;
-      throw clusterError("the cluster configuration", error);
+      // loadCoreClient already says which setting to fix; only other failures need wrapping.
+      throw error instanceof ClusterError
+        ? error
+        : clusterError("the cluster configuration", error);
     }));
   const cacheOptions = {
     ttlMs: settings.ttlMs,

@@ -42,3 +42,46 @@ describe("loadCoreClient", () => {
     );
   });
 });
+
+describe("clusterError and loadCoreClient without a usable cluster", () => {
+  let previous: string | undefined;
+
+  beforeEach(() => {
+    previous = process.env["KUBECONFIG"];
+  });
+  afterEach(() => {
+    if (previous === undefined) delete process.env["KUBECONFIG"];
+    else process.env["KUBECONFIG"] = previous;
+  });
+
+  it("should name the socket code when the API server refuses connections", async () => {
+    const api = new FakeKubeApi();
+    await api.start();
+    process.env["KUBECONFIG"] = api.writeKubeconfig();
+    await api.stop();
+    const { api: core } = await loadCoreClient();
+    const error = await core.listNode().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const mapped = clusterError("nodes", error);
+    expect([mapped.message, mapped.fix]).to.deep.equal([
+      "could not reach the Kubernetes API to read nodes (ECONNREFUSED)",
+      "check that the API server is reachable from the function (in-cluster config or KUBECONFIG)",
+    ]);
+  });
+
+  it("should say which setting to fix when KUBECONFIG names no file", async () => {
+    process.env["KUBECONFIG"] = "/nonexistent/kubeconfig";
+    const error = await loadCoreClient().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(ClusterError);
+    const { message, fix } = error as ClusterError;
+    expect([message, fix]).to.deep.equal([
+      "could not load the Kubernetes client configuration (ENOENT: no such file or directory, open '/nonexistent/kubeconfig')",
+      "in the cluster leave KUBECONFIG unset so the pod's ServiceAccount is used; elsewhere point KUBECONFIG at a readable kubeconfig",
+    ]);
+  });
+});

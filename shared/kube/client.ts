@@ -10,12 +10,24 @@ export interface CoreClient {
 /**
  * A CoreV1 client from client-node's standard configuration (in-cluster ServiceAccount, else
  * KUBECONFIG). client-node is imported on first use: it is the largest module a function loads,
- * and functions that never reach the cluster must not pay for it at cold start.
+ * and functions that never reach the cluster must not pay for it at cold start. A configuration
+ * that cannot be loaded is a ClusterError that says which setting to fix.
  */
 export async function loadCoreClient(): Promise<CoreClient> {
   const k8s = await import("@kubernetes/client-node");
   const config = new k8s.KubeConfig();
-  config.loadFromDefault();
+  let api: CoreV1Api;
+  try {
+    config.loadFromDefault();
+    api = config.makeApiClient(k8s.CoreV1Api);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new ClusterError(
+      `could not load the Kubernetes client configuration (${detail})`,
+      "in the cluster leave KUBECONFIG unset so the pod's ServiceAccount is used; elsewhere point KUBECONFIG at a readable kubeconfig",
+      { cause: error },
+    );
+  }
   // The object-parameter API runs middleware on client-node's own Observable, not on promises.
   const abortWith = (signal: AbortSignal): ConfigurationOptions => ({
     middleware: [
@@ -29,7 +41,7 @@ export async function loadCoreClient(): Promise<CoreClient> {
     ],
     middlewareMergeStrategy: "append",
   });
-  return { api: config.makeApiClient(k8s.CoreV1Api), abortWith };
+  return { api, abortWith };
 }
 
 /** The HTTP status of a failed API call, if the server answered at all. */
@@ -55,10 +67,25 @@ export function clusterError(what: string, error: unknown, signal?: AbortSignal)
       { cause: error },
     );
   }
+  const fix =
+    "check that the API server is reachable from the function (in-cluster config or KUBECONFIG)";
+  const code = networkCode(error);
+  if (status === undefined && code !== undefined) {
+    return new ClusterError(`could not reach the Kubernetes API to read ${what} (${code})`, fix, {
+      cause: error,
+    });
+  }
   const detail = status ? `HTTP ${status}` : error instanceof Error ? error.message : String(error);
-  return new ClusterError(
-    `could not read ${what} from the Kubernetes API (${detail})`,
-    "check that the API server is reachable from the function (in-cluster config or KUBECONFIG)",
-    { cause: error },
-  );
+  return new ClusterError(`could not read ${what} from the Kubernetes API (${detail})`, fix, {
+    cause: error,
+  });
+}
+
+/**
+ * fetch says only "fetch failed"; the socket's code underneath (ECONNREFUSED, ENOTFOUND,
+ * ECONNRESET, ...) is what tells a down API server from a wrong address or a dropped connection.
+ */
+function networkCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  return typeof cause?.code === "string" ? cause.code : undefined;
 }
