@@ -1,63 +1,8 @@
 import { expect } from "chai";
-import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
 import { FakeKubeApi } from "../../test/helpers/fake-kube-api.ts";
+import { startFunction } from "../../test/helpers/function-process.ts";
+import type { RunningFunction } from "../../test/helpers/function-process.ts";
 import { fakeHost } from "./fixtures/host.ts";
-
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-
-interface Served {
-  url: string;
-  child: ChildProcess;
-  output: () => string;
-}
-
-/** Runs the function as the image does: main.ts with --target and --port, on this Node. */
-async function serveFunction(env: Record<string, string>): Promise<Served> {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ["main.ts", "--target", "cpu-labeller", "--port", `${port}`],
-    {
-      cwd: ROOT,
-      env: { PATH: process.env["PATH"] ?? "", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let out = "";
-  child.stdout?.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`did not start: ${out}`)), 15_000);
-    child.once("exit", (code) => reject(new Error(`exited with ${code}: ${out}`)));
-    child.stdout?.on("data", () => {
-      if (out.includes('"msg":"serving"')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return { url: `http://127.0.0.1:${port}`, child, output: () => out };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-  });
-}
 
 /** GETs until the first publish has finished (it runs beside the server, not before it). */
 async function settledAnswer(url: string): Promise<{ status: number; body: unknown }> {
@@ -72,11 +17,11 @@ async function settledAnswer(url: string): Promise<{ status: number; body: unkno
 
 describe("cpu-labeller served by main.ts", () => {
   const api = new FakeKubeApi();
-  let served: Served | undefined;
+  let served: RunningFunction | undefined;
 
   before(() => api.start());
   afterEach(async () => {
-    if (served) await stop(served.child);
+    if (served) await served.stop();
     served = undefined;
   });
   after(() => api.stop());
@@ -84,7 +29,7 @@ describe("cpu-labeller served by main.ts", () => {
   it("should label its node from the host files and answer GET with 200 and the labels", async () => {
     api.addNode("worker-7", { "kubernetes.io/os": "linux" });
     const host = fakeHost("intel-xeon-gold-6338", { module: "kvm_intel", value: "Y\n" });
-    served = await serveFunction({
+    served = await startFunction("cpu-labeller", {
       NODE_NAME: "worker-7",
       KUBECONFIG: api.writeKubeconfig(),
       PROC_ROOT: host.procRoot,
@@ -112,7 +57,10 @@ describe("cpu-labeller served by main.ts", () => {
   });
 
   it("should stay up and answer 503 naming NODE_NAME when it is missing", async () => {
-    served = await serveFunction({ KUBECONFIG: api.writeKubeconfig(), LOG_LEVEL: "silent" });
+    served = await startFunction("cpu-labeller", {
+      KUBECONFIG: api.writeKubeconfig(),
+      LOG_LEVEL: "silent",
+    });
     const res = await fetch(served.url);
     expect([res.status, await res.json()]).to.deep.equal([
       503,
@@ -127,7 +75,7 @@ describe("cpu-labeller served by main.ts", () => {
   });
 
   it("should refuse methods other than GET with 405", async () => {
-    served = await serveFunction({ LOG_LEVEL: "silent" });
+    served = await startFunction("cpu-labeller", { LOG_LEVEL: "silent" });
     const res = await fetch(served.url, { method: "POST", body: "{}" });
     expect([res.status, res.headers.get("allow"), await res.json()]).to.deep.equal([
       405,
