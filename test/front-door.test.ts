@@ -355,6 +355,7 @@ describe("the TLS front door (knative/front-door.yaml) with a real nginx", funct
       const before = seen.length;
       const answer = await call(port, { ca, path, method: "POST", body: "{}" });
       expect(answer.status).to.equal(404);
+      expect(answer.headers["content-type"]).to.equal("application/json");
       expect(JSON.parse(answer.body)).to.deep.equal({
         error: "not_found",
         message: "use /<function>",
