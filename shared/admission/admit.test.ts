@@ -1,4 +1,7 @@
 import { expect } from "chai";
+import domain from "node:domain";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import {
   admissionReview,
   applyResponse,
@@ -10,6 +13,8 @@ import { ClusterError, FeatureError } from "./errors.ts";
 import type { Feature } from "./feature.ts";
 import type { CoreSettings } from "./settings.ts";
 import type { KubeObject } from "./types.ts";
+
+setFlagsFromString("--expose-gc");
 
 const TRIGGER = "vm-feature-manager.io/labeller";
 
@@ -136,6 +141,28 @@ describe("admit", () => {
       );
       expect(again.answer).to.deep.equal({ allowed: true, warnings: ["line one", "line two"] });
       expect(again.result).to.equal("unchanged");
+    });
+
+    // The Functions Framework runs each request in a domain, and a timer started inside a domain
+    // keeps the domain (and so the request) alive until it fires: a deadline timer that outlives
+    // the review held every request for the whole deadline.
+    it("should let the request be collected once answered, even inside a domain", async () => {
+      const gc = runInNewContext("gc") as () => void;
+      let ref: WeakRef<object> | undefined;
+      await new Promise<void>((resolve) => {
+        const d = domain.create();
+        const request = admissionReview(asked()).request;
+        ref = new WeakRef(request);
+        d.on("error", () => request);
+        d.run(() => {
+          void admit(labeller(), request, settings({ viewDeadlineMs: 60_000 })).then(() =>
+            resolve(),
+          );
+        });
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+      expect(ref?.deref()).to.equal(undefined);
     });
 
     it("should admit unchanged when the feature skips", async () => {

@@ -1,3 +1,4 @@
+import { withDeadline } from "../runtime/deadline.ts";
 import { appliedAnnotation, errorAnnotation } from "./annotations.ts";
 import { describeError, errorCode } from "./errors.ts";
 import type { Feature, MutationRequest } from "./feature.ts";
@@ -34,10 +35,8 @@ export async function admit(
   const original = request.object;
   const mutationRequest = toMutationRequest(request, original);
   try {
-    const view = await feature.view(
-      cloneJson(original),
-      mutationRequest,
-      AbortSignal.timeout(settings.viewDeadlineMs),
+    const view = await withDeadline(settings.viewDeadlineMs, (signal) =>
+      feature.view(cloneJson(original), mutationRequest, signal),
     );
     const outcome = feature.mutate(cloneJson(original), mutationRequest, view);
     if (isSkip(outcome)) {

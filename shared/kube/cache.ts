@@ -1,3 +1,5 @@
+import { withDeadline } from "../runtime/deadline.ts";
+
 export interface CacheOptions {
   /** How long a value is served before it is read again. */
   ttlMs: number;
@@ -36,7 +38,7 @@ export class SharedLookup<T> {
 
   private async refresh(): Promise<T> {
     try {
-      const data = await this.load(AbortSignal.timeout(this.options.deadlineMs));
+      const data = await withDeadline(this.options.deadlineMs, this.load);
       this.value = { data, at: this.now() };
       return data;
     } catch (error) {
