@@ -8,4 +8,6 @@ import { FEATURE } from "./intent.ts";
 const log = jsonLogger();
 const cluster = clusterSource(clusterSettingsFromEnv(), log);
 http(FEATURE, admissionHandler(nestedVirt(cluster), { log }));
-cluster.warm();
+// Load client-node just after start-up rather than during it: the review that woke the function
+// is answered first when it needs no cluster read, and one that does starts the load itself.
+setTimeout(() => cluster.warm(), 100).unref();
