@@ -35,6 +35,8 @@ describe("nested-virt over HTTP", () => {
       CLUSTER_CACHE_TTL_MS: "200",
       CLUSTER_LOOKUP_DEADLINE_MS: "500",
     });
+    // A cold function loads client-node just after start; wait so the first review does not pay it.
+    await fn.waitForLog((l) => l["msg"] === "cluster client loaded", 10_000);
   });
   after(async () => {
     await fn.stop();
@@ -202,6 +204,8 @@ describe("nested-virt when the cluster cannot be read", () => {
       KUBECONFIG: api.writeKubeconfig(),
       CLUSTER_LOOKUP_DEADLINE_MS: "500",
     });
+    // A cold function loads client-node just after start; wait so the first review does not pay it.
+    await fn.waitForLog((l) => l["msg"] === "cluster client loaded", 10_000);
   });
   after(async () => {
     await fn.stop();

@@ -44,13 +44,7 @@ export function clusterSource(
 ): NestedVirtSource & { warm(): void } {
   let client: Promise<CoreClient> | undefined;
   const api = (): Promise<CoreClient> =>
-    (client ??= connect().catch((error: unknown) => {
-      client = undefined;
-      // loadCoreClient already says which setting to fix; only other failures need wrapping.
-      throw error instanceof ClusterError
-        ? error
-        : clusterError("the cluster configuration", error);
-    }));
+    (client ??= connectLogged(connect, log, () => (client = undefined)));
   const cacheOptions = {
     ttlMs: settings.ttlMs,
     maxStaleMs: settings.maxStaleMs,
@@ -91,4 +85,28 @@ function bounded<T>(wait: Promise<T>, what: string, signal: AbortSignal): Promis
   return wait.catch((error: unknown) => {
     throw error instanceof ClusterError ? error : clusterError(what, error, signal);
   });
+}
+
+// The load is the largest part of a cold start, so its duration is logged.
+async function connectLogged(
+  connect: () => Promise<CoreClient>,
+  log: Logger,
+  forget: () => void,
+): Promise<CoreClient> {
+  const started = performance.now();
+  try {
+    const loaded = await connect();
+    log("info", "cluster client loaded", {
+      feature: FEATURE,
+      durationMs: Math.round(performance.now() - started),
+    });
+    return loaded;
+  } catch (error) {
+    forget();
+    // loadCoreClient already says which setting to fix; only other failures need wrapping.
+    const failure =
+      error instanceof ClusterError ? error : clusterError("the cluster configuration", error);
+    log("warn", "cluster client could not be loaded", { feature: FEATURE, error: failure.message });
+    throw failure;
+  }
 }
