@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { isCelError, run } from "@bufbuild/cel";
+import type { CelInput } from "@bufbuild/cel";
 import { parseAllDocuments } from "yaml";
 import { targets } from "../functions/targets.ts";
 
@@ -157,5 +159,53 @@ describe("knative/ manifests", () => {
       (d) => d.kind === "Issuer" && d.metadata?.name === get(serving, "spec", "issuerRef", "name"),
     );
     expect(get(issuer, "spec", "ca", "secretName")).to.equal(get(ca, "spec", "secretName"));
+  });
+
+  // The API server calls a webhook only when every matchCondition is true; evaluated here with a
+  // CEL implementation on the request variables the API server binds (object, request).
+  describe("nested-virt's matchConditions", () => {
+    const hook = webhooks.find((h) => h["name"] === "nested-virt.vm-feature-manager.io");
+    const conditions = get(hook, "matchConditions") as { expression: string }[];
+    const wakes = (metadata: Record<string, unknown>): boolean =>
+      conditions.every(({ expression }) => {
+        const bindings = { object: { metadata }, request: { namespace: metadata["namespace"] } };
+        const result = run(expression, bindings as Record<string, CelInput>);
+        if (isCelError(result)) throw new Error(`${expression}: ${result.message}`);
+        return result === true;
+      });
+    const asks = { "vm-feature-manager.io/nested-virt": "enabled" };
+
+    const cases = [
+      {
+        name: "a VM that carries the annotation, anywhere",
+        metadata: { namespace: "lab", annotations: asks },
+        want: true,
+      },
+      {
+        name: "a VM in a rules namespace without the annotation",
+        metadata: { namespace: "default" },
+        want: true,
+      },
+      { name: "a VM elsewhere without annotations", metadata: { namespace: "lab" }, want: false },
+      {
+        name: "a VM elsewhere with other annotations",
+        metadata: { namespace: "lab", annotations: { a: "b" } },
+        want: false,
+      },
+      {
+        name: "a VM being deleted",
+        metadata: {
+          namespace: "default",
+          annotations: asks,
+          deletionTimestamp: "2026-11-21T10:00:00Z",
+        },
+        want: false,
+      },
+    ];
+    for (const tc of cases) {
+      it(`should ${tc.want ? "call" : "not call"} the function for ${tc.name}`, () => {
+        expect(wakes(tc.metadata)).to.equal(tc.want);
+      });
+    }
   });
 });
