@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { Logger } from "../../shared/runtime/log.ts";
-import { FakeKubeApi } from "../../test/helpers/fake-kube-api.ts";
+import { FakeKubeApi, useKubeconfig } from "../../test/helpers/fake-kube-api.ts";
 import type { LabellerConfig } from "./config.ts";
 import { fakeHost } from "./fixtures/host.ts";
 import { answerFor, startLabeller, startLoop } from "./loop.ts";
@@ -15,22 +15,20 @@ const AMD_NESTED = {
 describe("startLabeller", () => {
   let api: FakeKubeApi;
   let loop: LabellerLoop | undefined;
-  let previous: string | undefined;
+  let restoreKubeconfig: () => void;
   const logged: [string, string][] = [];
   const log: Logger = (level, message) => void logged.push([level, message]);
 
   beforeEach(async () => {
     api = new FakeKubeApi();
     await api.start();
-    previous = process.env["KUBECONFIG"];
-    process.env["KUBECONFIG"] = api.writeKubeconfig();
+    restoreKubeconfig = useKubeconfig(api);
     logged.length = 0;
   });
   afterEach(async () => {
     loop?.stop();
     loop = undefined;
-    if (previous === undefined) delete process.env["KUBECONFIG"];
-    else process.env["KUBECONFIG"] = previous;
+    restoreKubeconfig();
     await api.stop();
   });
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ClusterError } from "../../shared/admission/errors.ts";
 import { loadCoreClient } from "../../shared/kube/client.ts";
-import { FakeKubeApi } from "../../test/helpers/fake-kube-api.ts";
+import { FakeKubeApi, useKubeconfig } from "../../test/helpers/fake-kube-api.ts";
 import { publishLabels } from "./publish.ts";
 
 const LABELS = {
@@ -12,17 +12,15 @@ const LABELS = {
 
 describe("publishLabels", () => {
   let api: FakeKubeApi;
-  let previous: string | undefined;
+  let restoreKubeconfig: () => void;
 
   beforeEach(async () => {
     api = new FakeKubeApi();
     await api.start();
-    previous = process.env["KUBECONFIG"];
-    process.env["KUBECONFIG"] = api.writeKubeconfig();
+    restoreKubeconfig = useKubeconfig(api);
   });
   afterEach(async () => {
-    if (previous === undefined) delete process.env["KUBECONFIG"];
-    else process.env["KUBECONFIG"] = previous;
+    restoreKubeconfig();
     await api.stop();
   });
 

@@ -1,20 +1,18 @@
 import { expect } from "chai";
 import { ClusterError } from "../admission/errors.ts";
-import { FakeKubeApi } from "../../test/helpers/fake-kube-api.ts";
+import { FakeKubeApi, useKubeconfig } from "../../test/helpers/fake-kube-api.ts";
 import { clusterError, loadCoreClient } from "./client.ts";
 
 describe("loadCoreClient", () => {
   const api = new FakeKubeApi();
-  let previous: string | undefined;
+  let restoreKubeconfig: () => void;
 
   before(async () => {
     await api.start();
-    previous = process.env["KUBECONFIG"];
-    process.env["KUBECONFIG"] = api.writeKubeconfig();
+    restoreKubeconfig = useKubeconfig(api);
   });
   after(async () => {
-    if (previous === undefined) delete process.env["KUBECONFIG"];
-    else process.env["KUBECONFIG"] = previous;
+    restoreKubeconfig();
     await api.stop();
   });
 
@@ -44,20 +42,17 @@ describe("loadCoreClient", () => {
 });
 
 describe("clusterError and loadCoreClient without a usable cluster", () => {
-  let previous: string | undefined;
+  let restoreKubeconfig: (() => void) | undefined;
 
-  beforeEach(() => {
-    previous = process.env["KUBECONFIG"];
-  });
   afterEach(() => {
-    if (previous === undefined) delete process.env["KUBECONFIG"];
-    else process.env["KUBECONFIG"] = previous;
+    restoreKubeconfig?.();
+    restoreKubeconfig = undefined;
   });
 
   it("should name the socket code when the API server refuses connections", async () => {
     const api = new FakeKubeApi();
     await api.start();
-    process.env["KUBECONFIG"] = api.writeKubeconfig();
+    restoreKubeconfig = useKubeconfig(api);
     await api.stop();
     const { api: core } = await loadCoreClient();
     const error = await core.listNode().then(
@@ -72,7 +67,7 @@ describe("clusterError and loadCoreClient without a usable cluster", () => {
   });
 
   it("should say which setting to fix when KUBECONFIG names no file", async () => {
-    process.env["KUBECONFIG"] = "/nonexistent/kubeconfig";
+    restoreKubeconfig = useKubeconfig("/nonexistent/kubeconfig");
     const error = await loadCoreClient().then(
       () => undefined,
       (e: unknown) => e,

@@ -137,6 +137,20 @@ export class FakeKubeApi {
   }
 }
 
+/**
+ * Points this process's KUBECONFIG at `target` (a FakeKubeApi's kubeconfig, or a path as it is)
+ * for client-node's loadFromDefault, and returns the function that puts the previous value back,
+ * unset if it was unset.
+ */
+export function useKubeconfig(target: FakeKubeApi | string): () => void {
+  const previous = process.env["KUBECONFIG"];
+  process.env["KUBECONFIG"] = typeof target === "string" ? target : target.writeKubeconfig();
+  return () => {
+    if (previous === undefined) delete process.env["KUBECONFIG"];
+    else process.env["KUBECONFIG"] = previous;
+  };
+}
+
 /** RFC 7386 JSON merge patch (strategic merge is the same for labels). */
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (typeof patch !== "object" || patch === null || Array.isArray(patch)) return patch;
