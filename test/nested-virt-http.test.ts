@@ -9,12 +9,24 @@ import { admissionReview, applyResponse, virtualMachine } from "./helpers/review
 const TRIGGER = "vm-feature-manager.io/nested-virt";
 const RULES = { namespace: "vm-feature-functions", name: "nested-virt-rules" };
 
-function intelCluster(api: FakeKubeApi): void {
+/**
+ * Starts `api` with an Intel node and a KubeVirt-labelled AMD one, then nested-virt pointed at it
+ * with `env`, and resolves once the function has loaded client-node.
+ */
+async function startOnIntelCluster(
+  api: FakeKubeApi,
+  env: Record<string, string>,
+): Promise<RunningFunction> {
+  await api.start();
   api.addNode("n1", {
     "cpu.vm-feature-manager.io/vendor": "intel",
     "cpu.vm-feature-manager.io/nested": "true",
   });
   api.addNode("n2", { "cpu-vendor.node.kubevirt.io/AMD": "true" });
+  const fn = await startFunction("nested-virt", { KUBECONFIG: api.writeKubeconfig(), ...env });
+  // A cold function loads client-node just after start; wait so the first review does not pay it.
+  await fn.waitForLog((l) => l["msg"] === "cluster client loaded", 10_000);
+  return fn;
 }
 
 async function review(fn: RunningFunction, body: unknown): Promise<AdmissionReviewResponse> {
@@ -28,15 +40,10 @@ describe("nested-virt over HTTP", () => {
   let fn: RunningFunction;
 
   before(async () => {
-    await api.start();
-    intelCluster(api);
-    fn = await startFunction("nested-virt", {
-      KUBECONFIG: api.writeKubeconfig(),
+    fn = await startOnIntelCluster(api, {
       CLUSTER_CACHE_TTL_MS: "200",
       CLUSTER_LOOKUP_DEADLINE_MS: "500",
     });
-    // A cold function loads client-node just after start; wait so the first review does not pay it.
-    await fn.waitForLog((l) => l["msg"] === "cluster client loaded", 10_000);
   });
   after(async () => {
     await fn.stop();
@@ -198,14 +205,7 @@ describe("nested-virt when the cluster cannot be read", () => {
   const api = new FakeKubeApi();
   let fn: RunningFunction;
   before(async () => {
-    await api.start();
-    intelCluster(api);
-    fn = await startFunction("nested-virt", {
-      KUBECONFIG: api.writeKubeconfig(),
-      CLUSTER_LOOKUP_DEADLINE_MS: "500",
-    });
-    // A cold function loads client-node just after start; wait so the first review does not pay it.
-    await fn.waitForLog((l) => l["msg"] === "cluster client loaded", 10_000);
+    fn = await startOnIntelCluster(api, { CLUSTER_LOOKUP_DEADLINE_MS: "500" });
   });
   after(async () => {
     await fn.stop();
