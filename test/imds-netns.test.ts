@@ -6,11 +6,12 @@
 // strictly, the strictest setting a node can impose on pods.
 import { expect } from "chai";
 import { execFile, spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { collectLogLines, waitForEvent } from "./helpers/log-lines.ts";
+import type { LoggingProcess } from "./helpers/log-lines.ts";
 
 const MAIN = fileURLToPath(new URL("../functions/imds-server/main.ts", import.meta.url));
 const SUFFIX = `${process.pid}-${Math.random().toString(36).slice(2, 7)}`;
@@ -48,37 +49,22 @@ function jwt(exp: number): string {
   return `${part({ alg: "RS256" })}.${part({ aud: ["imds"], exp })}.c2ln`;
 }
 
-interface Sidecar {
-  child: ChildProcess;
-  lines: Record<string, unknown>[];
-  exited: Promise<number | null>;
-}
+type Sidecar = LoggingProcess;
 
 function startSidecar(ns: string, env: Record<string, string>, prefix: string[] = []): Sidecar {
   const child = spawn("ip", ["netns", "exec", ns, ...prefix, process.execPath, MAIN], {
     env: { PATH: process.env["PATH"] ?? "", ...env },
   });
-  const lines: Record<string, unknown>[] = [];
-  let pending = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    const parts = (pending + chunk).split("\n");
-    pending = parts.pop() ?? "";
-    for (const part of parts) lines.push(JSON.parse(part) as Record<string, unknown>);
-  });
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => lines.push({ stderr: chunk }));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
-  return { child, lines, exited };
+  const sidecar = collectLogLines(child);
+  // What `ip` or Node says on stderr goes among the lines, so a failing wait shows it.
+  child.stderr
+    .setEncoding("utf8")
+    .on("data", (chunk: string) => sidecar.lines.push({ stderr: chunk }));
+  return sidecar;
 }
 
-async function logged(sidecar: Sidecar, event: string): Promise<Record<string, unknown>> {
-  for (let i = 0; i < 400; i++) {
-    const line = sidecar.lines.find((l) => l["event"] === event);
-    if (line) return line;
-    if (sidecar.child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`the sidecar logged no ${event}: ${JSON.stringify(sidecar.lines)}`);
-}
+const logged = (sidecar: Sidecar, event: string): Promise<Record<string, unknown>> =>
+  waitForEvent(sidecar, event, 10_000);
 
 /** What a guest gets back, fetched by the project's Node from inside the guest's namespace. */
 async function fromGuest(

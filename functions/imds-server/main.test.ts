@@ -1,9 +1,10 @@
 import { expect } from "chai";
 import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import type { AddressInfo, Server } from "node:net";
 import { fileURLToPath } from "node:url";
+import { collectLogLines, waitForEvent } from "../../test/helpers/log-lines.ts";
+import type { LoggingProcess } from "../../test/helpers/log-lines.ts";
 
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
 const BASE_ENV = {
@@ -16,32 +17,8 @@ const BASE_ENV = {
   IMDS_VM_NAME: "web-1",
 };
 
-interface Run {
-  child: ChildProcess;
-  lines: Record<string, unknown>[];
-  exited: Promise<number | null>;
-}
-
-function start(env: Record<string, string>): Run {
-  const child = spawn(process.execPath, [MAIN], { env: { ...BASE_ENV, ...env } });
-  const lines: Record<string, unknown>[] = [];
-  let pending = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    const parts = (pending + chunk).split("\n");
-    pending = parts.pop() ?? "";
-    for (const part of parts) lines.push(JSON.parse(part) as Record<string, unknown>);
-  });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
-  return { child, lines, exited };
-}
-
-async function until(run: Run, event: string): Promise<Record<string, unknown>> {
-  for (let i = 0; i < 200; i++) {
-    const line = run.lines.find((l) => l["event"] === event);
-    if (line) return line;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`no ${event} log line; got ${JSON.stringify(run.lines)}`);
+function start(env: Record<string, string>): LoggingProcess {
+  return collectLogLines(spawn(process.execPath, [MAIN], { env: { ...BASE_ENV, ...env } }));
 }
 
 describe("imds-server main", () => {
@@ -63,7 +40,7 @@ describe("imds-server main", () => {
 
   it("should serve and then exit 0 when it receives SIGTERM", async () => {
     const run = start({});
-    const serving = await until(run, "serving");
+    const serving = await waitForEvent(run, "serving");
     const reply = await fetch(`http://127.0.0.1:${String(serving["port"])}/healthz`);
     expect([reply.status, await reply.text()]).to.deep.equal([200, "OK"]);
     run.child.kill("SIGTERM");
