@@ -166,16 +166,15 @@ describe("nested-virt over HTTP", () => {
       });
     }
 
-    it("should refuse an oversized body before reading it", async () => {
-      // The answer comes before the body is sent, so the client may see EPIPE while writing: read
-      // the response with node:http, which surfaces it regardless.
-      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    // The answer comes before the body is sent, so the client may see EPIPE while writing: read
+    // the response with node:http, which surfaces it regardless.
+    function sendUnread(
+      headers: Record<string, string | number>,
+    ): Promise<{ status: number; body: string }> {
+      return new Promise((resolve, reject) => {
         const req = request(
           fn.url,
-          {
-            method: "POST",
-            headers: { "content-type": "application/json", "content-length": 8 * 1024 * 1024 },
-          },
+          { method: "POST", headers: { "content-type": "application/json", ...headers } },
           (res) => {
             let body = "";
             res.on("data", (chunk: Buffer) => (body += chunk.toString()));
@@ -187,10 +186,23 @@ describe("nested-virt over HTTP", () => {
         );
         req.write("x".repeat(64 * 1024));
       });
-      expect(answer.status).to.equal(413);
+    }
+
+    it("should refuse an oversized body with 400 before reading it", async () => {
+      const answer = await sendUnread({ "content-length": 8 * 1024 * 1024 });
+      expect(answer.status).to.equal(400);
       expect(JSON.parse(answer.body)).to.deep.equal({
         error: "body_too_large",
         message: "the body exceeds 7340032 bytes",
+      });
+    });
+
+    it("should refuse a body without Content-Length with 400, so its size is known before reading", async () => {
+      const answer = await sendUnread({ "transfer-encoding": "chunked" });
+      expect(answer.status).to.equal(400);
+      expect(JSON.parse(answer.body)).to.deep.equal({
+        error: "length_required",
+        message: "send the body with a Content-Length header",
       });
     });
 

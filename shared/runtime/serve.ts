@@ -16,7 +16,8 @@ export interface ServeOptions {
  * Serves a function registered with the Functions Framework, on the framework's own Express app,
  * behind the transport limits the framework's CLI leaves out: it answers malformed JSON with an
  * HTML page, buffers bodies up to 1 GiB and turns request timeouts off. Here bad bodies get a JSON
- * 400, oversized ones a 413 before they are read, and slow clients a timeout.
+ * 400, oversized ones a 400 before they are read (every unusable body is a 400, with its own error
+ * code), and slow clients a timeout.
  */
 export async function serve(options: ServeOptions): Promise<Server> {
   const app = frameworkApp(options.target);
@@ -43,9 +44,9 @@ function limitBody(app: RequestListener): RequestListener {
     const chunked =
       req.headers["content-length"] === undefined && req.headers["transfer-encoding"] !== undefined;
     if (chunked)
-      return rawError(res, 411, "length_required", "send the body with a Content-Length header");
+      return rawError(res, 400, "length_required", "send the body with a Content-Length header");
     if (declared > MAX_BODY_BYTES) {
-      return rawError(res, 413, "body_too_large", `the body exceeds ${MAX_BODY_BYTES} bytes`);
+      return rawError(res, 400, "body_too_large", `the body exceeds ${MAX_BODY_BYTES} bytes`);
     }
     app(req, res);
   };
