@@ -40,7 +40,7 @@ export async function admit(
     );
     const outcome = feature.mutate(cloneJson(original), mutationRequest, view);
     if (isSkip(outcome)) {
-      return finish(original, withoutError(original, feature.name), {
+      return finish(original, withoutError(cloneJson(original), feature.name), {
         result: "skipped",
         warnings: outcome.warnings,
         reason: outcome.skip,
@@ -138,8 +138,9 @@ function track(object: KubeObject, feature: string, applied: string): KubeObject
   return setAnnotation(withoutError(object, feature), appliedAnnotation(feature), applied);
 }
 
+// Changes `object` in place: callers pass a copy the core owns (the feature's output is one).
 function withoutError(object: KubeObject, feature: string): KubeObject {
-  return removeAnnotation(cloneJson(object), errorAnnotation(feature));
+  return removeAnnotation(object, errorAnnotation(feature));
 }
 
 function setAnnotation(object: KubeObject, key: string, value: string): KubeObject {
