@@ -3,9 +3,10 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
-import { offlineMutators } from "../functions/mutators.ts";
+import { mutators } from "../functions/mutators.ts";
 import { preview } from "../shared/preview/run.ts";
-import { parseObjects, snapshotFrom } from "../shared/preview/snapshot.ts";
+import { snapshotReader } from "../shared/kube/snapshot-reader.ts";
+import { parseObjects } from "../shared/preview/snapshot.ts";
 
 const USAGE = "usage: npm run preview -- <manifest.yaml> [--cluster <snapshot.yaml>] [--json]";
 const DEFAULT_CLUSTER = new URL("../examples/cluster.yaml", import.meta.url);
@@ -46,10 +47,11 @@ if (!manifest || positionals.length > 1) fail(USAGE);
 const objects = parse(manifest);
 if (objects.length !== 1)
   fail(`${manifest} holds ${objects.length} objects; give one VirtualMachine or Pod`);
-const snapshot = snapshotFrom(parse(values.cluster ?? DEFAULT_CLUSTER));
+const cluster = snapshotReader(parse(values.cluster ?? DEFAULT_CLUSTER));
 const result = await preview(
   objects[0] ?? {},
-  offlineMutators.map((build) => build(snapshot)),
+  mutators.map((build) => build()),
+  cluster,
 );
 process.stdout.write(
   values.json

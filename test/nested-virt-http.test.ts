@@ -51,7 +51,7 @@ describe("nested-virt over HTTP", () => {
   });
   beforeEach(() => {
     api.mode = "ok";
-    api.configMaps.clear();
+    api.clear({ apiVersion: "v1", kind: "ConfigMap" });
   });
 
   it("should answer health without the cluster", async () => {

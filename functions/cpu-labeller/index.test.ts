@@ -42,7 +42,7 @@ describe("cpu-labeller served by main.ts", () => {
       "cpu.vm-feature-manager.io/virtualization": "vmx",
       "cpu.vm-feature-manager.io/nested": "true",
     };
-    expect(api.nodes.get("worker-7")?.metadata.labels).to.deep.equal({
+    expect(api.node("worker-7")?.metadata.labels).to.deep.equal({
       "kubernetes.io/os": "linux",
       ...labels,
     });

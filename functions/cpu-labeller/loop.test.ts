@@ -41,7 +41,7 @@ describe("startLabeller", () => {
     api.addNode("worker-1", { "kubernetes.io/os": "linux" });
     loop = startLabeller(config(60_000), log);
     const state = await loop.next();
-    expect(api.nodes.get("worker-1")?.metadata.labels).to.deep.equal({
+    expect(api.node("worker-1")?.metadata.labels).to.deep.equal({
       "kubernetes.io/os": "linux",
       ...AMD_NESTED,
     });

@@ -31,7 +31,7 @@ describe("publishLabels", () => {
     });
     const result = await publishLabels(await loadCoreClient(), "worker-1", LABELS, 2000);
     expect(result).to.deep.equal({ changed: true, labels: LABELS });
-    expect(api.nodes.get("worker-1")?.metadata.labels).to.deep.equal({
+    expect(api.node("worker-1")?.metadata.labels).to.deep.equal({
       "kubernetes.io/hostname": "worker-1",
       ...LABELS,
     });

@@ -1,39 +1,36 @@
 import { expect } from "chai";
 import { admit } from "../../shared/admission/admit.ts";
 import type { CoreSettings } from "../../shared/admission/settings.ts";
-import type { AdmissionResponse } from "../../shared/admission/types.ts";
+import type { AdmissionResponse, KubeObject } from "../../shared/admission/types.ts";
+import type { ClusterReader } from "../../shared/kube/reader.ts";
+import { configMapObject, nodeObject, recordingReader } from "../../test/helpers/cluster.ts";
 import type { VirtualMachine } from "../../shared/kubevirt/types.ts";
 import { admissionReview, applyResponse, virtualMachine } from "../../test/helpers/review.ts";
-import type { NestedVirtSource } from "./feature.ts";
 import { nestedVirt } from "./feature.ts";
 import { TRIGGER } from "./intent.ts";
 import { cpuFeatures } from "./mutation.ts";
-import type { NodeInfo } from "./placement.ts";
-import { parseRules } from "./rules.ts";
 
-const node = (name: string, vendor: "intel" | "amd"): NodeInfo => ({
-  name,
-  labels: {
+const node = (name: string, vendor: "intel" | "amd"): KubeObject =>
+  nodeObject(name, {
     "cpu.vm-feature-manager.io/vendor": vendor,
     "cpu.vm-feature-manager.io/nested": "true",
-  },
-});
+  });
 
-/** A source that records what the feature read. */
+const RULES = "ConfigMap vm-feature-functions/nested-virt-rules";
+
+/** A cluster snapshot that records what the feature read: "rules" and "nodes". */
 function source(
-  nodes: NodeInfo[],
+  nodes: KubeObject[],
   rules: Record<string, string> = {},
-): NestedVirtSource & { reads: string[] } {
-  const reads: string[] = [];
+): ClusterReader & { reads: string[] } {
+  const recorder = recordingReader([
+    ...nodes,
+    configMapObject("vm-feature-functions", "nested-virt-rules", rules),
+  ]);
   return {
-    reads,
-    rules: () => {
-      reads.push("rules");
-      return Promise.resolve(parseRules(rules, "ConfigMap vm-feature-functions/nested-virt-rules"));
-    },
-    nodes: () => {
-      reads.push("nodes");
-      return Promise.resolve(nodes);
+    ...recorder,
+    get reads() {
+      return recorder.reads.map((r) => (r === RULES ? "rules" : r));
     },
   };
 }
@@ -42,10 +39,10 @@ const settings: CoreSettings = { errorHandling: "reject", tracking: true, viewDe
 
 async function run(
   vm: VirtualMachine,
-  src: NestedVirtSource,
+  src: ClusterReader,
   overrides: Parameters<typeof admissionReview>[1] = {},
 ): Promise<{ response: AdmissionResponse; result: VirtualMachine }> {
-  const decision = await admit(nestedVirt(src), admissionReview(vm, overrides).request, settings);
+  const decision = await admit(nestedVirt(), admissionReview(vm, overrides).request, settings, src);
   const response = { uid: "u", ...decision.answer };
   return { response, result: response.allowed ? applyResponse(vm, response) : vm };
 }

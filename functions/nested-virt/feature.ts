@@ -1,4 +1,9 @@
 import type { Feature, MutationOutcome } from "../../shared/admission/feature.ts";
+import type { KubeObject } from "../../shared/admission/types.ts";
+import { CONFIG_MAP, NODE } from "../../shared/kube/kinds.ts";
+import type { Absent } from "../../shared/kube/reader.ts";
+import { ABSENT } from "../../shared/kube/reader.ts";
+import type { Logger } from "../../shared/runtime/log.ts";
 import type { VirtualMachine } from "../../shared/kubevirt/types.ts";
 import { VIRTUAL_MACHINE_KIND } from "../../shared/kubevirt/types.ts";
 import { VENDOR_FLAG } from "../../shared/node-labels.ts";
@@ -8,31 +13,39 @@ import { requireFlag } from "./mutation.ts";
 import type { NodeInfo } from "./placement.ts";
 import type { Rules } from "./rules.ts";
 import { problemsFor } from "./rules.ts";
+import { rulesParser } from "./rules-source.ts";
+import type { NestedVirtSettings } from "./settings.ts";
+import { nestedVirtSettingsFromEnv } from "./settings.ts";
 import { resolveVendor } from "./vendor.ts";
-
-/** Where the feature reads the cluster: the live API in the function, a snapshot in the preview. */
-export interface NestedVirtSource {
-  rules(signal: AbortSignal): Promise<Rules>;
-  nodes(signal: AbortSignal): Promise<readonly NodeInfo[]>;
-}
 
 export interface NestedVirtView {
   rules?: Rules;
   nodes?: readonly NodeInfo[];
 }
 
-export function nestedVirt(source: NestedVirtSource): Feature<VirtualMachine, NestedVirtView> {
+export interface NestedVirtOptions {
+  settings?: NestedVirtSettings;
+  /** Where invalid rules are reported, once per ConfigMap version. */
+  log?: Logger;
+}
+
+export function nestedVirt(
+  options: NestedVirtOptions = {},
+): Feature<VirtualMachine, NestedVirtView> {
+  const ref = (options.settings ?? nestedVirtSettingsFromEnv()).rulesConfigMap;
+  const rulesFrom = rulesParser(`ConfigMap ${ref.namespace}/${ref.name}`, options.log ?? silent);
   return {
     name: FEATURE,
     kinds: [VIRTUAL_MACHINE_KIND],
     operations: ["CREATE", "UPDATE"],
     triggerAnnotation: TRIGGER,
-    async view(vm, request, signal) {
+    reads: [NODE, CONFIG_MAP],
+    async view(vm, request, cluster, signal) {
       const view: NestedVirtView = {};
       if (decide(vm, request, undefined).next === "read-rules")
-        view.rules = await source.rules(signal);
+        view.rules = rulesFrom(await cluster.get(CONFIG_MAP, ref.namespace, ref.name, signal));
       if (decide(vm, request, view.rules).next === "resolve-vendor")
-        view.nodes = await source.nodes(signal);
+        view.nodes = nodeInfos(await cluster.list(NODE, {}, signal));
       return view;
     },
     mutate(vm, request, view): MutationOutcome<VirtualMachine> {
@@ -56,4 +69,12 @@ export function nestedVirt(source: NestedVirtSource): Feature<VirtualMachine, Ne
       };
     },
   };
+}
+
+const silent: Logger = () => undefined;
+
+// Only what placement decisions need is kept: a node's name and labels.
+function nodeInfos(nodes: KubeObject[] | Absent): NodeInfo[] {
+  if (nodes === ABSENT) return [];
+  return nodes.map((n) => ({ name: n.metadata?.name ?? "", labels: n.metadata?.labels ?? {} }));
 }

@@ -25,6 +25,7 @@ function labeller(behaviour: "label" | "skip" | "deny" | "cluster" | "crash" = "
     kinds: [{ group: "kubevirt.io", kind: "VirtualMachine" }],
     operations: ["CREATE", "UPDATE"],
     triggerAnnotation: TRIGGER,
+    reads: [],
     view: () => {
       if (behaviour === "cluster")
         return Promise.reject(new ClusterError("could not read nodes", "check the API"));

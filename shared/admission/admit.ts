@@ -1,3 +1,6 @@
+import type { ClusterReader } from "../kube/reader.ts";
+import { scopedReader } from "../kube/reader.ts";
+import { EMPTY_CLUSTER } from "../kube/snapshot-reader.ts";
 import { withDeadline } from "../runtime/deadline.ts";
 import { appliedAnnotation, errorAnnotation } from "./annotations.ts";
 import { describeError, errorCode } from "./errors.ts";
@@ -28,6 +31,7 @@ export async function admit(
   feature: Feature,
   request: AdmissionRequest,
   settings: CoreSettings,
+  cluster: ClusterReader = EMPTY_CLUSTER,
 ): Promise<Decision> {
   const ignored = ignoreReason(feature, request);
   if (ignored || !request.object)
@@ -36,7 +40,12 @@ export async function admit(
   const mutationRequest = toMutationRequest(request, original);
   try {
     const view = await withDeadline(settings.viewDeadlineMs, (signal) =>
-      feature.view(cloneJson(original), mutationRequest, signal),
+      feature.view(
+        cloneJson(original),
+        mutationRequest,
+        scopedReader(cluster, feature.name, feature.reads),
+        signal,
+      ),
     );
     const outcome = feature.mutate(cloneJson(original), mutationRequest, view);
     if (isSkip(outcome)) {

@@ -1,3 +1,5 @@
+import type { KindRef } from "../kube/kinds.ts";
+import type { ClusterReader } from "../kube/reader.ts";
 import type { GroupVersionKind, KubeObject } from "./types.ts";
 
 /** What a feature may know of the request: never the uid, the raw body or the patch. */
@@ -34,8 +36,9 @@ export type MutationOutcome<T extends KubeObject> = Mutation<T> | Skip;
 /**
  * One VM capability: a pure mutation plus the cluster view it reads.
  *
- * `view` is the only place allowed to do I/O; `mutate` must be pure so that it can be tested with
- * plain objects and run offline by the preview.
+ * `view` is the only place allowed to do I/O, and it reads the cluster only through the reader it
+ * is given (live in the function, a snapshot in the preview and in tests); `mutate` must be pure
+ * so that it can be tested with plain objects.
  */
 export interface Feature<T extends KubeObject = KubeObject, V = unknown> {
   /** kebab-case; names the env switches (`NESTED_VIRT_ERROR_HANDLING`) and the annotations. */
@@ -44,7 +47,17 @@ export interface Feature<T extends KubeObject = KubeObject, V = unknown> {
   operations: readonly ("CREATE" | "UPDATE")[];
   /** The annotation users set to ask for the feature; `strip-label` removes it. */
   triggerAnnotation: string;
-  view(object: Readonly<T>, request: MutationRequest, signal: AbortSignal): Promise<V>;
+  /**
+   * Every kind `view` reads. The reader refuses any other, so this list is what the function's
+   * RBAC grants (get/list), and a feature with none never loads the Kubernetes client.
+   */
+  reads: readonly KindRef[];
+  view(
+    object: Readonly<T>,
+    request: MutationRequest,
+    cluster: ClusterReader,
+    signal: AbortSignal,
+  ): Promise<V>;
   mutate(object: Readonly<T>, request: MutationRequest, view: V): MutationOutcome<T>;
 }
 

@@ -9,10 +9,16 @@ import { decodeReview } from "./schema.ts";
 import type { CoreSettings } from "./settings.ts";
 import { settingsFromEnv } from "./settings.ts";
 import type { AdmissionRequest } from "./types.ts";
+import { liveReader } from "../kube/live-reader.ts";
+import type { ClusterReader } from "../kube/reader.ts";
+import { readerSettingsFromEnv } from "../kube/settings.ts";
+import { EMPTY_CLUSTER } from "../kube/snapshot-reader.ts";
 
 export interface HandlerOptions {
   settings?: CoreSettings;
   log?: Logger;
+  /** Defaults to the live cluster, for features that read it. */
+  cluster?: ClusterReader;
 }
 
 /**
@@ -22,6 +28,7 @@ export interface HandlerOptions {
 export function admissionHandler(feature: Feature, options: HandlerOptions = {}): HttpFunction {
   const settings = options.settings ?? settingsFromEnv(feature.name);
   const log = options.log ?? jsonLogger();
+  const cluster = options.cluster ?? defaultCluster(feature, log);
   return async (req: Request, res: Response): Promise<void> => {
     if (req.method === "GET" || req.method === "HEAD") {
       res.status(200).json({ status: "ok", function: feature.name });
@@ -36,7 +43,7 @@ export function admissionHandler(feature: Feature, options: HandlerOptions = {})
       );
       return;
     }
-    await review({ feature, settings, log }, req, res);
+    await review({ feature, settings, log, cluster }, req, res);
   };
 }
 
@@ -44,10 +51,20 @@ interface Context {
   feature: Feature;
   settings: CoreSettings;
   log: Logger;
+  cluster: ClusterReader;
+}
+
+function defaultCluster(feature: Feature, log: Logger): ClusterReader {
+  if (feature.reads.length === 0) return EMPTY_CLUSTER;
+  const reader = liveReader({ feature: feature.name, settings: readerSettingsFromEnv(), log });
+  // Load client-node just after start-up rather than during it: the review that woke the function
+  // is answered first when it needs no cluster read, and one that does starts the load itself.
+  setTimeout(() => reader.warm(), 100).unref();
+  return reader;
 }
 
 async function review(
-  { feature, settings, log }: Context,
+  { feature, settings, log, cluster }: Context,
   req: Request,
   res: Response,
 ): Promise<void> {
@@ -67,7 +84,7 @@ async function review(
     return;
   }
   const started = performance.now();
-  const decision = await admit(feature, decoded.review.request, settings);
+  const decision = await admit(feature, decoded.review.request, settings, cluster);
   res.status(200).json(toReviewResponse(decoded.review, decision.answer));
   log(levelOf(decision), "admission", {
     feature: feature.name,

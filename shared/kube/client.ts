@@ -1,4 +1,4 @@
-import type { ConfigurationOptions, CoreV1Api } from "@kubernetes/client-node";
+import type { ConfigurationOptions, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { ClusterError } from "../admission/errors.ts";
 
 /** A CoreV1 client plus the per-call options that bound each call by an AbortSignal. */
@@ -8,18 +8,18 @@ export interface CoreClient {
 }
 
 /**
- * A CoreV1 client from client-node's standard configuration (in-cluster ServiceAccount, else
- * KUBECONFIG). client-node is imported on first use: it is the largest module a function loads,
- * and functions that never reach the cluster must not pay for it at cold start. A configuration
- * that cannot be loaded is a ClusterError that says which setting to fix.
+ * client-node's standard configuration (in-cluster ServiceAccount, else KUBECONFIG). client-node
+ * is imported on first use: it is the largest module a function loads, and functions that never
+ * reach the cluster must not pay for it at cold start. A configuration that cannot be loaded is a
+ * ClusterError that says which setting to fix.
  */
-export async function loadCoreClient(): Promise<CoreClient> {
+export async function loadKubeConfig(): Promise<KubeConfig> {
   const k8s = await import("@kubernetes/client-node");
   const config = new k8s.KubeConfig();
-  let api: CoreV1Api;
   try {
     config.loadFromDefault();
-    api = config.makeApiClient(k8s.CoreV1Api);
+    if (!config.getCurrentCluster()) throw new Error("No active cluster!");
+    return config;
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new ClusterError(
@@ -28,6 +28,16 @@ export async function loadCoreClient(): Promise<CoreClient> {
       { cause: error },
     );
   }
+}
+
+/**
+ * A CoreV1 client, for the few writes a function makes (reads go through the ClusterReader), with
+ * the per-call options that bound each call by an AbortSignal.
+ */
+export async function loadCoreClient(): Promise<CoreClient> {
+  const config = await loadKubeConfig();
+  const k8s = await import("@kubernetes/client-node");
+  const api = config.makeApiClient(k8s.CoreV1Api);
   // The object-parameter API runs middleware on client-node's own Observable, not on promises.
   const abortWith = (signal: AbortSignal): ConfigurationOptions => ({
     middleware: [
@@ -60,7 +70,7 @@ export function clusterError(what: string, error: unknown, signal?: AbortSignal)
       { cause: error },
     );
   }
-  if (signal?.aborted) {
+  if (signal?.aborted || isTimeout(error)) {
     return new ClusterError(
       `reading ${what} from the Kubernetes API took longer than the lookup deadline`,
       "check the API server's health, or raise CLUSTER_LOOKUP_DEADLINE_MS (keep it under the webhook timeoutSeconds)",
@@ -79,6 +89,11 @@ export function clusterError(what: string, error: unknown, signal?: AbortSignal)
   return new ClusterError(`could not read ${what} from the Kubernetes API (${detail})`, fix, {
     cause: error,
   });
+}
+
+function isTimeout(error: unknown): boolean {
+  const named = (e: unknown): boolean => (e as { name?: unknown } | null)?.name === "TimeoutError";
+  return named(error) || named((error as { cause?: unknown } | null)?.cause);
 }
 
 /**

@@ -1,5 +1,6 @@
 import jsonpatch from "fast-json-patch";
 import { admit } from "../admission/admit.ts";
+import type { ClusterReader } from "../kube/reader.ts";
 import type { Feature } from "../admission/feature.ts";
 import type { PatchOperation } from "../admission/patch.ts";
 import { settingsFromEnv } from "../admission/settings.ts";
@@ -16,15 +17,21 @@ export interface PreviewResult {
 /**
  * Runs the object through the features in webhook order, each seeing the previous one's output,
  * exactly as the API server chains mutating webhooks: the same admission path, patches applied
- * with an RFC 6902 implementation.
+ * with an RFC 6902 implementation. `cluster` is what the features read (a snapshot offline).
  */
 export async function preview(
   object: KubeObject,
   features: readonly Feature[],
+  cluster: ClusterReader,
 ): Promise<PreviewResult> {
   const result: PreviewResult = { patches: {}, object: structuredClone(object) };
   for (const feature of features) {
-    const decision = await admit(feature, toRequest(result.object), settingsFromEnv(feature.name));
+    const decision = await admit(
+      feature,
+      toRequest(result.object),
+      settingsFromEnv(feature.name),
+      cluster,
+    );
     const { answer } = decision;
     if (answer.warnings) (result.warnings ??= {})[feature.name] = answer.warnings;
     if (!answer.allowed) {

@@ -1,11 +1,16 @@
 import jsonpatch from "fast-json-patch";
 import type { Operation } from "fast-json-patch";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer } from "node:https";
+import type { Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { KindRef } from "../../shared/kube/kinds.ts";
+import { matchesFields, matchesLabels } from "../../shared/kube/selectors.ts";
+import type { TestPki } from "./tls.ts";
+import { issueServerCertificate } from "./tls.ts";
 
 export interface FakeObject {
   apiVersion?: string;
@@ -22,56 +27,166 @@ export interface FakeObject {
 export interface RecordedRequest {
   method: string;
   path: string;
+  query: string;
   contentType: string;
   body: unknown;
   authorization: string;
 }
 
+export interface ServedKind extends KindRef {
+  plural: string;
+  namespaced: boolean;
+}
+
+/** Kinds the server knows how to serve; core and storage are always served, the rest on demand. */
+export const KNOWN_KINDS: readonly ServedKind[] = [
+  { apiVersion: "v1", kind: "Node", plural: "nodes", namespaced: false },
+  { apiVersion: "v1", kind: "Namespace", plural: "namespaces", namespaced: false },
+  { apiVersion: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true },
+  { apiVersion: "v1", kind: "Pod", plural: "pods", namespaced: true },
+  { apiVersion: "v1", kind: "Secret", plural: "secrets", namespaced: true },
+  {
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    plural: "persistentvolumeclaims",
+    namespaced: true,
+  },
+  {
+    apiVersion: "storage.k8s.io/v1",
+    kind: "StorageClass",
+    plural: "storageclasses",
+    namespaced: false,
+  },
+  {
+    apiVersion: "kubevirt.io/v1",
+    kind: "VirtualMachine",
+    plural: "virtualmachines",
+    namespaced: true,
+  },
+  {
+    apiVersion: "kubevirt.io/v1",
+    kind: "VirtualMachineInstance",
+    plural: "virtualmachineinstances",
+    namespaced: true,
+  },
+  { apiVersion: "kubevirt.io/v1", kind: "KubeVirt", plural: "kubevirts", namespaced: true },
+  {
+    apiVersion: "devices.harvesterhci.io/v1beta1",
+    kind: "PCIDevice",
+    plural: "pcidevices",
+    namespaced: false,
+  },
+  {
+    apiVersion: "devices.harvesterhci.io/v1beta1",
+    kind: "PCIDeviceClaim",
+    plural: "pcideviceclaims",
+    namespaced: false,
+  },
+  {
+    apiVersion: "k8s.cni.cncf.io/v1",
+    kind: "NetworkAttachmentDefinition",
+    plural: "network-attachment-definitions",
+    namespaced: true,
+  },
+  { apiVersion: "vitistack.io/v1alpha1", kind: "Machine", plural: "machines", namespaced: true },
+  {
+    apiVersion: "vitistack.io/v1alpha1",
+    kind: "NetworkConfiguration",
+    plural: "networkconfigurations",
+    namespaced: true,
+  },
+];
+
+const ALWAYS_SERVED = new Set(["v1", "storage.k8s.io/v1"]);
+
+/** What the server does with every request: answer, or misbehave the way real API servers do. */
+export type FakeMode = "ok" | "forbidden" | "hang" | "error" | "reset" | "garbage";
+
+let pki: Promise<TestPki> | undefined;
+
 /**
- * A local HTTP server that speaks the part of the Kubernetes API the functions use (nodes,
- * configmaps; list, get, patch), so tests run the real @kubernetes/client-node code against it.
- * `mode` simulates an API that refuses (403) or never answers.
+ * A local HTTPS server with its own CA that speaks the Kubernetes API the functions use, for any
+ * kind in KNOWN_KINDS: discovery, list (label and field selectors), get, create, replace, patch
+ * (JSON and merge) and delete. Tests run the real @kubernetes/client-node code against it, over
+ * TLS verified against the CA in the kubeconfig. A custom group is served only once an object of
+ * it is added or `serve` is called, as a CRD is only once installed. `mode` makes the API refuse
+ * (403), hang, fail (500), reset connections or answer garbage.
  */
 export class FakeKubeApi {
-  readonly nodes = new Map<string, FakeObject>();
-  readonly configMaps = new Map<string, FakeObject>();
   readonly requests: RecordedRequest[] = [];
-  mode: "ok" | "forbidden" | "hang" = "ok";
+  mode: FakeMode = "ok";
+  private readonly store = new Map<string, FakeObject>();
+  private readonly served = new Set(ALWAYS_SERVED);
+  private version = 1;
   private server: Server | undefined;
   private url = "";
+  private ca = "";
 
   addNode(name: string, labels: Record<string, string>): void {
-    this.nodes.set(name, { apiVersion: "v1", kind: "Node", metadata: { name, labels } });
+    this.put({ apiVersion: "v1", kind: "Node", metadata: { name, labels } });
   }
 
   setConfigMap(namespace: string, name: string, data: Record<string, string>): void {
-    this.configMaps.set(`${namespace}/${name}`, {
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      metadata: { name, namespace },
-      data,
-    });
+    this.put({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace }, data });
+  }
+
+  /** Adds or replaces an object (its group becomes served) with a new resourceVersion. */
+  put(object: FakeObject): void {
+    const kind = this.kindOf(object.apiVersion ?? "", object.kind ?? "");
+    this.served.add(kind.apiVersion);
+    const stored = structuredClone(object);
+    stored.metadata.resourceVersion = String((this.version += 1));
+    this.store.set(key(kind, stored.metadata.namespace ?? "", stored.metadata.name), stored);
+  }
+
+  object(kind: KindRef, namespace: string, name: string): FakeObject | undefined {
+    return this.store.get(key(kind, namespace, name));
+  }
+
+  node(name: string): FakeObject | undefined {
+    return this.object({ apiVersion: "v1", kind: "Node" }, "", name);
+  }
+
+  /** Deletes every object of a kind. */
+  clear(kind: KindRef): void {
+    const prefix = `${kind.apiVersion}|${kind.kind}|`;
+    for (const k of [...this.store.keys()]) if (k.startsWith(prefix)) this.store.delete(k);
+  }
+
+  serve(apiVersion: string): void {
+    this.served.add(apiVersion);
+  }
+
+  /** The group version is no longer served, as when its CRDs are uninstalled. */
+  unserve(apiVersion: string): void {
+    this.served.delete(apiVersion);
   }
 
   async start(): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req, res));
+    const { ca, cert, key } = await (pki ??= issueServerCertificate(["127.0.0.1", "localhost"]));
+    this.ca = ca;
+    this.server = createServer({ cert, key }, (req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.url;
   }
 
-  /** A kubeconfig file pointing at this server, for client-node's loadFromDefault via KUBECONFIG. */
+  /** The CA that signed the server's certificate, PEM. */
+  caCertificate(): string {
+    return this.ca;
+  }
+
+  /** A kubeconfig file pointing at this server and trusting its CA, for client-node's loadFromDefault. */
   writeKubeconfig(): string {
     const dir = mkdtempSync(join(tmpdir(), "fake-kube-"));
     const file = join(dir, "kubeconfig");
+    const caData = Buffer.from(this.ca).toString("base64");
     writeFileSync(
       file,
       [
         "apiVersion: v1",
         "kind: Config",
-        "clusters: [{name: fake, cluster: {server: '" +
-          this.url +
-          "', insecure-skip-tls-verify: true}}]",
+        `clusters: [{name: fake, cluster: {server: '${this.url}', certificate-authority-data: ${caData}}}]`,
         "users: [{name: fake, user: {token: fake-token}}]",
         "contexts: [{name: fake, context: {cluster: fake, user: fake}}]",
         "current-context: fake",
@@ -87,54 +202,179 @@ export class FakeKubeApi {
     );
   }
 
+  private kindOf(apiVersion: string, kind: string): ServedKind {
+    const known = KNOWN_KINDS.find((k) => k.apiVersion === apiVersion && k.kind === kind);
+    if (!known)
+      throw new Error(`FakeKubeApi does not know ${apiVersion} ${kind}; add it to KNOWN_KINDS`);
+    return known;
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const url = new URL(req.url ?? "/", this.url);
     this.requests.push({
       method: req.method ?? "",
       path: url.pathname,
+      query: url.search,
       contentType: req.headers["content-type"] ?? "",
       body,
       authorization: req.headers.authorization ?? "",
     });
-    if (this.mode === "hang") return;
-    if (this.mode === "forbidden")
-      return status(res, 403, "Forbidden", `forbidden: ${url.pathname}`);
-    this.route(req.method ?? "GET", url, body, res);
+    if (this.misbehave(url, res)) return;
+    try {
+      this.route(req.method ?? "GET", url, body, res);
+    } catch (error) {
+      status(res, 400, "BadRequest", (error as Error).message);
+    }
+  }
+
+  private misbehave(url: URL, res: ServerResponse): boolean {
+    switch (this.mode) {
+      case "ok":
+        return false;
+      case "hang":
+        return true;
+      case "forbidden":
+        status(res, 403, "Forbidden", `forbidden: ${url.pathname}`);
+        return true;
+      case "error":
+        status(res, 500, "InternalError", "etcdserver: request timed out");
+        return true;
+      case "reset":
+        res.socket?.destroy();
+        return true;
+      case "garbage":
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end("{not json");
+        return true;
+    }
   }
 
   private route(method: string, url: URL, body: unknown, res: ServerResponse): void {
-    const path = url.pathname;
-    if (method === "GET" && path === "/api/v1/nodes") {
-      const items = [...this.nodes.values()].filter((n) =>
-        selects(url.searchParams.get("labelSelector"), n),
+    const discovery = /^\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))\/?$/.exec(url.pathname);
+    if (discovery && method === "GET")
+      return this.discover(discovery[1] ?? discovery[2] ?? "", res);
+    const target = this.parse(url.pathname);
+    if (!target)
+      return status(
+        res,
+        404,
+        "NotFound",
+        `the server could not find the requested resource (${url.pathname})`,
       );
-      return json(res, 200, { apiVersion: "v1", kind: "NodeList", metadata: {}, items });
-    }
-    const node = /^\/api\/v1\/nodes\/([^/]+)$/.exec(path);
-    if (node?.[1]) return this.nodeRoute(method, decodeURIComponent(node[1]), body, res);
-    const cm = /^\/api\/v1\/namespaces\/([^/]+)\/configmaps\/([^/]+)$/.exec(path);
-    if (method === "GET" && cm?.[1] && cm[2]) {
-      const found = this.configMaps.get(`${cm[1]}/${cm[2]}`);
-      return found
-        ? json(res, 200, found)
-        : status(res, 404, "NotFound", `configmaps "${cm[2]}" not found`);
-    }
-    status(res, 404, "NotFound", `the server could not find ${method} ${path}`);
+    if (target.name === undefined) return this.collection({ method, url, body }, target, res);
+    return this.item(method, { ...target, name: target.name }, body, res);
   }
 
-  private nodeRoute(method: string, name: string, body: unknown, res: ServerResponse): void {
-    const found = this.nodes.get(name);
-    if (!found) return status(res, 404, "NotFound", `nodes "${name}" not found`);
-    if (method === "GET") return json(res, 200, found);
-    if (method !== "PATCH") return status(res, 405, "MethodNotAllowed", method);
-    const patchedNode = Array.isArray(body)
-      ? (jsonpatch.applyPatch(structuredClone(found), body as Operation[])
-          .newDocument as FakeObject)
-      : (mergePatch(found, body) as FakeObject);
-    this.nodes.set(name, patchedNode);
-    json(res, 200, patchedNode);
+  private discover(apiVersion: string, res: ServerResponse): void {
+    if (!this.served.has(apiVersion))
+      return status(res, 404, "NotFound", "the server could not find the requested resource");
+    const resources = KNOWN_KINDS.filter((k) => k.apiVersion === apiVersion).map((k) => ({
+      name: k.plural,
+      singularName: k.kind.toLowerCase(),
+      namespaced: k.namespaced,
+      kind: k.kind,
+      verbs: ["create", "delete", "get", "list", "patch", "update", "watch"],
+    }));
+    json(res, 200, {
+      kind: "APIResourceList",
+      apiVersion: "v1",
+      groupVersion: apiVersion,
+      resources,
+    });
   }
+
+  private parse(path: string): { kind: ServedKind; namespace: string; name?: string } | undefined {
+    const match =
+      /^\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?$/.exec(
+        path,
+      );
+    if (!match) return undefined;
+    const apiVersion = match[1] ?? match[2] ?? "";
+    const kind = KNOWN_KINDS.find((k) => k.apiVersion === apiVersion && k.plural === match[4]);
+    if (!kind || !this.served.has(apiVersion)) return undefined;
+    const namespace = match[3] ? decodeURIComponent(match[3]) : "";
+    const name = match[5] === undefined ? undefined : decodeURIComponent(match[5]);
+    return { kind, namespace, ...(name === undefined ? {} : { name }) };
+  }
+
+  private collection(
+    { method, url, body }: { method: string; url: URL; body: unknown },
+    target: { kind: ServedKind; namespace: string },
+    res: ServerResponse,
+  ): void {
+    const { kind, namespace } = target;
+    if (method === "POST") {
+      const object = body as FakeObject;
+      const ns = kind.namespaced ? namespace : "";
+      if (this.object(kind, ns, object.metadata.name))
+        return status(
+          res,
+          409,
+          "AlreadyExists",
+          `${kind.plural} "${object.metadata.name}" already exists`,
+        );
+      this.put({
+        ...object,
+        apiVersion: kind.apiVersion,
+        kind: kind.kind,
+        metadata: { ...object.metadata, ...(ns ? { namespace: ns } : {}) },
+      });
+      return json(res, 201, this.object(kind, ns, object.metadata.name));
+    }
+    if (method !== "GET") return status(res, 405, "MethodNotAllowed", method);
+    const items = [...this.store.values()].filter(
+      (o) =>
+        o.apiVersion === kind.apiVersion &&
+        o.kind === kind.kind &&
+        (!namespace || o.metadata.namespace === namespace) &&
+        matchesLabels(url.searchParams.get("labelSelector") ?? "", o.metadata.labels) &&
+        matchesFields(url.searchParams.get("fieldSelector") ?? "", o),
+    );
+    // Real list responses carry items without apiVersion and kind.
+    const bare = items.map((o) => {
+      const rest: Partial<FakeObject> = { ...o };
+      delete rest.apiVersion;
+      delete rest.kind;
+      return rest;
+    });
+    json(res, 200, {
+      apiVersion: kind.apiVersion,
+      kind: `${kind.kind}List`,
+      metadata: { resourceVersion: String(this.version) },
+      items: bare,
+    });
+  }
+
+  private item(
+    method: string,
+    target: { kind: ServedKind; namespace: string; name: string },
+    body: unknown,
+    res: ServerResponse,
+  ): void {
+    const { kind, namespace, name } = target;
+    const found = this.object(kind, namespace, name);
+    if (!found) return status(res, 404, "NotFound", `${kind.plural} "${name}" not found`);
+    if (method === "GET") return json(res, 200, found);
+    if (method === "DELETE") {
+      this.store.delete(key(kind, namespace, name));
+      return json(res, 200, found);
+    }
+    let next: FakeObject;
+    if (method === "PUT") next = body as FakeObject;
+    else if (method === "PATCH")
+      next = Array.isArray(body)
+        ? (jsonpatch.applyPatch(structuredClone(found), body as Operation[])
+            .newDocument as FakeObject)
+        : (mergePatch(found, body) as FakeObject);
+    else return status(res, 405, "MethodNotAllowed", method);
+    this.put({ ...next, apiVersion: kind.apiVersion, kind: kind.kind });
+    json(res, 200, this.object(kind, namespace, name));
+  }
+}
+
+function key(kind: KindRef, namespace: string, name: string): string {
+  return [kind.apiVersion, kind.kind, namespace, name].join("|");
 }
 
 /**
@@ -158,20 +398,11 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
     typeof target === "object" && target !== null && !Array.isArray(target)
       ? { ...(target as Record<string, unknown>) }
       : {};
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete out[key];
-    else out[key] = mergePatch(out[key], value);
+  for (const [k, value] of Object.entries(patch)) {
+    if (value === null) delete out[k];
+    else out[k] = mergePatch(out[k], value);
   }
   return out;
-}
-
-function selects(selector: string | null, object: FakeObject): boolean {
-  if (!selector) return true;
-  return selector.split(",").every((term) => {
-    const [key, value] = term.split("=");
-    const labels = object.metadata.labels ?? {};
-    return key !== undefined && (value === undefined ? key in labels : labels[key] === value);
-  });
 }
 
 async function readBody(req: IncomingMessage): Promise<unknown> {

@@ -1,0 +1,149 @@
+import { ClusterError } from "../admission/errors.ts";
+import type { KubeObject } from "../admission/types.ts";
+import type { Logger } from "../runtime/log.ts";
+import { SharedLookup } from "./cache.ts";
+import { clusterError } from "./client.ts";
+import type { KindRef } from "./kinds.ts";
+import type { ObjectClient } from "./object-client.ts";
+import { connectObjects } from "./object-client.ts";
+import type { Absent, ClusterReader, ListQuery } from "./reader.ts";
+import { describeGet, describeList } from "./reader.ts";
+import type { ReaderSettings } from "./settings.ts";
+
+export interface LiveReaderOptions {
+  /** Names the function in the reader's log lines. */
+  feature: string;
+  settings: ReaderSettings;
+  log: Logger;
+  connect?: () => Promise<ObjectClient>;
+}
+
+export interface LiveReader extends ClusterReader {
+  /** Starts loading client-node now, so that the first read does not wait for it. */
+  warm(): void;
+}
+
+/**
+ * The live cluster through client-node, every answer cached per query and shared by all requests:
+ * one load in flight per query, each bounded by the lookup deadline, an answer served for ttlMs and,
+ * when a refresh fails, for up to maxStaleMs with a warning in the log. A ConfigMap edit takes
+ * effect within ttlMs, without a restart.
+ */
+export function liveReader({
+  feature,
+  settings,
+  log,
+  connect = connectObjects,
+}: LiveReaderOptions): LiveReader {
+  let client: Promise<ObjectClient> | undefined;
+  const objects = (): Promise<ObjectClient> =>
+    (client ??= connectLogged(connect, feature, log, () => (client = undefined)));
+  const lookups = new LruMap<SharedLookup<unknown>>(settings.maxEntries);
+  const cacheOptions = {
+    ttlMs: settings.ttlMs,
+    maxStaleMs: settings.maxStaleMs,
+    deadlineMs: settings.deadlineMs,
+    onStale: (error: unknown) =>
+      log("warn", "serving cached cluster data after a failed refresh", {
+        feature,
+        error: String(error),
+      }),
+  };
+  function cached<T>(
+    key: string,
+    what: string,
+    load: (c: ObjectClient, s: AbortSignal) => Promise<T>,
+    signal: AbortSignal,
+  ): Promise<T> {
+    const lookup = lookups.getOrAdd(
+      key,
+      () => new SharedLookup<unknown>(async (s) => load(await objects(), s), cacheOptions),
+    ) as SharedLookup<T>;
+    return bounded(lookup.get(signal), what, signal);
+  }
+  return {
+    get: (kind, namespace, name, signal): Promise<KubeObject | Absent> =>
+      cached(
+        JSON.stringify(["get", kind.apiVersion, kind.kind, namespace, name]),
+        describeGet(kind, namespace, name),
+        (c, s) => c.get(kind, namespace, name, s),
+        signal,
+      ),
+    list: (kind: KindRef, query: ListQuery, signal): Promise<KubeObject[] | Absent> =>
+      cached(
+        JSON.stringify([
+          "list",
+          kind.apiVersion,
+          kind.kind,
+          query.namespace ?? "",
+          query.labelSelector ?? "",
+          query.fieldSelector ?? "",
+        ]),
+        describeList(kind, query),
+        (c, s) => c.list(kind, query, s),
+        signal,
+      ),
+    // Loading client-node takes longer than a lookup; start it with the process, not the first review.
+    warm: () => void objects().catch(() => undefined),
+  };
+}
+
+// The shared load has its own deadline; a caller that stops waiting earlier gets the same message.
+function bounded<T>(wait: Promise<T>, what: string, signal: AbortSignal): Promise<T> {
+  return wait.catch((error: unknown) => {
+    throw error instanceof ClusterError ? error : clusterError(what, error, signal);
+  });
+}
+
+// The load is the largest part of a cold start, so its duration is logged.
+async function connectLogged(
+  connect: () => Promise<ObjectClient>,
+  feature: string,
+  log: Logger,
+  forget: () => void,
+): Promise<ObjectClient> {
+  const started = performance.now();
+  try {
+    const loaded = await connect();
+    log("info", "cluster client loaded", {
+      feature,
+      durationMs: Math.round(performance.now() - started),
+    });
+    return loaded;
+  } catch (error) {
+    forget();
+    // loadKubeConfig already says which setting to fix; only other failures need wrapping.
+    const failure =
+      error instanceof ClusterError ? error : clusterError("the cluster configuration", error);
+    log("warn", "cluster client could not be loaded", { feature, error: failure.message });
+    throw failure;
+  }
+}
+
+/** A Map bounded to `max` entries that drops the least recently used: reads name VMIs and pods, which come and go. */
+class LruMap<V> {
+  private readonly entries = new Map<string, V>();
+  private readonly max: number;
+
+  constructor(max: number) {
+    this.max = max;
+  }
+
+  getOrAdd(key: string, make: () => V): V {
+    const found = this.entries.get(key);
+    if (found !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, found);
+      return found;
+    }
+    const made = make();
+    this.entries.set(key, made);
+    if (this.entries.size > this.max)
+      this.entries.delete(this.entries.keys().next().value as string);
+    return made;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}

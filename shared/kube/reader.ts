@@ -1,0 +1,72 @@
+import type { KubeObject } from "../admission/types.ts";
+import type { KindRef } from "./kinds.ts";
+import { kindName, pluralOf, sameKind } from "./kinds.ts";
+
+/**
+ * The object, or the kind, is not there: a 404, or a kind the cluster does not serve (a CRD that
+ * is not installed, such as Harvester's PCIDevice on plain KubeVirt). Features fall back on it;
+ * it is never an error.
+ */
+export const ABSENT = "absent";
+export type Absent = typeof ABSENT;
+
+export interface ListQuery {
+  /** Omitted or empty: every namespace (or a cluster-scoped kind). */
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+/**
+ * How every feature reads the cluster: live through client-node in the function, over a snapshot
+ * of objects in the preview. Objects come back as plain JSON, never as client-node model classes.
+ * Failures (403, deadline, unreachable) are ClusterErrors whose message names what was read.
+ */
+export interface ClusterReader {
+  /** `namespace` is "" for cluster-scoped kinds. */
+  get(
+    kind: KindRef,
+    namespace: string,
+    name: string,
+    signal: AbortSignal,
+  ): Promise<KubeObject | Absent>;
+  list(kind: KindRef, query: ListQuery, signal: AbortSignal): Promise<KubeObject[] | Absent>;
+}
+
+/** What a read is about, in the words of the error messages: `nodes`, `ConfigMap ns/name`. */
+export function describeGet(kind: KindRef, namespace: string, name: string): string {
+  return `${kind.kind} ${namespace ? `${namespace}/` : ""}${name}`;
+}
+
+export function describeList(kind: KindRef, query: ListQuery): string {
+  const where = query.namespace ? ` in namespace ${query.namespace}` : "";
+  const selectors = [query.labelSelector, query.fieldSelector].filter(Boolean).join(",");
+  return `${pluralOf(kind)}${where}${selectors ? ` (${selectors})` : ""}`;
+}
+
+/**
+ * Holds a feature to the kinds it declares in `reads`, live and offline alike, so the declaration
+ * that RBAC and the docs are written from cannot drift from what the code reads.
+ */
+export function scopedReader(
+  reader: ClusterReader,
+  feature: string,
+  reads: readonly KindRef[],
+): ClusterReader {
+  const check = (kind: KindRef): void => {
+    if (!reads.some((declared) => sameKind(declared, kind)))
+      throw new Error(
+        `${feature} reads ${kindName(kind)} without declaring it in the feature's reads`,
+      );
+  };
+  return {
+    get: async (kind, namespace, name, signal) => {
+      check(kind);
+      return reader.get(kind, namespace, name, signal);
+    },
+    list: async (kind, query, signal) => {
+      check(kind);
+      return reader.list(kind, query, signal);
+    },
+  };
+}
