@@ -20,3 +20,19 @@ export function pluralOf(kind: KindRef): string {
   const lower = kind.kind.toLowerCase();
   return lower.endsWith("s") ? `${lower}es` : `${lower}s`;
 }
+export const POD: KindRef = { apiVersion: "v1", kind: "Pod" };
+export const SECRET: KindRef = { apiVersion: "v1", kind: "Secret" };
+export const PERSISTENT_VOLUME_CLAIM: KindRef = { apiVersion: "v1", kind: "PersistentVolumeClaim" };
+export const STORAGE_CLASS: KindRef = { apiVersion: "storage.k8s.io/v1", kind: "StorageClass" };
+export const VIRTUAL_MACHINE: KindRef = { apiVersion: "kubevirt.io/v1", kind: "VirtualMachine" };
+export const VIRTUAL_MACHINE_INSTANCE: KindRef = {
+  apiVersion: "kubevirt.io/v1",
+  kind: "VirtualMachineInstance",
+};
+/** The KubeVirt CR: one per cluster, in KubeVirt's namespace (`kubevirt`, or Harvester's `harvester-system`). */
+export const KUBEVIRT: KindRef = { apiVersion: "kubevirt.io/v1", kind: "KubeVirt" };
+/** Harvester's pcidevices addon: one cluster-scoped object per host PCI device. */
+export const PCI_DEVICE: KindRef = {
+  apiVersion: "devices.harvesterhci.io/v1beta1",
+  kind: "PCIDevice",
+};
