@@ -1,27 +1,15 @@
 import { expect } from "chai";
-import { readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { isCelError, run } from "@bufbuild/cel";
 import type { CelInput } from "@bufbuild/cel";
-import { parseAllDocuments } from "yaml";
 import { targets } from "../functions/targets.ts";
+import type { Doc } from "./helpers/manifests.ts";
+import { manifestDocuments } from "./helpers/manifests.ts";
 
 // The manifests are not applied anywhere in CI, so what can be checked without a cluster is
 // checked here: they parse, and they agree with the code and with each other.
 
-const KNATIVE = fileURLToPath(new URL("../knative/", import.meta.url));
-type Doc = Record<string, unknown> & { kind?: string; metadata?: { name?: string } };
-
 function documents(): Doc[] {
-  return readdirSync(KNATIVE)
-    .filter((f) => f.endsWith(".yaml"))
-    .flatMap((f) =>
-      parseAllDocuments(readFileSync(`${KNATIVE}${f}`, "utf8")).map((d) => {
-        expect(d.errors, f).to.deep.equal([]);
-        return d.toJS() as Doc;
-      }),
-    )
-    .filter((d) => d.kind !== undefined);
+  return manifestDocuments().map(({ doc }) => doc);
 }
 
 const get = (value: unknown, ...path: (string | number)[]): unknown =>
