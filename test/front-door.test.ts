@@ -21,6 +21,7 @@ import { parseAllDocuments } from "yaml";
 import type { AdmissionReviewResponse } from "../shared/admission/types.ts";
 import { DnsResponder } from "./helpers/dns-responder.ts";
 import type { RunningFunction } from "./helpers/function-process.ts";
+import { issueServerCertificate } from "./helpers/tls.ts";
 import { startFunction } from "./helpers/function-process.ts";
 import { admissionReview, applyResponse, virtualMachine } from "./helpers/review.ts";
 
@@ -108,27 +109,12 @@ function substitute(conf: string, from: string, to: string): string {
   return conf.replace(from, () => to);
 }
 
-async function makeCertificates(openssl: string, dir: string): Promise<void> {
-  const file = (name: string): string => join(dir, name);
-  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-  await run(openssl, [
-    ...["req", "-x509", ...ec, "-keyout", file("ca.key"), "-out", file("ca.crt")],
-    ...["-days", "2", "-subj", "/CN=front-door test CA"],
-    ...["-addext", "basicConstraints=critical,CA:TRUE"],
-    ...["-addext", "keyUsage=critical,keyCertSign,cRLSign"],
-  ]);
-  await run(openssl, [
-    ...["req", "-new", ...ec, "-keyout", file("tls.key"), "-out", file("tls.csr")],
-    ...["-subj", `/CN=${SERVICE_NAME}`],
-  ]);
-  writeFileSync(
-    file("tls.ext"),
-    `subjectAltName=DNS:${SERVICE_NAME}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n`,
-  );
-  await run(openssl, [
-    ...["x509", "-req", "-in", file("tls.csr"), "-CA", file("ca.crt"), "-CAkey", file("ca.key")],
-    ...["-set_serial", "2", "-days", "2", "-extfile", file("tls.ext"), "-out", file("tls.crt")],
-  ]);
+/** The CA and the serving certificate for the name the API server sends, as cert-manager makes them. */
+async function makeCertificates(dir: string): Promise<string> {
+  const pki = await issueServerCertificate([SERVICE_NAME]);
+  writeFileSync(join(dir, "tls.crt"), pki.cert);
+  writeFileSync(join(dir, "tls.key"), pki.key);
+  return pki.ca;
 }
 
 /** A plain HTTP pass-through to the function that records each request nginx sends it. */
@@ -240,12 +226,10 @@ describe("the TLS front door (knative/front-door.yaml) with a real nginx", funct
 
   before(async () => {
     const nginxBin = findCommand("nginx");
-    const openssl = findCommand("openssl");
     dir = mkdtempSync(join(tmpdir(), "front-door-"));
     // nginx's workers run as nobody and keep request bodies under client_body_temp_path.
     chmodSync(dir, 0o755);
-    await makeCertificates(openssl, dir);
-    ca = readFileSync(join(dir, "ca.crt"), "utf8");
+    ca = await makeCertificates(dir);
     const dnsPort = await dns.start();
     fn = await startFunction("nested-virt", { KUBECONFIG: "/nonexistent" });
     route = recordingRoute(new URL(fn.url), seen);

@@ -1,5 +1,5 @@
-// End-to-end test of the imds-server sidecar in real network namespaces (root only, as .ci/run
-// runs it). One namespace stands for the launcher pod and holds the k6t-eth0 bridge; two guest
+// End-to-end test of the imds-server sidecar in real network namespaces, run by
+// scripts/test-netns.ts (as root, or rootless inside a user namespace of its own). One namespace stands for the launcher pod and holds the k6t-eth0 bridge; two guest
 // namespaces hang off the bridge, one wired like KubeVirt's masquerade binding (10.0.2.2/24,
 // gateway 10.0.2.1 on the bridge), one like bridge binding (an address the pod has no route to,
 // and an on-link route to the metadata address). The pod namespace filters reverse paths
@@ -89,7 +89,7 @@ async function addNamespace(name: string, created: string[]): Promise<void> {
   } catch (error) {
     throw new Error(
       `this test needs real network namespaces and this machine forbids them ("ip netns add" ` +
-        `failed: ${(error as Error).message}); run it as root, as .ci/run does`,
+        `failed: ${(error as Error).message}); run it through scripts/test-netns.ts, which gives it a user namespace where it is root`,
       { cause: error },
     );
   }
