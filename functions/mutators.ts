@@ -2,7 +2,7 @@ import type { Feature } from "../shared/admission/feature.ts";
 import { nestedVirt } from "./nested-virt/feature.ts";
 
 /**
- * The mutating functions in the order of their webhook entries in knative/; the preview runs them
- * in this order, each reading the cluster snapshot through the same reader interface as live.
+ * Every mutating function. The order they run in is the order of their entries in
+ * knative/webhooks.yaml (shared/preview/chain.ts), so it is written down once.
  */
 export const mutators: readonly (() => Feature)[] = [() => nestedVirt() as Feature];

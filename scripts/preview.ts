@@ -1,15 +1,19 @@
 // npm run preview -- <manifest> [--cluster <snapshot>] [--json]
-// Runs a VirtualMachine or Pod manifest through the mutating functions in webhook order, offline.
+// Runs a VirtualMachine or Pod manifest through the mutating functions in the order of the webhook
+// entries in knative/webhooks.yaml (or --webhooks), offline.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { mutators } from "../functions/mutators.ts";
+import { inChainOrder, webhookChain } from "../shared/preview/chain.ts";
 import { preview } from "../shared/preview/run.ts";
 import { snapshotReader } from "../shared/kube/snapshot-reader.ts";
 import { parseObjects } from "../shared/preview/snapshot.ts";
 
-const USAGE = "usage: npm run preview -- <manifest.yaml> [--cluster <snapshot.yaml>] [--json]";
+const USAGE =
+  "usage: npm run preview -- <manifest.yaml> [--cluster <snapshot.yaml>] [--webhooks <webhooks.yaml>] [--json]";
 const DEFAULT_CLUSTER = new URL("../examples/cluster.yaml", import.meta.url);
+const DEFAULT_WEBHOOKS = new URL("../knative/webhooks.yaml", import.meta.url);
 
 function fail(message: string): never {
   process.stderr.write(`preview: ${message}\n`);
@@ -35,7 +39,11 @@ function parse(path: string | URL): ReturnType<typeof parseObjects> {
 const { values, positionals } = (() => {
   try {
     return parseArgs({
-      options: { cluster: { type: "string" }, json: { type: "boolean" } },
+      options: {
+        cluster: { type: "string" },
+        webhooks: { type: "string" },
+        json: { type: "boolean" },
+      },
       allowPositionals: true,
     });
   } catch (error) {
@@ -48,11 +56,18 @@ const objects = parse(manifest);
 if (objects.length !== 1)
   fail(`${manifest} holds ${objects.length} objects; give one VirtualMachine or Pod`);
 const cluster = snapshotReader(parse(values.cluster ?? DEFAULT_CLUSTER));
-const result = await preview(
-  objects[0] ?? {},
-  mutators.map((build) => build()),
-  cluster,
-);
+const features = (() => {
+  try {
+    const chain = webhookChain(read(values.webhooks ?? DEFAULT_WEBHOOKS));
+    return inChainOrder(
+      mutators.map((build) => build()),
+      chain,
+    );
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+})();
+const result = await preview(objects[0] ?? {}, features, cluster);
 process.stdout.write(
   values.json
     ? `${JSON.stringify(result, null, 2)}\n`

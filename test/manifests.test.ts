@@ -3,7 +3,10 @@ import { isCelError, run } from "@bufbuild/cel";
 import type { CelInput } from "@bufbuild/cel";
 import { targets } from "../functions/targets.ts";
 import type { Doc } from "./helpers/manifests.ts";
-import { manifestDocuments } from "./helpers/manifests.ts";
+import { KNATIVE_DIR, manifestDocuments } from "./helpers/manifests.ts";
+import { mutators } from "../functions/mutators.ts";
+import { inChainOrder, webhookChain } from "../shared/preview/chain.ts";
+import { readFileSync } from "node:fs";
 
 // The manifests are not applied anywhere in CI, so what can be checked without a cluster is
 // checked here: they parse, and they agree with the code and with each other.
@@ -50,6 +53,18 @@ describe("knative/ manifests", () => {
       expect(services.map((s) => s.metadata?.name)).to.include(fn);
       expect(Object.keys(targets)).to.include(fn);
     }
+  });
+
+  it("should give every mutating function exactly one webhook entry, and no entry without one", () => {
+    const chain = webhookChain(readFileSync(`${KNATIVE_DIR}webhooks.yaml`, "utf8"));
+    const names = mutators.map((build) => build().name);
+    expect([...chain].sort()).to.deep.equal([...names].sort());
+    expect(
+      inChainOrder(
+        mutators.map((build) => build()),
+        chain,
+      ).map((f) => f.name),
+    ).to.deep.equal(chain);
   });
 
   it("should declare no side effects, reinvocation and a timeout inside the API server's range", () => {

@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import jsonpatch from "fast-json-patch";
@@ -98,7 +100,35 @@ describe("npm run preview", () => {
     const run = runPreview();
     expect(run.status).to.equal(2);
     expect(run.stderr).to.equal(
-      "preview: usage: npm run preview -- <manifest.yaml> [--cluster <snapshot.yaml>] [--json]\n",
+      "preview: usage: npm run preview -- <manifest.yaml> [--cluster <snapshot.yaml>] [--webhooks <webhooks.yaml>] [--json]\n",
     );
+  });
+
+  it("should run only the functions the webhook configuration calls, in its order", () => {
+    const dir = mkdtempSync(join(tmpdir(), "preview-webhooks-"));
+    const none = join(dir, "webhooks.yaml");
+    writeFileSync(
+      none,
+      "apiVersion: admissionregistration.k8s.io/v1\nkind: MutatingWebhookConfiguration\nmetadata: {name: x}\nwebhooks: []\n",
+    );
+    const run = runPreview("examples/nested-virt-annotation.yaml", "--webhooks", none, "--json");
+    expect(run.status, run.stderr).to.equal(0);
+    const out = JSON.parse(run.stdout) as { patches: unknown; object: unknown };
+    expect(out.patches).to.deep.equal({});
+    expect(out.object).to.deep.equal(manifest("examples/nested-virt-annotation.yaml"));
+  });
+
+  it("should refuse a webhook entry that no function serves", () => {
+    const dir = mkdtempSync(join(tmpdir(), "preview-webhooks-"));
+    const file = join(dir, "webhooks.yaml");
+    writeFileSync(
+      file,
+      "kind: MutatingWebhookConfiguration\nwebhooks: [{clientConfig: {service: {path: /typo-virt}}}]\n",
+    );
+    const run = runPreview("examples/nested-virt-annotation.yaml", "--webhooks", file);
+    expect([run.status, run.stderr]).to.deep.equal([
+      2,
+      'preview: the webhook chain calls "typo-virt", which is no mutating function\n',
+    ]);
   });
 });
