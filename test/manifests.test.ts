@@ -34,6 +34,22 @@ const get = (value: unknown, ...path: (string | number)[]): unknown =>
     value,
   );
 
+/**
+ * Whether the API server would call the webhook for an object with this metadata: every
+ * matchCondition true, evaluated with a CEL implementation on the variables it binds.
+ */
+function called(
+  conditions: readonly { expression: string }[],
+  metadata: Record<string, unknown>,
+): boolean {
+  return conditions.every(({ expression }) => {
+    const bindings = { object: { metadata }, request: { namespace: metadata["namespace"] } };
+    const result = run(expression, bindings as Record<string, CelInput>);
+    if (isCelError(result)) throw new Error(`${expression}: ${result.message}`);
+    return result === true;
+  });
+}
+
 describe("knative/ manifests", () => {
   const docs = documents();
   const byKind = (kind: string): Doc[] => docs.filter((d) => d.kind === kind);
@@ -170,13 +186,7 @@ describe("knative/ manifests", () => {
   describe("nested-virt's matchConditions", () => {
     const hook = webhooks.find((h) => h["name"] === "nested-virt.vm-feature-manager.io");
     const conditions = get(hook, "matchConditions") as { expression: string }[];
-    const wakes = (metadata: Record<string, unknown>): boolean =>
-      conditions.every(({ expression }) => {
-        const bindings = { object: { metadata }, request: { namespace: metadata["namespace"] } };
-        const result = run(expression, bindings as Record<string, CelInput>);
-        if (isCelError(result)) throw new Error(`${expression}: ${result.message}`);
-        return result === true;
-      });
+    const wakes = (metadata: Record<string, unknown>): boolean => called(conditions, metadata);
     const asks = { "vm-feature-manager.io/nested-virt": "enabled" };
 
     const cases = [
@@ -255,13 +265,7 @@ describe("knative/ manifests", () => {
     describe(`${name}'s matchConditions`, () => {
       const hook = webhooks.find((h) => h["name"] === `${name}.vm-feature-manager.io`);
       const conditions = get(hook, "matchConditions") as { expression: string }[];
-      const wakes = (metadata: Record<string, unknown>): boolean =>
-        conditions.every(({ expression }) => {
-          const bindings = { object: { metadata }, request: { namespace: metadata["namespace"] } };
-          const result = run(expression, bindings as Record<string, CelInput>);
-          if (isCelError(result)) throw new Error(`${expression}: ${result.message}`);
-          return result === true;
-        });
+      const wakes = (metadata: Record<string, unknown>): boolean => called(conditions, metadata);
       const asks = { [`vm-feature-manager.io/${name}`]: "x" };
       const cases = [
         {

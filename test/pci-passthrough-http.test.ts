@@ -1,8 +1,9 @@
 import { expect } from "chai";
-import type { AdmissionReviewResponse } from "../shared/admission/types.ts";
+import type { AdmissionReviewResponse, KubeObject } from "../shared/admission/types.ts";
 import type { VirtualMachine } from "../shared/kubevirt/types.ts";
 import type { FakeObject } from "./helpers/fake-kube-api.ts";
 import { FakeKubeApi } from "./helpers/fake-kube-api.ts";
+import { nodeObject } from "./helpers/cluster.ts";
 import {
   A10,
   gpuRecord,
@@ -27,16 +28,35 @@ const PIN = {
   },
 };
 
-/** Starts pci-passthrough as the image does, against `api`, once client-node has loaded. */
-async function startAgainst(api: FakeKubeApi): Promise<RunningFunction> {
-  const fn = await startFunction("pci-passthrough", {
-    KUBECONFIG: api.writeKubeconfig(),
-    CLUSTER_CACHE_TTL_MS: "100",
-    CLUSTER_CACHE_MAX_STALE_MS: "100",
-    CLUSTER_LOOKUP_DEADLINE_MS: "1000",
+/**
+ * For the enclosing describe: the local API server holding `objects`, and pci-passthrough started
+ * against it as the image starts it, once client-node has loaded.
+ */
+function servedAgainst(objects: KubeObject[]): { api: FakeKubeApi; fn: () => RunningFunction } {
+  const api = new FakeKubeApi();
+  let fn: RunningFunction | undefined;
+  before(async () => {
+    await api.start();
+    for (const object of objects) api.put(object as FakeObject);
+    fn = await startFunction("pci-passthrough", {
+      KUBECONFIG: api.writeKubeconfig(),
+      CLUSTER_CACHE_TTL_MS: "100",
+      CLUSTER_CACHE_MAX_STALE_MS: "100",
+      CLUSTER_LOOKUP_DEADLINE_MS: "1000",
+    });
+    await fn.waitForLog((l) => l["msg"] === "cluster client loaded", 10_000);
   });
-  await fn.waitForLog((l) => l["msg"] === "cluster client loaded", 10_000);
-  return fn;
+  after(async () => {
+    await fn?.stop();
+    await api.stop();
+  });
+  return {
+    api,
+    fn: () => {
+      if (!fn) throw new Error("the function did not start");
+      return fn;
+    },
+  };
 }
 
 async function review(fn: RunningFunction, vm: VirtualMachine): Promise<AdmissionReviewResponse> {
@@ -44,6 +64,14 @@ async function review(fn: RunningFunction, vm: VirtualMachine): Promise<Admissio
   expect(res.status).to.equal(200);
   return res.body as AdmissionReviewResponse;
 }
+
+const claimedGpu = (driver: string): KubeObject =>
+  pciDeviceObject("gpu-1", "0000:65:00.0", {
+    vendorId: "10de",
+    deviceId: "2236",
+    resourceName: A10,
+    driver,
+  });
 
 const gpuVm = (): VirtualMachine => virtualMachine({ annotations: { [TRIGGER]: "0000:65:00.0" } });
 
@@ -59,39 +87,18 @@ function expectAttached(result: VirtualMachine): void {
 
 describe("pci-passthrough over HTTP, through the real client", () => {
   describe("on Harvester (PCIDevice CRD served)", () => {
-    const api = new FakeKubeApi();
-    let fn: RunningFunction;
-
-    before(async () => {
-      await api.start();
-      api.addNode("gpu-1", { "kubernetes.io/hostname": "gpu-1" });
-      api.put(
-        pciDeviceObject("gpu-1", "0000:65:00.0", {
-          vendorId: "10de",
-          deviceId: "2236",
-          resourceName: A10,
-          driver: "vfio-pci",
-        }) as FakeObject,
-      );
-      api.put(
-        kubeVirtObject(
-          [{ pciVendorSelector: "10de:2236", resourceName: A10 }],
-          "harvester-system",
-        ) as FakeObject,
-      );
-      fn = await startAgainst(api);
-    });
-    after(async () => {
-      await fn.stop();
-      await api.stop();
-    });
+    const { api, fn } = servedAgainst([
+      nodeObject("gpu-1", { "kubernetes.io/hostname": "gpu-1" }),
+      claimedGpu("vfio-pci"),
+      kubeVirtObject([{ pciVendorSelector: "10de:2236", resourceName: A10 }], "harvester-system"),
+    ]);
 
     it("should resolve the address through the PCIDevice and pin the VM; its output gives no patch", async () => {
       const vm = gpuVm();
-      const body = await review(fn, vm);
+      const body = await review(fn(), vm);
       const result = applyResponse(vm, body.response);
       expectAttached(result);
-      expect((await review(fn, result)).response.patch).to.equal(undefined);
+      expect((await review(fn(), result)).response.patch).to.equal(undefined);
       const lists = api.requests.filter(
         (r) => r.method === "GET" && !r.path.endsWith("/v1") && !r.path.endsWith("/v1beta1"),
       );
@@ -103,16 +110,9 @@ describe("pci-passthrough over HTTP, through the real client", () => {
     });
 
     it("should deny with the claim fix once the device is released from vfio-pci", async () => {
-      api.put(
-        pciDeviceObject("gpu-1", "0000:65:00.0", {
-          vendorId: "10de",
-          deviceId: "2236",
-          resourceName: A10,
-          driver: "nvidia",
-        }) as FakeObject,
-      );
+      api.put(claimedGpu("nvidia") as FakeObject);
       await new Promise((resolve) => setTimeout(resolve, 150));
-      const body = await review(fn, gpuVm());
+      const body = await review(fn(), gpuVm());
       expect(body.response.allowed).to.equal(false);
       expect(body.response.status?.message).to.match(
         /^pci-passthrough: 0000:65:00.0 on node gpu-1 \(PCIDevice gpu-1-000065000\) is bound to nvidia, not vfio-pci/,
@@ -121,28 +121,17 @@ describe("pci-passthrough over HTTP, through the real client", () => {
   });
 
   describe("on plain KubeVirt (no PCIDevice CRD): node inventory and pciVendorSelector", () => {
-    const api = new FakeKubeApi();
-    let fn: RunningFunction;
-
-    before(async () => {
-      await api.start();
-      api.put(inventoryNode("gpu-1", [gpuRecord("0000:65:00.0")]) as FakeObject);
-      api.put(inventoryNode("cpu-1", []) as FakeObject);
-      api.put(
-        kubeVirtObject([{ pciVendorSelector: "10DE:2236", resourceName: A10 }]) as FakeObject,
-      );
-      fn = await startAgainst(api);
-    });
-    after(async () => {
-      await fn.stop();
-      await api.stop();
-    });
+    const { api, fn } = servedAgainst([
+      inventoryNode("gpu-1", [gpuRecord("0000:65:00.0")]),
+      inventoryNode("cpu-1", []),
+      kubeVirtObject([{ pciVendorSelector: "10DE:2236", resourceName: A10 }]),
+    ]);
 
     it("should resolve the address to the same VM as on Harvester", async () => {
       const vm = gpuVm();
-      const result = applyResponse(vm, (await review(fn, vm)).response);
+      const result = applyResponse(vm, (await review(fn(), vm)).response);
       expectAttached(result);
-      expect((await review(fn, result)).response.patch).to.equal(undefined);
+      expect((await review(fn(), result)).response.patch).to.equal(undefined);
     });
 
     it("should answer 503 naming the RBAC when the API refuses the read", async () => {
@@ -150,7 +139,7 @@ describe("pci-passthrough over HTTP, through the real client", () => {
       // Past both the TTL and the time a stale answer may still be served.
       await new Promise((resolve) => setTimeout(resolve, 250));
       const body = await review(
-        fn,
+        fn(),
         virtualMachine({ name: "other", annotations: { [TRIGGER]: "0000:ca:00.0" } }),
       );
       api.mode = "ok";

@@ -117,24 +117,6 @@ describe("startLabeller", () => {
     );
     expect(api.requests).to.deep.equal([]);
   });
-});
-
-describe("startLabeller with a PCI host", () => {
-  let api: FakeKubeApi;
-  let loop: LabellerLoop | undefined;
-  let restoreKubeconfig: () => void;
-
-  beforeEach(async () => {
-    api = new FakeKubeApi();
-    await api.start();
-    restoreKubeconfig = useKubeconfig(api);
-  });
-  afterEach(async () => {
-    loop?.stop();
-    loop = undefined;
-    restoreKubeconfig();
-    await api.stop();
-  });
 
   const GPU = {
     address: "0000:65:00.0",
@@ -159,7 +141,7 @@ describe("startLabeller with a PCI host", () => {
       kind: "Node",
       metadata: { name: "worker-1", annotations: { "kept.example.com/note": "x" } },
     });
-    loop = startLabeller(pciHost(), () => undefined);
+    loop = startLabeller(pciHost(), log);
     await loop.next();
     expect(api.node("worker-1")?.metadata["annotations"]).to.deep.equal({
       "kept.example.com/note": "x",
@@ -178,7 +160,7 @@ describe("startLabeller with a PCI host", () => {
   it("should write again only when the inventory changes (a device rebound to vfio-pci)", async () => {
     api.addNode("worker-1", {});
     const config = pciHost();
-    loop = startLabeller(config, () => undefined);
+    loop = startLabeller(config, log);
     await loop.next();
     await loop.next();
     expect(api.requests.map((r) => r.method)).to.deep.equal(["GET", "PATCH", "GET"]);
@@ -207,10 +189,7 @@ describe("startLabeller with a PCI host", () => {
     const host = fakeHost("amd-epyc-7763", { module: "kvm_amd", value: "1\n" });
     mkdirSync(join(host.sysRoot, "bus", "pci"), { recursive: true });
     writeFileSync(join(host.sysRoot, "bus", "pci", "devices"), "");
-    loop = startLabeller(
-      { node: "worker-1", intervalMs: 60_000, deadlineMs: 1000, ...host },
-      () => undefined,
-    );
+    loop = startLabeller({ node: "worker-1", intervalMs: 60_000, deadlineMs: 1000, ...host }, log);
     const state = await loop.next();
     expect(state.lastError).to.equal(
       `cpu-labeller: could not read ${host.sysRoot}/bus/pci/devices (ENOTDIR) (field SYS_ROOT). Fix: mount the node's /sys readable (a plain container's read-only sysfs shows /sys/bus/pci), or point SYS_ROOT at it`,

@@ -4,6 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FeatureError } from "../../shared/admission/errors.ts";
+import { rejected } from "../../test/helpers/errors.ts";
 import { BUILD_MACHINE_SYS, fakePciSys, writeSysFile } from "./fixtures/pci-host.ts";
 import { pciDevicesPath, readPciInventory } from "./pci.ts";
 
@@ -127,7 +128,7 @@ describe("readPciInventory", () => {
       ]);
       writeSysFile(join(sys, "devices", "pci0000:00", "0000:00:00.0", "vendor"), "intel\n");
       const vendor = join(pciDevicesPath(sys), "0000:00:00.0", "vendor");
-      const error = await failure(readPciInventory(sys));
+      const error = await rejected(FeatureError, readPciInventory(sys));
       expect([error.message, error.field]).to.deep.equal([
         `${vendor} holds "intel", not a 4-digit 0x hex value`,
         "SYS_ROOT",
@@ -138,7 +139,7 @@ describe("readPciInventory", () => {
       const sys = mkdtempSync(join(tmpdir(), "bad-pci-"));
       mkdirSync(join(sys, "bus", "pci"), { recursive: true });
       writeFileSync(pciDevicesPath(sys), "not a directory");
-      const error = await failure(readPciInventory(sys));
+      const error = await rejected(FeatureError, readPciInventory(sys));
       expect([error.message, error.field, error.fix]).to.deep.equal([
         `could not read ${pciDevicesPath(sys)} (ENOTDIR)`,
         "SYS_ROOT",
@@ -152,7 +153,7 @@ describe("readPciInventory", () => {
       ]);
       writeFileSync(join(sys, "devices", "pci0000:00", "0000:00:00.0", "driver"), "vfio-pci");
       const driver = join(pciDevicesPath(sys), "0000:00:00.0", "driver");
-      const error = await failure(readPciInventory(sys));
+      const error = await rejected(FeatureError, readPciInventory(sys));
       expect(error.message).to.equal(`could not read ${driver} (EINVAL)`);
     });
 
@@ -177,12 +178,3 @@ describe("readPciInventory", () => {
     });
   });
 });
-
-async function failure(promise: Promise<unknown>): Promise<FeatureError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (error instanceof FeatureError) return error;
-  throw new Error(`expected a FeatureError, got ${String(error)}`);
-}

@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import { admit } from "../../shared/admission/admit.ts";
 import type { ErrorHandling } from "../../shared/admission/settings.ts";
-import type { AdmissionResponse, KubeObject } from "../../shared/admission/types.ts";
+import type { KubeObject } from "../../shared/admission/types.ts";
 import type { VirtualMachine } from "../../shared/kubevirt/types.ts";
-import { recordingReader } from "../../test/helpers/cluster.ts";
+import type { Admitted } from "../../test/helpers/admit.ts";
+import { admitVm } from "../../test/helpers/admit.ts";
 import { A10, kubeVirtObject } from "../../test/helpers/devices.ts";
-import { admissionReview, applyResponse, virtualMachine } from "../../test/helpers/review.ts";
+import { virtualMachine } from "../../test/helpers/review.ts";
 import { gpuDevicePlugin, RESOURCE_LIMIT_WARNING } from "./feature.ts";
 import { TRIGGER } from "./intent.ts";
 import type { GpuSettings } from "./settings.ts";
@@ -19,30 +19,18 @@ const CLUSTER = [
   ]),
 ];
 
-async function run(
+function run(
   vm: VirtualMachine,
   options: {
     settings?: Partial<GpuSettings>;
     errorHandling?: ErrorHandling;
     cluster?: KubeObject[];
   } = {},
-): Promise<{ response: AdmissionResponse; result: VirtualMachine; reads: string[] }> {
-  const reader = recordingReader(options.cluster ?? CLUSTER);
+): Promise<Admitted> {
   const feature = gpuDevicePlugin({
     settings: { mode: "gpus", maxDevices: 16, ...options.settings },
   });
-  const settings = {
-    errorHandling: options.errorHandling ?? "reject",
-    tracking: true,
-    viewDeadlineMs: 1000,
-  };
-  const decision = await admit(feature, admissionReview(vm).request, settings, reader);
-  const response = { uid: "u", ...decision.answer };
-  return {
-    response,
-    result: response.allowed ? applyResponse(vm, response) : vm,
-    reads: reader.reads,
-  };
+  return admitVm(feature, vm, options.cluster ?? CLUSTER, options.errorHandling);
 }
 
 const asking = (value: string, vmiSpec?: Record<string, unknown>): VirtualMachine =>

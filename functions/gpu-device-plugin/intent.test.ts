@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { FeatureError } from "../../shared/admission/errors.ts";
+import { thrown } from "../../test/helpers/errors.ts";
 import { virtualMachine } from "../../test/helpers/review.ts";
 import type { GpuRequest } from "./intent.ts";
 import { readIntent, TRIGGER } from "./intent.ts";
@@ -95,14 +96,7 @@ describe("gpu-device-plugin readIntent", () => {
   ];
   for (const tc of bad) {
     it(`should refuse ${tc.name}, naming the field and the fix`, () => {
-      let error: unknown;
-      try {
-        read(tc.value, tc.max);
-      } catch (e) {
-        error = e;
-      }
-      expect(error).to.be.instanceOf(FeatureError);
-      const { message, field, fix } = error as FeatureError;
+      const { message, field, fix } = thrown(FeatureError, () => read(tc.value, tc.max));
       expect({ message, field, fix }).to.deep.equal({
         message: tc.message,
         field: FIELD,

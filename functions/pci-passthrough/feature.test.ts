@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { admit } from "../../shared/admission/admit.ts";
 import type { ErrorHandling } from "../../shared/admission/settings.ts";
-import type { AdmissionResponse, KubeObject } from "../../shared/admission/types.ts";
+import type { KubeObject } from "../../shared/admission/types.ts";
 import type { VirtualMachine } from "../../shared/kubevirt/types.ts";
-import { recordingReader } from "../../test/helpers/cluster.ts";
+import type { Admitted } from "../../test/helpers/admit.ts";
+import { admitVm } from "../../test/helpers/admit.ts";
 import {
   A10,
   X710_VF,
@@ -12,7 +12,7 @@ import {
   kubeVirtObject,
   pciDeviceObject,
 } from "../../test/helpers/devices.ts";
-import { admissionReview, applyResponse, virtualMachine } from "../../test/helpers/review.ts";
+import { virtualMachine } from "../../test/helpers/review.ts";
 import { pciPassthrough } from "./feature.ts";
 import { TRIGGER } from "./intent.ts";
 
@@ -57,25 +57,13 @@ const PLAIN = [
   CR,
 ];
 
-async function run(
+function run(
   vm: VirtualMachine,
   cluster: readonly KubeObject[],
   options: { errorHandling?: ErrorHandling; maxDevices?: number } = {},
-): Promise<{ response: AdmissionResponse; result: VirtualMachine; reads: string[] }> {
-  const reader = recordingReader(cluster);
+): Promise<Admitted> {
   const feature = pciPassthrough({ settings: { maxDevices: options.maxDevices ?? 8 } });
-  const settings = {
-    errorHandling: options.errorHandling ?? "reject",
-    tracking: true,
-    viewDeadlineMs: 1000,
-  };
-  const decision = await admit(feature, admissionReview(vm).request, settings, reader);
-  const response = { uid: "u", ...decision.answer };
-  return {
-    response,
-    result: response.allowed ? applyResponse(vm, response) : vm,
-    reads: reader.reads,
-  };
+  return admitVm(feature, vm, cluster, options.errorHandling);
 }
 
 const asking = (value: string, vmiSpec?: Record<string, unknown>): VirtualMachine =>

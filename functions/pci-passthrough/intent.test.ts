@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { FeatureError } from "../../shared/admission/errors.ts";
+import { thrown } from "../../test/helpers/errors.ts";
 import { virtualMachine } from "../../test/helpers/review.ts";
 import type { Entry } from "./intent.ts";
 import { readIntent, TRIGGER } from "./intent.ts";
@@ -139,7 +140,7 @@ describe("pci-passthrough readIntent", () => {
   ];
   for (const tc of bad) {
     it(`should refuse ${tc.name}, naming the field and the fix`, () => {
-      const error = captured(() => read(tc.value, tc.max));
+      const error = thrown(FeatureError, () => read(tc.value, tc.max));
       expect({ message: error.message, field: error.field, fix: error.fix }).to.deep.equal({
         message: tc.message,
         field: FIELD,
@@ -156,14 +157,4 @@ function jsonError(text: string): string {
     return (error as Error).message;
   }
   return "";
-}
-
-function captured(run: () => unknown): FeatureError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof FeatureError) return error;
-    throw error;
-  }
-  throw new Error("no FeatureError was thrown");
 }

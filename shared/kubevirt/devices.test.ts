@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { thrown } from "../../test/helpers/errors.ts";
 import { FeatureError } from "../admission/errors.ts";
 import { checkDeviceResources, hostDeviceName, mergeDevices, withDevices } from "./devices.ts";
 import type { DeviceEntry, VirtualMachine, VmiSpec } from "./types.ts";
@@ -88,7 +89,7 @@ describe("mergeDevices", () => {
   }
 
   it("should refuse a name an entry of another resource already has", () => {
-    const error = captured(() =>
+    const error = thrown(FeatureError, () =>
       mergeDevices(
         [{ name: "gpu-1", deviceName: VF }],
         [{ name: "gpu-1", deviceName: A10 }],
@@ -103,7 +104,7 @@ describe("mergeDevices", () => {
   });
 
   it("should refuse two wanted devices that would share a name", () => {
-    const error = captured(() =>
+    const error = thrown(FeatureError, () =>
       mergeDevices(
         [],
         [
@@ -157,7 +158,9 @@ describe("checkDeviceResources", () => {
   });
 
   it("should refuse an own limit that overrides KubeVirt's count", () => {
-    const error = captured(() => checkDeviceResources(spec({ limits: { [A10]: "1" } }), [A10]));
+    const error = thrown(FeatureError, () =>
+      checkDeviceResources(spec({ limits: { [A10]: "1" } }), [A10]),
+    );
     expect([error.message, error.field, error.fix]).to.deep.equal([
       `limits["${A10}"] is "1", but the VM lists 2 device entries of it; KubeVirt requests one per entry and the VM's own value overrides that count`,
       "spec.template.spec.domain.resources.limits",
@@ -166,17 +169,9 @@ describe("checkDeviceResources", () => {
   });
 
   it("should refuse an own request as well", () => {
-    const error = captured(() => checkDeviceResources(spec({ requests: { [A10]: "3" } }), [A10]));
+    const error = thrown(FeatureError, () =>
+      checkDeviceResources(spec({ requests: { [A10]: "3" } }), [A10]),
+    );
     expect(error.field).to.equal("spec.template.spec.domain.resources.requests");
   });
 });
-
-function captured(run: () => unknown): FeatureError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof FeatureError) return error;
-    throw error;
-  }
-  throw new Error("no FeatureError was thrown");
-}

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { thrown } from "../../test/helpers/errors.ts";
 import { FeatureError } from "../admission/errors.ts";
 import { ABSENT } from "../kube/reader.ts";
 import type { KubeVirtCr } from "./kubevirt-cr.ts";
@@ -62,14 +63,9 @@ describe("requirePermitted", () => {
   });
 
   it("should refuse a resource the CR does not permit, saying what to add", () => {
-    let error: unknown;
-    try {
-      requirePermitted(CR, "nvidia.com/TU104GL_T4", where);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).to.be.instanceOf(FeatureError);
-    const { message, field, fix } = error as FeatureError;
+    const { message, field, fix } = thrown(FeatureError, () =>
+      requirePermitted(CR, "nvidia.com/TU104GL_T4", where),
+    );
     expect({ message, field, fix }).to.deep.equal({
       message:
         "nvidia.com/TU104GL_T4: nvidia.com/TU104GL_T4 is not in the permittedHostDevices of the KubeVirt CR kubevirt/kubevirt, so KubeVirt would not start the VM",
