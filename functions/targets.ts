@@ -5,4 +5,6 @@
 export const targets: Record<string, () => Promise<unknown>> = {
   "nested-virt": () => import("./nested-virt/index.ts"),
   "cpu-labeller": () => import("./cpu-labeller/index.ts"),
+  "pci-passthrough": () => import("./pci-passthrough/index.ts"),
+  "gpu-device-plugin": () => import("./gpu-device-plugin/index.ts"),
 };

@@ -21,8 +21,38 @@ export interface NodeSelectorTerm {
   matchFields?: NodeSelectorRequirement[];
 }
 
+/**
+ * A `hostDevices[]` or `gpus[]` entry. `deviceName` is an extended-resource name that the KubeVirt
+ * CR permits; entries backed by DRA claims carry `claimName`/`requestName` instead.
+ */
+export interface DeviceEntry {
+  name: string;
+  deviceName?: string;
+  [key: string]: unknown;
+}
+
+export interface DomainDevices {
+  hostDevices?: DeviceEntry[];
+  gpus?: DeviceEntry[];
+  [key: string]: unknown;
+}
+
+/** `domain.resources`: quantities as the API carries them, strings such as `1Gi` or `2`. */
+export interface DomainResources {
+  requests?: Record<string, string>;
+  limits?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+export interface Domain {
+  cpu?: { features?: CpuFeature[]; [k: string]: unknown };
+  devices?: DomainDevices;
+  resources?: DomainResources;
+  [k: string]: unknown;
+}
+
 export interface VmiSpec {
-  domain?: { cpu?: { features?: CpuFeature[]; [k: string]: unknown }; [k: string]: unknown };
+  domain?: Domain;
   nodeSelector?: Record<string, string>;
   affinity?: {
     nodeAffinity?: {
