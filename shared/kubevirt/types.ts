@@ -21,8 +21,48 @@ export interface NodeSelectorTerm {
   matchFields?: NodeSelectorRequirement[];
 }
 
+/**
+ * A `hostDevices[]` or `gpus[]` entry: a device-plugin resource (`deviceName`, which must be a
+ * resourceName the KubeVirt CR permits) or a DRA claim (`claimName` + `requestName`).
+ */
+export interface HostDevice {
+  name: string;
+  deviceName?: string;
+  claimName?: string;
+  requestName?: string;
+  tag?: string;
+  [key: string]: unknown;
+}
+
+export interface Disk {
+  name: string;
+  disk?: { bus?: string; readonly?: boolean };
+  cdrom?: { bus?: string; readonly?: boolean; tray?: string };
+  serial?: string;
+  bootOrder?: number;
+  [key: string]: unknown;
+}
+
+export interface Volume {
+  name: string;
+  configMap?: { name: string; optional?: boolean; volumeLabel?: string };
+  [key: string]: unknown;
+}
+
+export interface Devices {
+  disks?: Disk[];
+  hostDevices?: HostDevice[];
+  gpus?: HostDevice[];
+  [key: string]: unknown;
+}
+
 export interface VmiSpec {
-  domain?: { cpu?: { features?: CpuFeature[]; [k: string]: unknown }; [k: string]: unknown };
+  domain?: {
+    cpu?: { features?: CpuFeature[]; [k: string]: unknown };
+    devices?: Devices;
+    [k: string]: unknown;
+  };
+  volumes?: Volume[];
   nodeSelector?: Record<string, string>;
   affinity?: {
     nodeAffinity?: {
