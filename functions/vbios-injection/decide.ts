@@ -22,6 +22,7 @@ export interface Facts {
  * writes (the hook ConfigMap) follows exactly the decision the mutation applies.
  */
 export type Decision =
+  | { next: "skip"; reason: string }
   | { next: "wait"; reason: string }
   | { next: "read"; intent: Intent; targets: Target[] }
   | { next: "inject"; plan: Plan; warnings: string[] };
@@ -33,6 +34,7 @@ export function decide(
   facts: Facts | undefined,
 ): Decision {
   const intent = readIntent(vm, request.namespace, settings);
+  if (!intent) return { next: "skip", reason: "the VM does not ask for a vBIOS" };
   const resolution = resolveTargets(vm, intent);
   if ("wait" in resolution) return { next: "wait", reason: resolution.wait };
   const { targets } = resolution;

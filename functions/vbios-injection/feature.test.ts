@@ -197,6 +197,14 @@ describe("vbios-injection feature", () => {
     expect(result.spec?.template?.spec?.volumes).to.have.length(1);
   });
 
+  it("should leave alone, reading nothing, a VM that does not ask", async () => {
+    const vm = romVm();
+    delete vm.metadata?.annotations?.["vm-feature-manager.io/vbios-injection"];
+    const { response, reads, writes } = await run(vm);
+    expect(response).to.deep.equal({ uid: "u", allowed: true });
+    expect([reads, writes]).to.deep.equal([[], []]);
+  });
+
   it("should wait, reading nothing, while pci-passthrough has yet to add the device", async () => {
     const vm = romVm({ "vm-feature-manager.io/pci-passthrough": "0000:03:00.0" }, {});
     const { response, reads, writes } = await run(vm);

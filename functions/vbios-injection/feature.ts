@@ -53,6 +53,7 @@ export function vbiosInjection(options: VbiosOptions = {}): Feature<VirtualMachi
     },
     mutate(vm, request, view): MutationOutcome<VirtualMachine> {
       const decision = decide(vm, request, settings, view.facts);
+      if (decision.next === "skip") return { skip: decision.reason };
       if (decision.next === "wait")
         return { skip: decision.reason, warnings: [`${FEATURE}: ${decision.reason}`] };
       if (decision.next === "read") return { skip: "the cluster was not read" };

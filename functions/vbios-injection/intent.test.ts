@@ -3,7 +3,7 @@ import { virtualMachine } from "../../test/helpers/review.ts";
 import type { Intent } from "./intent.ts";
 import { readIntent, SIDECAR_IMAGE, TARGET, TRIGGER } from "./intent.ts";
 
-const read = (annotations: Record<string, string>, sidecarImage?: string): Intent =>
+const read = (annotations: Record<string, string>, sidecarImage?: string): Intent | undefined =>
   readIntent(virtualMachine({ annotations }), "gaming", sidecarImage ? { sidecarImage } : {});
 
 describe("vbios-injection readIntent", () => {
@@ -36,6 +36,10 @@ describe("vbios-injection readIntent", () => {
       want: { configMap: "rom", image: "mirror.example/sidecar-shim:v1.9.0" },
     },
   ];
+  it("should read no intent from a VM without the annotation", () => {
+    expect(read({ [TARGET]: "igpu" })).to.equal(undefined);
+  });
+
   for (const tc of cases) {
     it(`should read ${tc.name}`, () => {
       expect(read(tc.given, tc.env)).to.deep.equal(tc.want);

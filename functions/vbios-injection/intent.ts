@@ -24,13 +24,16 @@ const field = (key: string): string => `metadata.annotations["${key}"]`;
 // A ConfigMap name is a DNS-1123 subdomain.
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+/** Undefined when the VM does not ask (the webhook's matchConditions skip it; the preview does not). */
 export function readIntent(
   vm: Readonly<VirtualMachine>,
   namespace: string,
   settings: VbiosSettings,
-): Intent {
+): Intent | undefined {
   const annotations = vm.metadata?.annotations ?? {};
-  const intent: Intent = { configMap: configMapName(annotations[TRIGGER] ?? "", namespace) };
+  const trigger = annotations[TRIGGER];
+  if (trigger === undefined) return undefined;
+  const intent: Intent = { configMap: configMapName(trigger, namespace) };
   const targets = annotations[TARGET];
   if (targets !== undefined) intent.targets = targetNames(targets);
   const image = annotations[SIDECAR_IMAGE] ?? settings.sidecarImage;
