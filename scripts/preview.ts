@@ -1,4 +1,4 @@
-// npm run preview -- <manifest> [--cluster <snapshot>] [--json]
+// npm run preview -- <manifest> [--cluster <snapshot>]... [--json]
 // Runs a VirtualMachine or Pod manifest through the mutating functions in webhook order, offline.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -8,7 +8,7 @@ import { preview } from "../shared/preview/run.ts";
 import { snapshotReader } from "../shared/kube/snapshot-reader.ts";
 import { parseObjects } from "../shared/preview/snapshot.ts";
 
-const USAGE = "usage: npm run preview -- <manifest.yaml> [--cluster <snapshot.yaml>] [--json]";
+const USAGE = "usage: npm run preview -- <manifest.yaml> [--cluster <snapshot.yaml>]... [--json]";
 const DEFAULT_CLUSTER = new URL("../examples/cluster.yaml", import.meta.url);
 
 function fail(message: string): never {
@@ -35,7 +35,8 @@ function parse(path: string | URL): ReturnType<typeof parseObjects> {
 const { values, positionals } = (() => {
   try {
     return parseArgs({
-      options: { cluster: { type: "string" }, json: { type: "boolean" } },
+      // Several --cluster files are read as one snapshot (e.g. the cluster plus a ConfigMap).
+      options: { cluster: { type: "string", multiple: true }, json: { type: "boolean" } },
       allowPositionals: true,
     });
   } catch (error) {
@@ -47,7 +48,7 @@ if (!manifest || positionals.length > 1) fail(USAGE);
 const objects = parse(manifest);
 if (objects.length !== 1)
   fail(`${manifest} holds ${objects.length} objects; give one VirtualMachine or Pod`);
-const cluster = snapshotReader(parse(values.cluster ?? DEFAULT_CLUSTER));
+const cluster = snapshotReader((values.cluster ?? [DEFAULT_CLUSTER]).flatMap(parse));
 const result = await preview(
   objects[0] ?? {},
   mutators.map((build) => build()),
