@@ -7,20 +7,12 @@ import { recordingReader } from "../../test/helpers/cluster.ts";
 import { admissionReview, applyResponse } from "../../test/helpers/review.ts";
 import type { VbiosOptions } from "./feature.ts";
 import { vbiosInjection } from "./feature.ts";
-import { AUDIO, IGPU, kubevirtCr, romConfigMap, romVm } from "./fixtures/cluster.ts";
+import { AUDIO, HOOK_ENTRY, IGPU, kubevirtCr, romConfigMap, romVm } from "./fixtures/cluster.ts";
 import type { HookWriter } from "./hook-configmap.ts";
 import { hookConfigMap } from "./hook-configmap.ts";
 
 const NS = "default";
 const ROM_CM = romConfigMap(NS, "phoenix-vbios");
-const HOOK_ENTRY = {
-  args: ["--version", "v1alpha2"],
-  configMap: {
-    name: "vbios-injection-hook",
-    key: "onDefineDomain",
-    hookPath: "/usr/bin/onDefineDomain",
-  },
-};
 
 /** Records the writes; the objects it was given are what the API server would now hold. */
 function recordingWriter(): HookWriter & { writes: string[] } {

@@ -1,14 +1,7 @@
 import { expect } from "chai";
+import { HOOK_ENTRY as OURS } from "./fixtures/cluster.ts";
 import { ourSidecar, withOurSidecar } from "./hook-sidecars.ts";
 
-const OURS = {
-  args: ["--version", "v1alpha2"],
-  configMap: {
-    name: "vbios-injection-hook",
-    key: "onDefineDomain",
-    hookPath: "/usr/bin/onDefineDomain",
-  },
-};
 const SMBIOS = {
   image: "registry.example/smbios-hook:v1",
   imagePullPolicy: "IfNotPresent",

@@ -1,22 +1,13 @@
 import { expect } from "chai";
 import type { Devices, VirtualMachine, VmiSpec, Volume } from "../../shared/kubevirt/types.ts";
 import type { Target } from "./devices.ts";
-import { IGPU, romVm } from "./fixtures/cluster.ts";
+import { HOOK_ENTRY, IGPU, romVm } from "./fixtures/cluster.ts";
 import type { Plan } from "./mutation.ts";
 import { injectRom } from "./mutation.ts";
 
 const igpu: Target = { name: "igpu", kind: "gpu", alias: "ua-gpu-igpu" };
 const PLAN: Plan = { configMap: "phoenix-vbios", targets: [igpu] };
-const HOOK = JSON.stringify([
-  {
-    args: ["--version", "v1alpha2"],
-    configMap: {
-      name: "vbios-injection-hook",
-      key: "onDefineDomain",
-      hookPath: "/usr/bin/onDefineDomain",
-    },
-  },
-]);
+const HOOK = JSON.stringify([HOOK_ENTRY]);
 const ROM_REQUEST =
   '{"file":"/var/run/kubevirt-private/config-map/vbios-rom/rom","devices":[{"name":"igpu","alias":"ua-gpu-igpu"}]}';
 
