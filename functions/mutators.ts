@@ -2,6 +2,7 @@ import type { Feature } from "../shared/admission/feature.ts";
 import { gpuDevicePlugin } from "./gpu-device-plugin/feature.ts";
 import { nestedVirt } from "./nested-virt/feature.ts";
 import { pciPassthrough } from "./pci-passthrough/feature.ts";
+import { vbiosInjection } from "./vbios-injection/feature.ts";
 
 /**
  * Every mutating function. The order they run in is the order of their entries in
@@ -11,4 +12,5 @@ export const mutators: readonly (() => Feature)[] = [
   () => nestedVirt() as Feature,
   () => pciPassthrough() as Feature,
   () => gpuDevicePlugin() as Feature,
+  () => vbiosInjection() as Feature,
 ];

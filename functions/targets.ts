@@ -7,4 +7,5 @@ export const targets: Record<string, () => Promise<unknown>> = {
   "cpu-labeller": () => import("./cpu-labeller/index.ts"),
   "pci-passthrough": () => import("./pci-passthrough/index.ts"),
   "gpu-device-plugin": () => import("./gpu-device-plugin/index.ts"),
+  "vbios-injection": () => import("./vbios-injection/index.ts"),
 };

@@ -3,7 +3,9 @@
 // function, is what keeps cold start low: client-node alone takes ~700 ms to import from
 // node_modules and ~200 ms from a minified chunk, and it is only loaded by functions that use it.
 import { build } from "esbuild";
-import { rmSync } from "node:fs";
+import type { Plugin } from "esbuild";
+import { readFileSync, rmSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 
 export const entryPoints = { main: "main.ts", "imds-server": "functions/imds-server/main.ts" };
 
@@ -25,7 +27,30 @@ export async function bundle(outdir = "dist"): Promise<void> {
       js: "import { createRequire as __require } from 'node:module'; const require = __require(import.meta.url);",
     },
     logLevel: "warning",
+    plugins: [inlineTextFiles],
   });
 }
+
+// `readFileSync(new URL("<relative path>", import.meta.url), "utf8")`, as source files read a
+// text file shipped beside them (the vbios-injection hook program): the build puts the file's
+// content in its place, so the bundle needs nothing next to it.
+const TEXT_FILE =
+  /readFileSync\(\s*new URL\(\s*"([^"]+)",\s*import\.meta\.url\s*\),\s*"utf8",?\s*\)/g;
+
+const inlineTextFiles: Plugin = {
+  name: "inline-text-files",
+  setup(build) {
+    build.onLoad({ filter: /\/(functions|shared)\/.*\.ts$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      if (!source.includes("import.meta.url")) return undefined;
+      const inlined = source.replace(TEXT_FILE, (_, file: string) =>
+        JSON.stringify(readFileSync(resolve(dirname(args.path), file), "utf8")),
+      );
+      if (/readFileSync\(\s*new URL\(/.test(inlined))
+        throw new Error(`${args.path}: a readFileSync(new URL(...)) the build cannot inline`);
+      return { contents: inlined, loader: "ts", watchFiles: [args.path] };
+    });
+  },
+};
 
 if (import.meta.main) await bundle();

@@ -1,4 +1,4 @@
-// npm run preview -- <manifest> [--cluster <snapshot>] [--json]
+// npm run preview -- <manifest> [--cluster <snapshot>]... [--webhooks <webhooks.yaml>] [--json]
 // Runs a VirtualMachine or Pod manifest through the mutating functions in the order of the webhook
 // entries in knative/webhooks.yaml (or --webhooks), offline.
 import { readFileSync } from "node:fs";
@@ -11,7 +11,7 @@ import { snapshotReader } from "../shared/kube/snapshot-reader.ts";
 import { parseObjects } from "../shared/preview/snapshot.ts";
 
 const USAGE =
-  "usage: npm run preview -- <manifest.yaml> [--cluster <snapshot.yaml>] [--webhooks <webhooks.yaml>] [--json]";
+  "usage: npm run preview -- <manifest.yaml> [--cluster <snapshot.yaml>]... [--webhooks <webhooks.yaml>] [--json]";
 const DEFAULT_CLUSTER = new URL("../examples/cluster.yaml", import.meta.url);
 const DEFAULT_WEBHOOKS = new URL("../knative/webhooks.yaml", import.meta.url);
 
@@ -39,8 +39,9 @@ function parse(path: string | URL): ReturnType<typeof parseObjects> {
 const { values, positionals } = (() => {
   try {
     return parseArgs({
+      // Several --cluster files are read as one snapshot (e.g. the cluster plus a ConfigMap).
       options: {
-        cluster: { type: "string" },
+        cluster: { type: "string", multiple: true },
         webhooks: { type: "string" },
         json: { type: "boolean" },
       },
@@ -55,7 +56,7 @@ if (!manifest || positionals.length > 1) fail(USAGE);
 const objects = parse(manifest);
 if (objects.length !== 1)
   fail(`${manifest} holds ${objects.length} objects; give one VirtualMachine or Pod`);
-const cluster = snapshotReader(parse(values.cluster ?? DEFAULT_CLUSTER));
+const cluster = snapshotReader((values.cluster ?? [DEFAULT_CLUSTER]).flatMap(parse));
 const features = (() => {
   try {
     const chain = webhookChain(read(values.webhooks ?? DEFAULT_WEBHOOKS));

@@ -12,6 +12,7 @@ import { mutators } from "../functions/mutators.ts";
 import { inChainOrder, webhookChain } from "../shared/preview/chain.ts";
 import { syncRulesNamespaces } from "../functions/nested-virt/webhook-namespaces.ts";
 import { readFileSync } from "node:fs";
+import { HOOK_CONFIGMAP } from "../functions/vbios-injection/hook-program.ts";
 
 // The manifests are not applied anywhere in CI, so what can be checked without a cluster is
 // checked here: they parse, and they agree with the code and with each other.
@@ -88,9 +89,13 @@ describe("knative/ manifests", () => {
     ).to.deep.equal(chain);
   });
 
-  it("should declare no side effects, reinvocation and a timeout inside the API server's range", () => {
+  // Functions that write to the cluster while admitting, and never on a dry run.
+  const WRITERS = ["vbios-injection.vm-feature-manager.io"];
+
+  it("should declare side effects, reinvocation and a timeout inside the API server's range", () => {
     for (const hook of webhooks) {
-      expect(hook).to.include({ sideEffects: "None", reinvocationPolicy: "IfNeeded" });
+      const sideEffects = WRITERS.includes(String(hook["name"])) ? "NoneOnDryRun" : "None";
+      expect(hook).to.include({ sideEffects, reinvocationPolicy: "IfNeeded" });
       expect(hook["timeoutSeconds"]).to.be.within(1, 30);
     }
   });
@@ -295,4 +300,129 @@ describe("knative/ manifests", () => {
       }
     });
   }
+  it("should let vbios-injection read ConfigMaps and KubeVirt CRs, and update only its hook ConfigMap", () => {
+    const role = docs.find(
+      (d) =>
+        d.kind === "ClusterRole" && d.metadata?.name === "vm-feature-functions:vbios-injection",
+    );
+    expect(get(role, "rules")).to.deep.equal([
+      { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "create"] },
+      {
+        apiGroups: [""],
+        resources: ["configmaps"],
+        resourceNames: [HOOK_CONFIGMAP],
+        verbs: ["update"],
+      },
+      { apiGroups: ["kubevirt.io"], resources: ["kubevirts"], verbs: ["list"] },
+    ]);
+    const binding = docs.find(
+      (d) =>
+        d.kind === "ClusterRoleBinding" &&
+        d.metadata?.name === "vm-feature-functions:vbios-injection",
+    );
+    expect(get(binding, "subjects")).to.deep.equal([
+      { kind: "ServiceAccount", name: "vbios-injection", namespace: "vm-feature-functions" },
+    ]);
+  });
+
+  // CEL as the API server evaluates it: every matchCondition true, then each validation.
+  const evaluate = (expression: string, bindings: Record<string, unknown>): unknown => {
+    const result = run(expression, bindings as Record<string, CelInput>);
+    if (isCelError(result)) throw new Error(`${expression}: ${result.message}`);
+    return result;
+  };
+
+  describe("the ValidatingAdmissionPolicy on vbios-injection's ConfigMap writes", () => {
+    const policy = docs.find((d) => d.kind === "ValidatingAdmissionPolicy");
+    const conditions = get(policy, "spec", "matchConditions") as { expression: string }[];
+    const validations = get(policy, "spec", "validations") as { expression: string }[];
+    const SA = "system:serviceaccount:vm-feature-functions:vbios-injection";
+
+    /** "not matched", "allowed" or "denied", for a ConfigMap request by `username`. */
+    function decide(username: string, operation: string, name: string): string {
+      const configMap = { metadata: { name, namespace: "gaming" }, data: {} };
+      const bindings = {
+        request: { userInfo: { username }, operation },
+        object: operation === "DELETE" ? null : configMap,
+        oldObject: operation === "CREATE" ? null : configMap,
+      };
+      if (!conditions.every((c) => evaluate(c.expression, bindings) === true)) return "not matched";
+      return validations.every((v) => evaluate(v.expression, bindings) === true)
+        ? "allowed"
+        : "denied";
+    }
+
+    it("should be bound with Deny and cover every ConfigMap write", () => {
+      const binding = docs.find((d) => d.kind === "ValidatingAdmissionPolicyBinding");
+      expect(get(binding, "spec")).to.deep.equal({
+        policyName: policy?.metadata?.name,
+        validationActions: ["Deny"],
+      });
+      expect(get(policy, "spec", "matchConstraints", "resourceRules")).to.deep.equal([
+        {
+          apiGroups: [""],
+          apiVersions: ["v1"],
+          operations: ["CREATE", "UPDATE", "DELETE"],
+          resources: ["configmaps"],
+        },
+      ]);
+    });
+
+    const cases: { who: string; operation: string; name: string; want: string }[] = [
+      { who: SA, operation: "CREATE", name: HOOK_CONFIGMAP, want: "allowed" },
+      { who: SA, operation: "UPDATE", name: HOOK_CONFIGMAP, want: "allowed" },
+      { who: SA, operation: "DELETE", name: HOOK_CONFIGMAP, want: "allowed" },
+      { who: SA, operation: "CREATE", name: "phoenix-vbios", want: "denied" },
+      { who: SA, operation: "UPDATE", name: "kube-root-ca.crt", want: "denied" },
+      { who: SA, operation: "DELETE", name: "phoenix-vbios", want: "denied" },
+      {
+        who: "system:serviceaccount:vm-feature-functions:nested-virt",
+        operation: "CREATE",
+        name: "x",
+        want: "not matched",
+      },
+      { who: "alice", operation: "UPDATE", name: HOOK_CONFIGMAP, want: "not matched" },
+    ];
+    for (const tc of cases) {
+      it(`should answer ${tc.want} for ${tc.who.split(":").pop()} on ${tc.operation} of ConfigMap ${tc.name}`, () => {
+        expect(decide(tc.who, tc.operation, tc.name)).to.equal(tc.want);
+      });
+    }
+  });
+
+  describe("vbios-injection's matchConditions", () => {
+    const hook = webhooks.find((h) => h["name"] === "vbios-injection.vm-feature-manager.io");
+    const conditions = get(hook, "matchConditions") as { expression: string }[];
+    const wakes = (metadata: Record<string, unknown>): boolean =>
+      conditions.every(
+        ({ expression }) =>
+          evaluate(expression, { object: { metadata }, request: { namespace: "gaming" } }) === true,
+      );
+    const cases = [
+      {
+        name: "a VM that names a ROM ConfigMap",
+        metadata: { annotations: { "vm-feature-manager.io/vbios-injection": "phoenix-vbios" } },
+        want: true,
+      },
+      { name: "a VM without annotations", metadata: {}, want: false },
+      {
+        name: "a VM that only names a target",
+        metadata: { annotations: { "vm-feature-manager.io/vbios-target": "igpu" } },
+        want: false,
+      },
+      {
+        name: "a VM being deleted",
+        metadata: {
+          annotations: { "vm-feature-manager.io/vbios-injection": "phoenix-vbios" },
+          deletionTimestamp: "2026-11-21T10:00:00Z",
+        },
+        want: false,
+      },
+    ];
+    for (const tc of cases) {
+      it(`should ${tc.want ? "call" : "not call"} the function for ${tc.name}`, () => {
+        expect(wakes(tc.metadata)).to.equal(tc.want);
+      });
+    }
+  });
 });

@@ -62,17 +62,48 @@ export function statusOf(error: unknown): number | undefined {
 
 /** Turns any failure of a lookup into a message that says what was read and what to do. */
 export function clusterError(what: string, error: unknown, signal?: AbortSignal): ClusterError {
+  return failure(what, error, signal, READ);
+}
+
+/** The same for the few writes functions make: what was written, and what to do. */
+export function clusterWriteError(
+  what: string,
+  error: unknown,
+  signal: AbortSignal,
+  verb: "create" | "update",
+): ClusterError {
+  return failure(what, error, signal, WRITE[verb]);
+}
+
+interface Words {
+  verb: string;
+  doing: string;
+  through: string;
+}
+
+const READ: Words = { verb: "read", doing: "reading", through: "from" };
+const WRITE: Record<"create" | "update", Words> = {
+  create: { verb: "create", doing: "creating", through: "through" },
+  update: { verb: "update", doing: "updating", through: "through" },
+};
+
+function failure(
+  what: string,
+  error: unknown,
+  signal: AbortSignal | undefined,
+  { verb, doing, through }: Words,
+): ClusterError {
   const status = statusOf(error);
   if (status === 401 || status === 403) {
     return new ClusterError(
-      `the Kubernetes API refused to let the function read ${what} (HTTP ${status})`,
+      `the Kubernetes API refused to let the function ${verb} ${what} (HTTP ${status})`,
       "grant the function's ServiceAccount the RBAC in knative/ (get/list on that resource)",
       { cause: error },
     );
   }
   if (signal?.aborted || isTimeout(error)) {
     return new ClusterError(
-      `reading ${what} from the Kubernetes API took longer than the lookup deadline`,
+      `${doing} ${what} ${through} the Kubernetes API took longer than the lookup deadline`,
       "check the API server's health, or raise CLUSTER_LOOKUP_DEADLINE_MS (keep it under the webhook timeoutSeconds)",
       { cause: error },
     );
@@ -81,14 +112,22 @@ export function clusterError(what: string, error: unknown, signal?: AbortSignal)
     "check that the API server is reachable from the function (in-cluster config or KUBECONFIG)";
   const code = networkCode(error);
   if (status === undefined && code !== undefined) {
-    return new ClusterError(`could not reach the Kubernetes API to read ${what} (${code})`, fix, {
-      cause: error,
-    });
+    return new ClusterError(
+      `could not reach the Kubernetes API to ${verb} ${what} (${code})`,
+      fix,
+      {
+        cause: error,
+      },
+    );
   }
   const detail = status ? `HTTP ${status}` : error instanceof Error ? error.message : String(error);
-  return new ClusterError(`could not read ${what} from the Kubernetes API (${detail})`, fix, {
-    cause: error,
-  });
+  return new ClusterError(
+    `could not ${verb} ${what} ${through} the Kubernetes API (${detail})`,
+    fix,
+    {
+      cause: error,
+    },
+  );
 }
 
 function isTimeout(error: unknown): boolean {

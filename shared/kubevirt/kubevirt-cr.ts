@@ -109,10 +109,27 @@ export function requirePermitted(
   );
 }
 
+/** What kind of device the CR permits under `resourceName`, if it permits it at all. */
+export function permittedDeviceClass(
+  cr: KubeVirtCr,
+  resourceName: string,
+): "pci" | "mediated" | "usb" | undefined {
+  const permitted = cr.spec?.configuration?.permittedHostDevices ?? {};
+  const classes = [
+    ["pci", permitted.pciHostDevices],
+    ["mediated", permitted.mediatedDevices],
+    ["usb", permitted.usb],
+  ] as const;
+  return classes.find(([, devices]) =>
+    (devices ?? []).some((d) => d.resourceName === resourceName),
+  )?.[0];
+}
+
+/**
+ * Whether an Alpha feature gate (Sidecar, HostDevices, GPU, ...) is on: listed in `featureGates`.
+ * KubeVirt v1.9 (pkg/virt-config/featuregate IsEnabled) gives an explicit enable precedence over
+ * `disabledFeatureGates`, which only turns off Beta gates that are on by default.
+ */
 export function featureGateEnabled(cr: KubeVirtCr, gate: string): boolean {
-  const developer = cr.spec?.configuration?.developerConfiguration;
-  return (
-    (developer?.featureGates ?? []).includes(gate) &&
-    !(developer?.disabledFeatureGates ?? []).includes(gate)
-  );
+  return (cr.spec?.configuration?.developerConfiguration?.featureGates ?? []).includes(gate);
 }

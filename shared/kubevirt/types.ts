@@ -22,20 +22,43 @@ export interface NodeSelectorTerm {
 }
 
 /**
- * A `hostDevices[]` or `gpus[]` entry. `deviceName` is an extended-resource name that the KubeVirt
- * CR permits; entries backed by DRA claims carry `claimName`/`requestName` instead.
+ * A `hostDevices[]` or `gpus[]` entry: a device-plugin resource (`deviceName`, which must be a
+ * resourceName the KubeVirt CR permits) or a DRA claim (`claimName` + `requestName`).
  */
 export interface DeviceEntry {
   name: string;
   deviceName?: string;
+  claimName?: string;
+  requestName?: string;
+  tag?: string;
+  [key: string]: unknown;
+}
+
+export type HostDevice = DeviceEntry;
+
+export interface Disk {
+  name: string;
+  disk?: { bus?: string; readonly?: boolean };
+  cdrom?: { bus?: string; readonly?: boolean; tray?: string };
+  serial?: string;
+  bootOrder?: number;
+  [key: string]: unknown;
+}
+
+export interface Volume {
+  name: string;
+  configMap?: { name: string; optional?: boolean; volumeLabel?: string };
   [key: string]: unknown;
 }
 
 export interface DomainDevices {
+  disks?: Disk[];
   hostDevices?: DeviceEntry[];
   gpus?: DeviceEntry[];
   [key: string]: unknown;
 }
+
+export type Devices = DomainDevices;
 
 /** `domain.resources`: quantities as the API carries them, strings such as `1Gi` or `2`. */
 export interface DomainResources {
@@ -53,6 +76,7 @@ export interface Domain {
 
 export interface VmiSpec {
   domain?: Domain;
+  volumes?: Volume[];
   nodeSelector?: Record<string, string>;
   affinity?: {
     nodeAffinity?: {

@@ -1,0 +1,69 @@
+import type { Feature, MutationOutcome } from "../../shared/admission/feature.ts";
+import { CONFIG_MAP, KUBEVIRT } from "../../shared/kube/kinds.ts";
+import { readKubeVirt } from "../../shared/kubevirt/kubevirt-cr.ts";
+import type { VirtualMachine } from "../../shared/kubevirt/types.ts";
+import { VIRTUAL_MACHINE_KIND } from "../../shared/kubevirt/types.ts";
+import type { Facts } from "./decide.ts";
+import { decide } from "./decide.ts";
+import type { HookOutcome, HookWriter } from "./hook-configmap.ts";
+import { coreHookWriter, ensureHookConfigMap } from "./hook-configmap.ts";
+import { FEATURE, TRIGGER } from "./intent.ts";
+import { kubeVirtFacts } from "./kubevirt.ts";
+import { injectRom } from "./mutation.ts";
+import { romFacts } from "./rom.ts";
+import type { VbiosSettings } from "./settings.ts";
+import { vbiosSettingsFromEnv } from "./settings.ts";
+
+export interface VbiosView {
+  facts?: Facts;
+  /** What happened to the hook ConfigMap; absent on a dry run. */
+  hook?: HookOutcome;
+}
+
+export interface VbiosOptions {
+  settings?: VbiosSettings;
+  /** The hook ConfigMap's writer; the live one by default (client-node, loaded on first write). */
+  writer?: HookWriter;
+}
+
+export function vbiosInjection(options: VbiosOptions = {}): Feature<VirtualMachine, VbiosView> {
+  const settings = options.settings ?? vbiosSettingsFromEnv();
+  const writer = options.writer ?? coreHookWriter();
+  return {
+    name: FEATURE,
+    kinds: [VIRTUAL_MACHINE_KIND],
+    operations: ["CREATE", "UPDATE"],
+    triggerAnnotation: TRIGGER,
+    reads: [CONFIG_MAP, KUBEVIRT],
+    async view(vm, request, cluster, signal) {
+      const first = decide(vm, request, settings, undefined);
+      if (first.next !== "read") return {};
+      const [configMap, kubevirt] = await Promise.all([
+        cluster.get(CONFIG_MAP, request.namespace, first.intent.configMap, signal),
+        readKubeVirt(cluster, signal),
+      ]);
+      const facts: Facts = {
+        rom: romFacts(configMap),
+        kubevirt: kubeVirtFacts(kubevirt, first.targets),
+      };
+      // Throws what mutate would: nothing is written for a VM that is going to be refused.
+      decide(vm, request, settings, facts);
+      if (request.dryRun) return { facts };
+      return { facts, hook: await ensureHookConfigMap(cluster, writer, request.namespace, signal) };
+    },
+    mutate(vm, request, view): MutationOutcome<VirtualMachine> {
+      const decision = decide(vm, request, settings, view.facts);
+      if (decision.next === "skip") return { skip: decision.reason };
+      if (decision.next === "wait")
+        return { skip: decision.reason, warnings: [`${FEATURE}: ${decision.reason}`] };
+      if (decision.next === "read") return { skip: "the cluster was not read" };
+      const { plan, warnings } = decision;
+      return {
+        object: injectRom(vm, plan),
+        applied: plan.targets.map((t) => t.name).join(","),
+        warnings,
+        auditAnnotations: { "hook-configmap": view.hook ?? "not written (dry run)" },
+      };
+    },
+  };
+}

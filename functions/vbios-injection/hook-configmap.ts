@@ -1,0 +1,121 @@
+import { ClusterError, FeatureError } from "../../shared/admission/errors.ts";
+import type { KubeObject } from "../../shared/admission/types.ts";
+import type { CoreClient } from "../../shared/kube/client.ts";
+import { clusterWriteError, loadCoreClient, statusOf } from "../../shared/kube/client.ts";
+import { CONFIG_MAP } from "../../shared/kube/kinds.ts";
+import type { ClusterReader } from "../../shared/kube/reader.ts";
+import { ABSENT } from "../../shared/kube/reader.ts";
+import { HOOK_CONFIGMAP, HOOK_KEY, HOOK_PROGRAM } from "./hook-program.ts";
+
+/** The function's only writes: create the hook ConfigMap, or replace it; nothing else, by name. */
+export interface HookWriter {
+  create(namespace: string, body: KubeObject, signal: AbortSignal): Promise<void>;
+  replace(namespace: string, body: KubeObject, signal: AbortSignal): Promise<void>;
+}
+
+export type HookOutcome = "created" | "updated" | "current";
+
+const MANAGED_BY = { "app.kubernetes.io/managed-by": "vm-feature-functions" };
+
+/** The hook ConfigMap as the function writes it into `namespace`. */
+export function hookConfigMap(namespace: string): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: {
+      name: HOOK_CONFIGMAP,
+      namespace,
+      labels: { ...MANAGED_BY, "app.kubernetes.io/component": "vbios-injection-hook" },
+    },
+    data: { [HOOK_KEY]: HOOK_PROGRAM },
+  };
+}
+
+/**
+ * Makes the hook ConfigMap in `namespace` hold this version's program: read through the shared
+ * reader (cached, so most admissions only read), created when absent, replaced when outdated. A
+ * ConfigMap of that name that the function did not make is never overwritten. Another replica
+ * creating it first (409) counts as done; the next read shows whether it is current.
+ */
+export async function ensureHookConfigMap(
+  cluster: ClusterReader,
+  writer: HookWriter,
+  namespace: string,
+  signal: AbortSignal,
+): Promise<HookOutcome> {
+  const existing = await cluster.get(CONFIG_MAP, namespace, HOOK_CONFIGMAP, signal);
+  if (existing === ABSENT) return create(writer, namespace, signal);
+  const labels = existing.metadata?.labels ?? {};
+  if (labels["app.kubernetes.io/managed-by"] !== MANAGED_BY["app.kubernetes.io/managed-by"]) {
+    throw new FeatureError(
+      `ConfigMap ${namespace}/${HOOK_CONFIGMAP} exists and was not made by vbios-injection`,
+      {
+        field: `ConfigMap ${namespace}/${HOOK_CONFIGMAP}`,
+        fix: "delete or rename it: the function keeps its hook program under that name",
+      },
+    );
+  }
+  const data = (existing["data"] ?? {}) as Record<string, string>;
+  if (data[HOOK_KEY] === HOOK_PROGRAM && Object.keys(data).length === 1) return "current";
+  try {
+    await writer.replace(namespace, hookConfigMap(namespace), signal);
+  } catch (error) {
+    // Deleted since the (cached) read: create it again.
+    if (statusOf(error) === 404) return create(writer, namespace, signal);
+    throw writeError("update", namespace, error, signal);
+  }
+  return "updated";
+}
+
+/** Creates it; "current" when another replica created it first (409). */
+async function create(
+  writer: HookWriter,
+  namespace: string,
+  signal: AbortSignal,
+): Promise<HookOutcome> {
+  try {
+    await writer.create(namespace, hookConfigMap(namespace), signal);
+    return "created";
+  } catch (error) {
+    if (statusOf(error) === 409) return "current";
+    throw writeError("create", namespace, error, signal);
+  }
+}
+
+function writeError(
+  verb: "create" | "update",
+  namespace: string,
+  error: unknown,
+  signal: AbortSignal,
+): ClusterError {
+  const status = statusOf(error);
+  if (status === 401 || status === 403) {
+    return new ClusterError(
+      `the Kubernetes API refused to let the function ${verb} ConfigMap ${namespace}/${HOOK_CONFIGMAP} (HTTP ${status})`,
+      "apply the RBAC and the ValidatingAdmissionPolicy in knative/vbios-injection.yaml (configmaps: create; get, update on vbios-injection-hook)",
+      { cause: error },
+    );
+  }
+  return clusterWriteError(`ConfigMap ${namespace}/${HOOK_CONFIGMAP}`, error, signal, verb);
+}
+
+/** The live writer: client-node's CoreV1 API, loaded on the first write. */
+export function coreHookWriter(load: () => Promise<CoreClient> = loadCoreClient): HookWriter {
+  let client: Promise<CoreClient> | undefined;
+  const core = (): Promise<CoreClient> =>
+    (client ??= load().catch((error: unknown) => {
+      client = undefined;
+      throw error;
+    }));
+  return {
+    async create(namespace, body, signal) {
+      const { api, abortWith } = await core();
+      await api.createNamespacedConfigMap({ namespace, body }, abortWith(signal));
+    },
+    async replace(namespace, body, signal) {
+      const { api, abortWith } = await core();
+      const name = body.metadata?.name ?? HOOK_CONFIGMAP;
+      await api.replaceNamespacedConfigMap({ name, namespace, body }, abortWith(signal));
+    },
+  };
+}
