@@ -21,8 +21,39 @@ export interface NodeSelectorTerm {
   matchFields?: NodeSelectorRequirement[];
 }
 
+/**
+ * A VMI's network interface. Exactly one binding is set: a core binding method, or a binding
+ * plugin by name (`binding.name`, e.g. `passt`, `macvtap`). `macvtap`, `passt` and `slirp` are
+ * the core bindings KubeVirt discontinued in v1.3; `passtBinding` is passt's core return.
+ */
+export interface VmiInterface {
+  name: string;
+  masquerade?: object;
+  bridge?: object;
+  sriov?: object;
+  macvtap?: object;
+  passt?: object;
+  passtBinding?: object;
+  slirp?: object;
+  binding?: { name?: string };
+  [key: string]: unknown;
+}
+
+/** A VMI network: the pod network, or a Multus one (`default: true` replaces the pod network). */
+export interface VmiNetwork {
+  name: string;
+  pod?: object;
+  multus?: { networkName?: string; default?: boolean };
+  [key: string]: unknown;
+}
+
 export interface VmiSpec {
-  domain?: { cpu?: { features?: CpuFeature[]; [k: string]: unknown }; [k: string]: unknown };
+  domain?: {
+    cpu?: { features?: CpuFeature[]; [k: string]: unknown };
+    devices?: { interfaces?: VmiInterface[]; [k: string]: unknown };
+    [k: string]: unknown;
+  };
+  networks?: VmiNetwork[];
   nodeSelector?: Record<string, string>;
   affinity?: {
     nodeAffinity?: {
@@ -39,6 +70,10 @@ export interface VirtualMachine extends KubeObject {
     template?: { metadata?: KubeObject["metadata"]; spec?: VmiSpec };
     [key: string]: unknown;
   };
+}
+
+export interface VirtualMachineInstance extends KubeObject {
+  spec?: VmiSpec;
 }
 
 export const VIRTUAL_MACHINE_KIND = { group: "kubevirt.io", kind: "VirtualMachine" } as const;
