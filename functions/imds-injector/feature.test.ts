@@ -15,7 +15,7 @@ import {
 } from "../../test/helpers/launcher-pod.ts";
 import { applyResponse, omit } from "../../test/helpers/review.ts";
 import { imdsInjector } from "./feature.ts";
-import { loadFragment } from "./fragment.ts";
+import { loadFragment } from "../../shared/imds-sidecar/fragment.ts";
 import { isGuaranteed } from "./resources.ts";
 
 const ASK = { "imds.kubevirt.io/enabled": "true" };

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import type { Container, Pod } from "../../shared/kube/pod.ts";
 import { dedicatedCpuPod, launcherPod } from "../../test/helpers/launcher-pod.ts";
 import { omit } from "../../test/helpers/review.ts";
-import { loadFragment } from "./fragment.ts";
+import { loadFragment } from "../../shared/imds-sidecar/fragment.ts";
 import { inject } from "./mutation.ts";
 import { isGuaranteed } from "./resources.ts";
 import type { ImdsInjectorSettings } from "./settings.ts";

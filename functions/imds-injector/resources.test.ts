@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { Pod, ResourceRequirements } from "../../shared/kube/pod.ts";
 import { dedicatedCpuPod, launcherPod } from "../../test/helpers/launcher-pod.ts";
-import { loadFragment } from "./fragment.ts";
+import { loadFragment } from "../../shared/imds-sidecar/fragment.ts";
 import { guaranteedResources, isGuaranteed, withSidecarResources } from "./resources.ts";
 
 describe("isGuaranteed", () => {

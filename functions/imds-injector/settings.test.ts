@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { loadFragment } from "./fragment.ts";
+import { loadFragment } from "../../shared/imds-sidecar/fragment.ts";
 import { imdsInjectorSettingsFromEnv } from "./settings.ts";
 
 describe("imds-injector settings", () => {

@@ -1,5 +1,5 @@
-import type { SidecarFragment } from "./fragment.ts";
-import { tokenSources } from "./fragment.ts";
+import type { SidecarFragment } from "../../shared/imds-sidecar/fragment.ts";
+import { tokenSources } from "../../shared/imds-sidecar/fragment.ts";
 
 /** `native`: an init container with restartPolicy Always (Kubernetes >= 1.29); `regular`: a container. */
 export const SIDECAR_MODES = ["native", "regular"] as const;

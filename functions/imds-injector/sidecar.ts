@@ -1,6 +1,6 @@
 import type { ContainerList } from "../../shared/kube/pod.ts";
-import type { SidecarFragment } from "./fragment.ts";
-import { tokenSources } from "./fragment.ts";
+import type { SidecarFragment } from "../../shared/imds-sidecar/fragment.ts";
+import { tokenSources } from "../../shared/imds-sidecar/fragment.ts";
 import type { ImdsInjectorSettings } from "./settings.ts";
 
 /** The sidecar ready to add: the fragment with the settings applied, and where it goes. */

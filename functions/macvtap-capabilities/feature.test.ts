@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { admit } from "../../shared/admission/admit.ts";
 import type { CoreSettings, ErrorHandling } from "../../shared/admission/settings.ts";
 import type { AdmissionResponse } from "../../shared/admission/types.ts";
+import { loadFragment } from "../../shared/imds-sidecar/fragment.ts";
 import type { Pod } from "../../shared/kube/pod.ts";
 import { launcherPod, podReview } from "../../test/helpers/launcher-pod.ts";
 import { applyResponse, decodePatch, omit } from "../../test/helpers/review.ts";
@@ -53,7 +54,9 @@ describe("macvtap-capabilities feature", () => {
     expect(response.auditAnnotations).to.deep.equal({
       reason: `container compute requests ${MACVTAP}`,
     });
-    expect(result).to.deep.equal(withAnnotations(grantMacvtap(pod), { [APPLIED]: "privileged" }));
+    expect(result).to.deep.equal(
+      withAnnotations(grantMacvtap(pod, "imds-server"), { [APPLIED]: "privileged" }),
+    );
   });
 
   it("should change only the fields it means to, never whole containers or the spec", async () => {
@@ -108,6 +111,15 @@ describe("macvtap-capabilities feature", () => {
       allowed: true,
       auditAnnotations: { reason: `container compute requests ${MACVTAP}` },
     });
+  });
+
+  it("should keep the metadata sidecar unprivileged when imds-injector has run first", async () => {
+    const pod = macvtapPod({ annotations: { "imds.kubevirt.io/enabled": "true" } });
+    const sidecar = { ...loadFragment().container };
+    pod.spec?.initContainers?.push(sidecar);
+    const { result } = await run(pod);
+    expect(result.spec?.initContainers?.[1]).to.deep.equal(sidecar);
+    expect(result.spec?.containers?.[0]?.securityContext?.privileged).to.equal(true);
   });
 
   const untouched: { name: string; pod: Pod; overrides?: Parameters<typeof podReview>[1] }[] = [

@@ -1,6 +1,7 @@
 import type { Feature, MutationOutcome } from "../../shared/admission/feature.ts";
 import type { Pod } from "../../shared/kube/pod.ts";
 import { POD_KIND } from "../../shared/kube/pod.ts";
+import { loadFragment } from "../../shared/imds-sidecar/fragment.ts";
 import { notLauncherReason } from "../../shared/kubevirt/launcher-pod.ts";
 import { macvtapReason } from "./detect.ts";
 import { FEATURE, optedOut, TRIGGER } from "./intent.ts";
@@ -11,6 +12,7 @@ import { grantMacvtap } from "./mutation.ts";
  * change afterwards. It reads nothing from the cluster, so it never loads the Kubernetes client.
  */
 export function macvtapCapabilities(): Feature<Pod, undefined> {
+  const metadataSidecar = loadFragment().container.name;
   return {
     name: FEATURE,
     kinds: [POD_KIND],
@@ -27,7 +29,11 @@ export function macvtapCapabilities(): Feature<Pod, undefined> {
         return {
           skip: "no container asks for a macvtap resource and no CNI annotation mentions macvtap",
         };
-      return { object: grantMacvtap(pod), applied: "privileged", auditAnnotations: { reason } };
+      return {
+        object: grantMacvtap(pod, metadataSidecar),
+        applied: "privileged",
+        auditAnnotations: { reason },
+      };
     },
   };
 }

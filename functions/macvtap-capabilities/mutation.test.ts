@@ -74,6 +74,19 @@ describe("grantMacvtap", () => {
     });
   });
 
+  it("should leave the exempt container (the metadata sidecar) as it is", () => {
+    const sidecar: Container = {
+      name: "imds-server",
+      restartPolicy: "Always",
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { add: ["NET_ADMIN"] } },
+    };
+    const pod = launcherPod();
+    pod.spec?.initContainers?.push(sidecar);
+    const out = grantMacvtap(pod, "imds-server");
+    expect(out.spec?.initContainers?.[1]).to.deep.equal(sidecar);
+    expect(context(out.spec?.initContainers?.[0])).to.include({ privileged: true });
+  });
+
   it("should give back an equal pod for its own output", () => {
     const once = grantMacvtap(launcherPod());
     expect(grantMacvtap(once)).to.deep.equal(once);

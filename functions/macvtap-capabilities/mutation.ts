@@ -9,9 +9,15 @@ export const MACVTAP_CAPABILITIES = ["DAC_OVERRIDE", "NET_ADMIN", "SYS_RAWIO"] a
  * capabilities added (the ones it has are kept; none is added twice, `CAP_NET_ADMIN` counting as
  * `NET_ADMIN`). The API server refuses `privileged: true` with `allowPrivilegeEscalation: false`
  * (which KubeVirt sets on non-root launcher pods), so that one becomes true.
+ *
+ * The container named `exempt` (imds-injector's metadata sidecar) is left as it is: it needs only
+ * NET_ADMIN and answers the guest, so it must not get the host's devices; and a chain in which
+ * this function ran again after the injector would otherwise never settle.
  */
-export function grantMacvtap(pod: Readonly<Pod>): Pod {
-  return mapContainers(pod, privileged);
+export function grantMacvtap(pod: Readonly<Pod>, exempt?: string): Pod {
+  return mapContainers(pod, (container) =>
+    container.name === exempt ? container : privileged(container),
+  );
 }
 
 function privileged(container: Container): Container {

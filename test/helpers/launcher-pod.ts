@@ -75,7 +75,11 @@ export function launcherPod(options: LauncherPodOptions = {}): Pod {
         ? {}
         : { initContainers: [consoleLogContainer(vmi, structuredClone(consoleLog))] }),
       containers: [
-        computeContainer(vmi, structuredClone(options.computeResources ?? defaultResources())),
+        computeContainer(
+          vmi,
+          options.namespace ?? "default",
+          structuredClone(options.computeResources ?? defaultResources()),
+        ),
         ...structuredClone(options.extraContainers ?? []),
       ],
       volumes: [
@@ -119,12 +123,16 @@ function defaultResources(): ResourceRequirements {
   };
 }
 
-function computeContainer(vmi: string, resources: ResourceRequirements): Container {
+function computeContainer(
+  vmi: string,
+  namespace: string,
+  resources: ResourceRequirements,
+): Container {
   return {
     name: "compute",
     image: "quay.io/kubevirt/virt-launcher:v1.6.0",
     command: ["/usr/bin/virt-launcher-monitor"],
-    args: ["--qemu-timeout", "281s", "--name", vmi, "--namespace", "default", "--run-as-nonroot"],
+    args: ["--qemu-timeout", "281s", "--name", vmi, "--namespace", namespace, "--run-as-nonroot"],
     resources,
     securityContext: {
       allowPrivilegeEscalation: false,

@@ -70,7 +70,7 @@ describe("the sidecar fragment", () => {
   for (const tc of cases) {
     it(`should refuse ${tc.name}, naming the file`, () => {
       expect(() => parseFragment(tc.raw)).to.throw(
-        `imds-injector: knative/imds-server-sidecar.yaml: ${tc.problem}`,
+        `knative/imds-server-sidecar.yaml: ${tc.problem}`,
       );
     });
   }

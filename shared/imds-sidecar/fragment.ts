@@ -1,4 +1,4 @@
-import type { Container, Volume } from "../../shared/kube/pod.ts";
+import type { Container, Volume } from "../kube/pod.ts";
 import { fragmentSource } from "./fragment-source.ts";
 
 export const FRAGMENT_FILE = "knative/imds-server-sidecar.yaml";
@@ -68,5 +68,5 @@ export function tokenSources(fragment: SidecarFragment): TokenSource[] {
 }
 
 function invalid(problem: string): Error {
-  return new Error(`imds-injector: ${FRAGMENT_FILE}: ${problem}`);
+  return new Error(`${FRAGMENT_FILE}: ${problem}`);
 }
