@@ -1,8 +1,14 @@
 import type { Feature } from "../shared/admission/feature.ts";
+import { imdsInjector } from "./imds-injector/feature.ts";
+import { macvtapCapabilities } from "./macvtap-capabilities/feature.ts";
 import { nestedVirt } from "./nested-virt/feature.ts";
 
 /**
  * Every mutating function. The order they run in is the order of their entries in
  * knative/webhooks.yaml (shared/preview/chain.ts), so it is written down once.
  */
-export const mutators: readonly (() => Feature)[] = [() => nestedVirt() as Feature];
+export const mutators: readonly (() => Feature)[] = [
+  () => nestedVirt() as Feature,
+  () => macvtapCapabilities() as Feature,
+  () => imdsInjector() as Feature,
+];

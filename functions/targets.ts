@@ -5,4 +5,6 @@
 export const targets: Record<string, () => Promise<unknown>> = {
   "nested-virt": () => import("./nested-virt/index.ts"),
   "cpu-labeller": () => import("./cpu-labeller/index.ts"),
+  "macvtap-capabilities": () => import("./macvtap-capabilities/index.ts"),
+  "imds-injector": () => import("./imds-injector/index.ts"),
 };

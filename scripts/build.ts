@@ -3,9 +3,33 @@
 // function, is what keeps cold start low: client-node alone takes ~700 ms to import from
 // node_modules and ~200 ms from a minified chunk, and it is only loaded by functions that use it.
 import { build } from "esbuild";
+import type { Plugin } from "esbuild";
 import { rmSync } from "node:fs";
+import { fragmentSource } from "../shared/imds-sidecar/fragment-source.ts";
+import { parseFragment } from "../shared/imds-sidecar/fragment.ts";
 
 export const entryPoints = { main: "main.ts", "imds-server": "functions/imds-server/main.ts" };
+
+/**
+ * Bakes knative/imds-server-sidecar.yaml into imds-injector's chunk: the module that reads and
+ * parses it from source becomes one that returns the value parsed here. The fragment stays the one
+ * source of the sidecar's spec; the image ships neither the file nor a YAML parser, and a cold
+ * start reads no file. A fragment the injector cannot use fails the build.
+ */
+export const bakeSidecarFragment: Plugin = {
+  name: "bake-imds-sidecar-fragment",
+  setup(esbuild) {
+    esbuild.onLoad({ filter: /[\\/]shared[\\/]imds-sidecar[\\/]fragment-source\.ts$/ }, () => {
+      const fragment = fragmentSource();
+      parseFragment(fragment);
+      return {
+        contents: `export function fragmentSource() { return ${JSON.stringify(fragment)}; }`,
+        loader: "js",
+        watchFiles: [new URL("../knative/imds-server-sidecar.yaml", import.meta.url).pathname],
+      };
+    });
+  },
+};
 
 export async function bundle(outdir = "dist"): Promise<void> {
   rmSync(outdir, { recursive: true, force: true });
@@ -24,6 +48,7 @@ export async function bundle(outdir = "dist"): Promise<void> {
     banner: {
       js: "import { createRequire as __require } from 'node:module'; const require = __require(import.meta.url);",
     },
+    plugins: [bakeSidecarFragment],
     logLevel: "warning",
   });
 }
