@@ -1,19 +1,12 @@
 import { expect } from "chai";
-import type { AdmissionReviewResponse } from "../shared/admission/types.ts";
 import { FakeKubeApi } from "./helpers/fake-kube-api.ts";
 import type { FakeObject } from "./helpers/fake-kube-api.ts";
 import type { RunningFunction } from "./helpers/function-process.ts";
-import { postJson, startFunction } from "./helpers/function-process.ts";
+import { postReview, startFunction } from "./helpers/function-process.ts";
 import { launcherPod, podReview, vmiObject } from "./helpers/launcher-pod.ts";
 import { applyResponse } from "./helpers/review.ts";
 
 const ASK = { "imds.kubevirt.io/enabled": "true" };
-
-async function review(fn: RunningFunction, body: unknown): Promise<AdmissionReviewResponse> {
-  const res = await postJson(fn.url, body);
-  expect(res.status).to.equal(200);
-  return res.body as AdmissionReviewResponse;
-}
 
 // The function process as the image runs it, reading VMIs from a local API server through the
 // real client-node code over TLS.
@@ -47,7 +40,7 @@ describe("imds-injector over HTTP", () => {
   it("should inject the sidecar with the configured image, reading the pod's VMI", async () => {
     const pod = launcherPod({ annotations: ASK });
     const before = api.requests.length;
-    const body = await review(fn, podReview(pod, { uid: "imds-1" }));
+    const body = await postReview(fn.url, podReview(pod, { uid: "imds-1" }));
     expect(body.response.uid).to.equal("imds-1");
     const result = applyResponse(pod, body.response);
     const sidecar = result.spec?.initContainers?.at(-1);
@@ -68,7 +61,7 @@ describe("imds-injector over HTTP", () => {
 
   it("should skip an SR-IOV VM's pod with a warning", async () => {
     const pod = launcherPod({ vmi: "nfv-1", annotations: ASK });
-    const body = await review(fn, podReview(pod));
+    const body = await postReview(fn.url, podReview(pod));
     expect(body.response.patch).to.equal(undefined);
     expect(body.response.warnings?.[0]).to.match(
       /^imds-injector: not injected: the pod network's interface "vf" uses SR-IOV/,
@@ -78,7 +71,7 @@ describe("imds-injector over HTTP", () => {
   it("should deny with the RBAC fix when the API refuses the read", async () => {
     api.mode = "forbidden";
     const pod = launcherPod({ vmi: "db-7", annotations: ASK });
-    const body = await review(fn, podReview(pod));
+    const body = await postReview(fn.url, podReview(pod));
     expect(body.response.allowed).to.equal(false);
     expect(body.response.status?.code).to.equal(503);
     expect(body.response.status?.message).to.equal(
@@ -90,7 +83,7 @@ describe("imds-injector over HTTP", () => {
   it("should answer within the lookup deadline when the API hangs", async () => {
     api.mode = "hang";
     const pod = launcherPod({ vmi: "slow-1", annotations: ASK });
-    const body = await review(fn, podReview(pod));
+    const body = await postReview(fn.url, podReview(pod));
     expect(body.response.allowed).to.equal(false);
     expect(body.response.status?.message).to.match(
       /^imds-injector: reading VirtualMachineInstance default\/slow-1 from the Kubernetes API took longer than the lookup deadline/,

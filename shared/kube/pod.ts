@@ -73,11 +73,6 @@ export function podContainers(pod: Readonly<Pod>): PlacedContainer[] {
   );
 }
 
-/** The field path of a container in messages: `spec.containers[0]`. */
-export function containerField({ list, index }: Pick<PlacedContainer, "list" | "index">): string {
-  return `spec.${list}[${index}]`;
-}
-
 /** A copy of the pod with `change` applied to every init container and container. */
 export function mapContainers(
   pod: Readonly<Pod>,
