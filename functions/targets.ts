@@ -5,6 +5,8 @@
 export const targets: Record<string, () => Promise<unknown>> = {
   "nested-virt": () => import("./nested-virt/index.ts"),
   "cpu-labeller": () => import("./cpu-labeller/index.ts"),
+  "pci-passthrough": () => import("./pci-passthrough/index.ts"),
+  "gpu-device-plugin": () => import("./gpu-device-plugin/index.ts"),
   "macvtap-capabilities": () => import("./macvtap-capabilities/index.ts"),
   "imds-injector": () => import("./imds-injector/index.ts"),
 };

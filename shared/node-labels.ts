@@ -21,3 +21,11 @@ export type Vendor = "intel" | "amd";
 
 /** The CPU flag that nested virtualization needs on each vendor. */
 export const VENDOR_FLAG: Record<Vendor, "vmx" | "svm"> = { intel: "vmx", amd: "svm" };
+
+/**
+ * Node annotations cpu-labeller publishes. The PCI inventory is an annotation because it is a
+ * list (JSON, see shared/pci-inventory.ts), which label values cannot hold.
+ */
+export const NODE_ANNOTATIONS = {
+  pciDevices: "pci.vm-feature-manager.io/devices",
+} as const;

@@ -1,7 +1,11 @@
 import { expect } from "chai";
 import { isCelError, run } from "@bufbuild/cel";
 import type { CelInput } from "@bufbuild/cel";
+import { gpuDevicePlugin } from "../functions/gpu-device-plugin/feature.ts";
+import { pciPassthrough } from "../functions/pci-passthrough/feature.ts";
 import { targets } from "../functions/targets.ts";
+import { errorHandlingVariable } from "../shared/admission/settings.ts";
+import { pluralOf } from "../shared/kube/kinds.ts";
 import type { Doc } from "./helpers/manifests.ts";
 import { KNATIVE_DIR, manifestDocuments } from "./helpers/manifests.ts";
 import { mutators } from "../functions/mutators.ts";
@@ -21,6 +25,22 @@ const get = (value: unknown, ...path: (string | number)[]): unknown =>
     (v, key) => (v as Record<string | number, unknown> | undefined)?.[key],
     value,
   );
+
+/**
+ * Whether the API server would call the webhook for an object with this metadata: every
+ * matchCondition true, evaluated with a CEL implementation on the variables it binds.
+ */
+function called(
+  conditions: readonly { expression: string }[],
+  metadata: Record<string, unknown>,
+): boolean {
+  return conditions.every(({ expression }) => {
+    const bindings = { object: { metadata }, request: { namespace: metadata["namespace"] } };
+    const result = run(expression, bindings as Record<string, CelInput>);
+    if (isCelError(result)) throw new Error(`${expression}: ${result.message}`);
+    return result === true;
+  });
+}
 
 describe("knative/ manifests", () => {
   const docs = documents();
@@ -162,13 +182,7 @@ describe("knative/ manifests", () => {
   describe("nested-virt's matchConditions", () => {
     const hook = webhooks.find((h) => h["name"] === "nested-virt.vm-feature-manager.io");
     const conditions = get(hook, "matchConditions") as { expression: string }[];
-    const wakes = (metadata: Record<string, unknown>): boolean =>
-      conditions.every(({ expression }) => {
-        const bindings = { object: { metadata }, request: { namespace: metadata["namespace"] } };
-        const result = run(expression, bindings as Record<string, CelInput>);
-        if (isCelError(result)) throw new Error(`${expression}: ${result.message}`);
-        return result === true;
-      });
+    const wakes = (metadata: Record<string, unknown>): boolean => called(conditions, metadata);
     const asks = { "vm-feature-manager.io/nested-virt": "enabled" };
 
     const cases = [
@@ -204,4 +218,81 @@ describe("knative/ manifests", () => {
       });
     }
   });
+
+  // The device functions read only through list (readKubeVirt and the resolution list whole
+  // kinds), so their ClusterRole is exactly list on each kind their `reads` declares.
+  for (const feature of [pciPassthrough({ settings: { maxDevices: 8 } }), gpuDevicePlugin()]) {
+    it(`should give ${feature.name} list on exactly the kinds it reads`, () => {
+      const role = docs.find(
+        (d) =>
+          d.kind === "ClusterRole" && d.metadata?.name === `vm-feature-functions:${feature.name}`,
+      );
+      const expected = feature.reads.map((kind) => ({
+        apiGroups: [kind.apiVersion.includes("/") ? kind.apiVersion.split("/")[0] : ""],
+        resources: [pluralOf(kind)],
+        verbs: ["list"],
+      }));
+      expect(get(role, "rules")).to.deep.equal(expected);
+      const binding = docs.find(
+        (d) =>
+          d.kind === "ClusterRoleBinding" &&
+          d.metadata?.name === `vm-feature-functions:${feature.name}`,
+      );
+      expect(get(binding, "subjects")).to.deep.equal([
+        { kind: "ServiceAccount", name: feature.name, namespace: "vm-feature-functions" },
+      ]);
+      const service = services.find((sv) => sv.metadata?.name === feature.name);
+      expect(get(service, "spec", "template", "spec", "serviceAccountName")).to.equal(feature.name);
+      const env = get(service, "spec", "template", "spec", "containers", 0, "env") as {
+        name: string;
+      }[];
+      expect(env.map((e) => e.name)).to.include(errorHandlingVariable(feature.name));
+    });
+  }
+
+  it("should let cpu-labeller only get and patch nodes: the inventory annotation rides in the labels' patch", () => {
+    const role = docs.find((d) => d.kind === "ClusterRole" && d.metadata?.name === "cpu-labeller");
+    expect(get(role, "rules")).to.deep.equal([
+      { apiGroups: [""], resources: ["nodes"], verbs: ["get", "patch"] },
+    ]);
+  });
+
+  for (const name of ["pci-passthrough", "gpu-device-plugin"]) {
+    describe(`${name}'s matchConditions`, () => {
+      const hook = webhooks.find((h) => h["name"] === `${name}.vm-feature-manager.io`);
+      const conditions = get(hook, "matchConditions") as { expression: string }[];
+      const wakes = (metadata: Record<string, unknown>): boolean => called(conditions, metadata);
+      const asks = { [`vm-feature-manager.io/${name}`]: "x" };
+      const cases = [
+        {
+          name: "a VM that carries the annotation",
+          metadata: { namespace: "lab", annotations: asks },
+          want: true,
+        },
+        { name: "a VM without annotations", metadata: { namespace: "default" }, want: false },
+        {
+          name: "a VM with another feature's annotation",
+          metadata: {
+            namespace: "default",
+            annotations: { "vm-feature-manager.io/nested-virt": "enabled" },
+          },
+          want: false,
+        },
+        {
+          name: "a VM being deleted",
+          metadata: {
+            namespace: "lab",
+            annotations: asks,
+            deletionTimestamp: "2026-11-21T10:00:00Z",
+          },
+          want: false,
+        },
+      ];
+      for (const tc of cases) {
+        it(`should ${tc.want ? "call" : "not call"} the function for ${tc.name}`, () => {
+          expect(wakes(tc.metadata)).to.equal(tc.want);
+        });
+      }
+    });
+  }
 });

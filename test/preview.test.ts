@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parse } from "yaml";
+import { parse, parseAllDocuments, stringify } from "yaml";
 import jsonpatch from "fast-json-patch";
 import type { Operation } from "fast-json-patch";
 import type { Pod } from "../shared/kube/pod.ts";
@@ -22,6 +22,39 @@ function runPreview(...args: string[]): { status: number | null; stdout: string;
 function manifest(path: string): unknown {
   return parse(readFileSync(`${ROOT}/${path}`, "utf8"));
 }
+
+const PCI_PATCH: Operation[] = [
+  {
+    op: "add",
+    path: "/spec/template/spec/domain/devices/hostDevices",
+    value: [{ name: "worker-gpu-1-000065000", deviceName: "nvidia.com/GA102GL_A10" }],
+  },
+  {
+    op: "add",
+    path: "/spec/template/spec/affinity",
+    value: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [
+            {
+              matchExpressions: [
+                { key: "kubernetes.io/hostname", operator: "In", values: ["worker-gpu-1"] },
+              ],
+            },
+          ],
+        },
+      },
+    },
+  },
+  {
+    op: "add",
+    path: "/metadata/annotations/vm-feature-manager.io~1pci-passthrough-applied",
+    value: "worker-gpu-1-000065000=nvidia.com/GA102GL_A10",
+  },
+];
+
+/** The later functions in webhook order look at every VM and leave alone those that do not ask. */
+const NOT_ASKED = { "pci-passthrough": [], "gpu-device-plugin": [] };
 
 describe("npm run preview", () => {
   it("should print the vmx patch for the shipped example, and the patched object", () => {
@@ -41,6 +74,7 @@ describe("npm run preview", () => {
           value: "vmx",
         },
       ],
+      ...NOT_ASKED,
     });
     const original = manifest("examples/nested-virt-annotation.yaml");
     expect(
@@ -70,7 +104,7 @@ describe("npm run preview", () => {
     const out = JSON.parse(runPreview("examples/nested-virt-opt-out.yaml", "--json").stdout) as {
       patches: unknown;
     };
-    expect(out.patches).to.deep.equal({ "nested-virt": [] });
+    expect(out.patches).to.deep.equal({ "nested-virt": [], ...NOT_ASKED });
   });
 
   it("should report a denial like the webhook, and exit 1", () => {
@@ -88,6 +122,59 @@ describe("npm run preview", () => {
       message:
         "nested-virt: the nodes the VM may run on mix CPU vendors (amd, intel) (field spec.template.spec.nodeSelector / affinity.nodeAffinity). " +
         "Fix: pin the VM to one vendor (nodeSelector cpu.vm-feature-manager.io/vendor: intel or amd), or set the annotation to vmx or svm",
+    });
+  });
+
+  it("should attach the example's PCI address through the example cluster's PCIDevices, pinned to its node", () => {
+    const run = runPreview("examples/pci-passthrough.yaml", "--json");
+    expect(run.status, run.stderr).to.equal(0);
+    const out = JSON.parse(run.stdout) as { patches: Record<string, Operation[]>; object: unknown };
+    expect(out.patches["pci-passthrough"]).to.deep.equal(PCI_PATCH);
+    expect(out.patches["gpu-device-plugin"]).to.deep.equal([]);
+    const original = manifest("examples/pci-passthrough.yaml");
+    expect(jsonpatch.applyPatch(original, PCI_PATCH, true, false).newDocument).to.deep.equal(
+      out.object,
+    );
+  });
+
+  it("should give the same patch on plain KubeVirt: node inventory and the CR's pciVendorSelector", () => {
+    const cluster = parseAllDocuments(
+      readFileSync(`${ROOT}/examples/cluster.yaml`, "utf8"),
+    )[0]?.toJS() as {
+      items: { kind: string }[];
+    };
+    const plain = { ...cluster, items: cluster.items.filter((o) => o.kind !== "PCIDevice") };
+    const file = join(mkdtempSync(join(tmpdir(), "plain-kubevirt-")), "cluster.yaml");
+    writeFileSync(file, stringify(plain));
+    const run = runPreview("examples/pci-passthrough.yaml", "--cluster", file, "--json");
+    expect(run.status, run.stderr).to.equal(0);
+    const out = JSON.parse(run.stdout) as { patches: Record<string, Operation[]> };
+    expect(out.patches["pci-passthrough"]).to.deep.equal(PCI_PATCH);
+  });
+
+  it("should put the example's two GPUs into domain.devices.gpus", () => {
+    const run = runPreview("examples/gpu-device-plugin.yaml", "--json");
+    expect(run.status, run.stderr).to.equal(0);
+    const out = JSON.parse(run.stdout) as { patches: Record<string, Operation[]> };
+    expect(out.patches).to.deep.equal({
+      "nested-virt": [],
+      "pci-passthrough": [],
+      "gpu-device-plugin": [
+        {
+          op: "add",
+          path: "/spec/template/spec/domain/devices/gpus",
+          value: [
+            { name: "nvidia-com-GA102GL_A10-1", deviceName: "nvidia.com/GA102GL_A10" },
+            { name: "nvidia-com-GA102GL_A10-2", deviceName: "nvidia.com/GA102GL_A10" },
+          ],
+        },
+        {
+          op: "add",
+          path: "/metadata/annotations/vm-feature-manager.io~1gpu-device-plugin-applied",
+          value:
+            "nvidia-com-GA102GL_A10-1=nvidia.com/GA102GL_A10,nvidia-com-GA102GL_A10-2=nvidia.com/GA102GL_A10",
+        },
+      ],
     });
   });
 

@@ -3,6 +3,7 @@ import { FakeKubeApi } from "../../test/helpers/fake-kube-api.ts";
 import { startFunction } from "../../test/helpers/function-process.ts";
 import type { RunningFunction } from "../../test/helpers/function-process.ts";
 import { fakeHost } from "./fixtures/host.ts";
+import { BUILD_MACHINE_SYS } from "./fixtures/pci-host.ts";
 
 /** GETs until the first publish has finished (it runs beside the server, not before it). */
 async function settledAnswer(url: string): Promise<{ status: number; body: unknown }> {
@@ -54,6 +55,31 @@ describe("cpu-labeller served by main.ts", () => {
       publishedAt: "string",
       lastError: null,
     });
+  });
+
+  it("should publish the PCI inventory read from SYS_ROOT as the node's annotation", async () => {
+    api.addNode("worker-8", {});
+    const host = fakeHost("intel-xeon-gold-6338");
+    served = await startFunction("cpu-labeller", {
+      NODE_NAME: "worker-8",
+      KUBECONFIG: api.writeKubeconfig(),
+      PROC_ROOT: host.procRoot,
+      SYS_ROOT: BUILD_MACHINE_SYS,
+      LOG_LEVEL: "silent",
+    });
+    expect((await settledAnswer(served.url)).status).to.equal(200);
+    const annotations = api.node("worker-8")?.metadata["annotations"] as Record<string, string>;
+    const inventory = JSON.parse(annotations["pci.vm-feature-manager.io/devices"] ?? "") as {
+      address: string;
+    }[];
+    expect(inventory.map((d) => d.address)).to.deep.equal([
+      "0000:00:00.0",
+      "0000:00:01.0",
+      "0000:00:02.0",
+      "0000:00:03.0",
+      "0000:00:04.0",
+      "0000:00:05.0",
+    ]);
   });
 
   it("should stay up and answer 503 naming NODE_NAME when it is missing", async () => {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { fakeHost } from "./fixtures/host.ts";
 import { readHostFacts } from "./host.ts";
-import { labelsFor } from "./labels.ts";
+import { annotationsFor, labelsFor } from "./labels.ts";
 
 describe("labelsFor", () => {
   it("should write vendor, virtualization and nested as label values", () => {
@@ -29,6 +29,26 @@ describe("readHostFacts", () => {
       vendor: "other",
       virtualization: "none",
       nested: false,
+    });
+  });
+});
+
+describe("annotationsFor", () => {
+  it("should write the inventory as one JSON annotation, sorted by address, fields in a fixed order", () => {
+    const records = [
+      {
+        iommuGroup: "45",
+        driver: "vfio-pci",
+        class: "030200",
+        id: "10de:2236",
+        address: "0000:65:00.0",
+      },
+      { address: "0000:00:00.0", id: "8086:0d57", class: "060000" },
+    ];
+    expect(annotationsFor(records)).to.deep.equal({
+      "pci.vm-feature-manager.io/devices":
+        '[{"address":"0000:00:00.0","id":"8086:0d57","class":"060000"},' +
+        '{"address":"0000:65:00.0","id":"10de:2236","class":"030200","driver":"vfio-pci","iommuGroup":"45"}]',
     });
   });
 });

@@ -1,8 +1,11 @@
 import { expect } from "chai";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Logger } from "../../shared/runtime/log.ts";
 import { FakeKubeApi, useKubeconfig } from "../../test/helpers/fake-kube-api.ts";
 import type { LabellerConfig } from "./config.ts";
 import { fakeHost } from "./fixtures/host.ts";
+import { fakePciSys } from "./fixtures/pci-host.ts";
 import { answerFor, startLabeller, startLoop } from "./loop.ts";
 import type { LabellerLoop } from "./loop.ts";
 
@@ -111,6 +114,85 @@ describe("startLabeller", () => {
     const state = await loop.next();
     expect(state.lastError).to.equal(
       "cpu-labeller: could not read /nonexistent-proc/cpuinfo (ENOENT) (field PROC_ROOT). Fix: leave PROC_ROOT unset (/proc) in the DaemonSet, or point it at a directory holding the node's cpuinfo",
+    );
+    expect(api.requests).to.deep.equal([]);
+  });
+
+  const GPU = {
+    address: "0000:65:00.0",
+    vendor: "10de",
+    device: "2236",
+    class: "030200",
+    driver: "vfio-pci",
+    iommuGroup: "45",
+  };
+  const INVENTORY =
+    '[{"address":"0000:65:00.0","id":"10de:2236","class":"030200","driver":"vfio-pci","iommuGroup":"45"}]';
+
+  function pciHost(): LabellerConfig {
+    const host = fakeHost("amd-epyc-7763", { module: "kvm_amd", value: "1\n" });
+    fakePciSys([GPU], host.sysRoot);
+    return { node: "worker-1", intervalMs: 20, deadlineMs: 1000, ...host };
+  }
+
+  it("should publish labels and the PCI inventory annotation in one merge patch", async () => {
+    api.put({
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name: "worker-1", annotations: { "kept.example.com/note": "x" } },
+    });
+    loop = startLabeller(pciHost(), log);
+    await loop.next();
+    expect(api.node("worker-1")?.metadata["annotations"]).to.deep.equal({
+      "kept.example.com/note": "x",
+      "pci.vm-feature-manager.io/devices": INVENTORY,
+    });
+    expect(api.requests.filter((r) => r.method === "PATCH").map((r) => r.body)).to.deep.equal([
+      {
+        metadata: {
+          labels: AMD_NESTED,
+          annotations: { "pci.vm-feature-manager.io/devices": INVENTORY },
+        },
+      },
+    ]);
+  });
+
+  it("should write again only when the inventory changes (a device rebound to vfio-pci)", async () => {
+    api.addNode("worker-1", {});
+    const config = pciHost();
+    loop = startLabeller(config, log);
+    await loop.next();
+    await loop.next();
+    expect(api.requests.map((r) => r.method)).to.deep.equal(["GET", "PATCH", "GET"]);
+    fakePciSys(
+      [
+        {
+          address: "0000:ca:00.0",
+          vendor: "10de",
+          device: "2236",
+          class: "030200",
+          driver: "nvidia",
+        },
+      ],
+      config.sysRoot,
+    );
+    await loop.next();
+    const annotations = api.node("worker-1")?.metadata["annotations"] as Record<string, string>;
+    expect(JSON.parse(annotations["pci.vm-feature-manager.io/devices"] ?? "")).to.deep.equal([
+      JSON.parse(INVENTORY)[0],
+      { address: "0000:ca:00.0", id: "10de:2236", class: "030200", driver: "nvidia" },
+    ]);
+  });
+
+  it("should publish nothing and name SYS_ROOT when the PCI tree cannot be read", async () => {
+    api.addNode("worker-1", {});
+    const host = fakeHost("amd-epyc-7763", { module: "kvm_amd", value: "1\n" });
+    mkdirSync(join(host.sysRoot, "bus", "pci"), { recursive: true });
+    writeFileSync(join(host.sysRoot, "bus", "pci", "devices"), "");
+    loop = startLabeller({ node: "worker-1", intervalMs: 60_000, deadlineMs: 1000, ...host }, log);
+    const state = await loop.next();
+    expect(state.lastError).to.equal(
+      `cpu-labeller: could not read ${host.sysRoot}/bus/pci/devices (ENOTDIR) (field SYS_ROOT). Fix: mount the node's /sys readable (a plain container's read-only sysfs shows /sys/bus/pci), or point SYS_ROOT at it`,
     );
     expect(api.requests).to.deep.equal([]);
   });

@@ -4,8 +4,9 @@ import { loadCoreClient } from "../../shared/kube/client.ts";
 import type { Logger } from "../../shared/runtime/log.ts";
 import type { LabellerConfig } from "./config.ts";
 import { readHostFacts } from "./host.ts";
-import { labelsFor } from "./labels.ts";
-import { publishLabels } from "./publish.ts";
+import { annotationsFor, labelsFor } from "./labels.ts";
+import { readPciInventory } from "./pci.ts";
+import { publishNode } from "./publish.ts";
 import type { PublishResult } from "./publish.ts";
 
 export const FEATURE = "cpu-labeller";
@@ -92,13 +93,17 @@ async function attemptOnce(
   }
 }
 
-/** The loop for this node: host facts to labels to the API, with one client for its lifetime. */
+/**
+ * The loop for this node: host facts to labels, the PCI inventory to its annotation, both to the
+ * API in one patch, with one client for its lifetime.
+ */
 export function startLabeller(config: LabellerConfig, log: Logger): LabellerLoop {
   let client: CoreClient | undefined;
   const publishOnce = async (): Promise<PublishResult> => {
     const labels = labelsFor(await readHostFacts(config));
+    const annotations = annotationsFor(await readPciInventory(config.sysRoot));
     client ??= await loadCoreClient();
-    return publishLabels(client, config.node, labels, config.deadlineMs);
+    return publishNode(client, config.node, { labels, annotations }, config.deadlineMs);
   };
   return startLoop({ node: config.node, intervalMs: config.intervalMs, publishOnce, log });
 }

@@ -2,13 +2,15 @@ import { expect } from "chai";
 import { ClusterError } from "../../shared/admission/errors.ts";
 import { loadCoreClient } from "../../shared/kube/client.ts";
 import { FakeKubeApi, useKubeconfig } from "../../test/helpers/fake-kube-api.ts";
-import { publishLabels } from "./publish.ts";
+import { publishLabels, publishNode } from "./publish.ts";
 
 const LABELS = {
   "cpu.vm-feature-manager.io/vendor": "intel",
   "cpu.vm-feature-manager.io/virtualization": "vmx",
   "cpu.vm-feature-manager.io/nested": "true",
 };
+
+const INVENTORY_KEY = "pci.vm-feature-manager.io/devices";
 
 describe("publishLabels", () => {
   let api: FakeKubeApi;
@@ -46,6 +48,39 @@ describe("publishLabels", () => {
     api.addNode("worker-1", { "kubernetes.io/hostname": "worker-1", ...LABELS });
     const result = await publishLabels(await loadCoreClient(), "worker-1", LABELS, 2000);
     expect(result).to.deep.equal({ changed: false, labels: LABELS });
+    expect(api.requests.map((r) => r.method)).to.deep.equal(["GET"]);
+  });
+
+  it("should merge-patch labels and annotations together and keep the node's other annotations", async () => {
+    api.put({
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name: "worker-1", labels: LABELS, annotations: { "other.io/a": "b" } },
+    });
+    const facts = { labels: LABELS, annotations: { [INVENTORY_KEY]: "[]" } };
+    const result = await publishNode(await loadCoreClient(), "worker-1", facts, 2000);
+    expect(result).to.deep.equal({ changed: true, ...facts });
+    expect(api.node("worker-1")?.metadata["annotations"]).to.deep.equal({
+      "other.io/a": "b",
+      [INVENTORY_KEY]: "[]",
+    });
+    expect(api.requests[1]?.body).to.deep.equal({ metadata: facts });
+  });
+
+  it("should only read the node when it carries the labels and the annotation", async () => {
+    const annotations = { [INVENTORY_KEY]: "[]" };
+    api.put({
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name: "worker-1", labels: LABELS, annotations },
+    });
+    const result = await publishNode(
+      await loadCoreClient(),
+      "worker-1",
+      { labels: LABELS, annotations },
+      2000,
+    );
+    expect(result).to.deep.equal({ changed: false, labels: LABELS, annotations });
     expect(api.requests.map((r) => r.method)).to.deep.equal(["GET"]);
   });
 

@@ -4,21 +4,39 @@ import { clusterError, statusOf } from "../../shared/kube/client.ts";
 import type { CoreClient } from "../../shared/kube/client.ts";
 
 export interface PublishResult {
-  /** False when the node already carried these labels and nothing was written. */
+  /** False when the node already carried these labels (and annotations) and nothing was written. */
   changed: boolean;
   labels: Record<string, string>;
+  annotations?: Record<string, string>;
 }
 
-/**
- * Makes the node carry `labels`. It reads the node first and patches only on a difference: every
- * node repeats this every interval, and a read is served from the API server's cache while a
- * write, even a no-op one, goes through admission and the audit log. The merge patch names only
- * our keys, so labels others set between the read and the write are left alone.
- */
-export async function publishLabels(
+/** What cpu-labeller writes on its node: labels, and annotations for what labels cannot hold. */
+export interface NodeFacts {
+  labels: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+/** Makes the node carry `labels`; see publishNode. */
+export function publishLabels(
   client: CoreClient,
   node: string,
   labels: Record<string, string>,
+  deadlineMs: number,
+): Promise<PublishResult> {
+  return publishNode(client, node, { labels }, deadlineMs);
+}
+
+/**
+ * Makes the node carry the labels and annotations. It reads the node first and patches only on a
+ * difference: every node repeats this every interval, and a read is served from the API server's
+ * cache while a write, even a no-op one, goes through admission and the audit log. The merge patch
+ * names only our keys, so labels and annotations others set between the read and the write are
+ * left alone.
+ */
+export async function publishNode(
+  client: CoreClient,
+  node: string,
+  facts: NodeFacts,
   deadlineMs: number,
 ): Promise<PublishResult> {
   const signal = AbortSignal.timeout(deadlineMs);
@@ -27,21 +45,30 @@ export async function publishLabels(
     .catch((error: unknown) => {
       throw publishError(node, "read", error, signal);
     });
-  const have = current.metadata?.labels ?? {};
-  if (Object.entries(labels).every(([key, value]) => have[key] === value)) {
-    return { changed: false, labels };
-  }
+  const result = { changed: false, ...facts };
+  if (
+    carries(current.metadata?.labels, facts.labels) &&
+    carries(current.metadata?.annotations, facts.annotations)
+  )
+    return result;
   const options = setHeaderOptions(
     "Content-Type",
     PatchStrategy.MergePatch,
     client.abortWith(signal),
   );
   await client.api
-    .patchNode({ name: node, body: { metadata: { labels } } }, options)
+    .patchNode({ name: node, body: { metadata: facts } }, options)
     .catch((error: unknown) => {
       throw publishError(node, "patch", error, signal);
     });
-  return { changed: true, labels };
+  return { ...result, changed: true };
+}
+
+function carries(
+  have: Record<string, string> | undefined,
+  want: Record<string, string> | undefined,
+): boolean {
+  return Object.entries(want ?? {}).every(([key, value]) => have?.[key] === value);
 }
 
 /**

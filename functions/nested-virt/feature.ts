@@ -1,8 +1,5 @@
 import type { Feature, MutationOutcome } from "../../shared/admission/feature.ts";
-import type { KubeObject } from "../../shared/admission/types.ts";
 import { CONFIG_MAP, NODE } from "../../shared/kube/kinds.ts";
-import type { Absent } from "../../shared/kube/reader.ts";
-import { ABSENT } from "../../shared/kube/reader.ts";
 import type { Logger } from "../../shared/runtime/log.ts";
 import type { VirtualMachine } from "../../shared/kubevirt/types.ts";
 import { VIRTUAL_MACHINE_KIND } from "../../shared/kubevirt/types.ts";
@@ -10,7 +7,8 @@ import { VENDOR_FLAG } from "../../shared/node-labels.ts";
 import { decide } from "./decide.ts";
 import { FEATURE, TRIGGER } from "./intent.ts";
 import { requireFlag } from "./mutation.ts";
-import type { NodeInfo } from "./placement.ts";
+import type { NodeInfo } from "../../shared/kubevirt/placement.ts";
+import { nodeInfos } from "../../shared/kubevirt/placement.ts";
 import type { Rules } from "./rules.ts";
 import { problemsFor } from "./rules.ts";
 import { rulesParser } from "./rules-source.ts";
@@ -72,9 +70,3 @@ export function nestedVirt(
 }
 
 const silent: Logger = () => undefined;
-
-// Only what placement decisions need is kept: a node's name and labels.
-function nodeInfos(nodes: KubeObject[] | Absent): NodeInfo[] {
-  if (nodes === ABSENT) return [];
-  return nodes.map((n) => ({ name: n.metadata?.name ?? "", labels: n.metadata?.labels ?? {} }));
-}

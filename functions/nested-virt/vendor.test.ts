@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { VmiSpec } from "../../shared/kubevirt/types.ts";
-import type { NodeInfo } from "./placement.ts";
+import type { NodeInfo } from "../../shared/kubevirt/placement.ts";
 import { nestedCapable, nodeVendor, resolveVendor } from "./vendor.ts";
 
 const ours = (name: string, vendor: string, nested: string): NodeInfo => ({

@@ -2,8 +2,8 @@ import { FeatureError } from "../../shared/admission/errors.ts";
 import type { VmiSpec } from "../../shared/kubevirt/types.ts";
 import type { Vendor } from "../../shared/node-labels.ts";
 import { KUBEVIRT_LABELS, NODE_LABELS, VENDOR_FLAG } from "../../shared/node-labels.ts";
-import type { NodeInfo } from "./placement.ts";
-import { placementAllows, requiredTerms } from "./placement.ts";
+import type { NodeInfo } from "../../shared/kubevirt/placement.ts";
+import { placementAllows, requiredTerms } from "../../shared/kubevirt/placement.ts";
 
 const KUBEVIRT_VENDOR: Record<string, Vendor> = { Intel: "intel", AMD: "amd" };
 

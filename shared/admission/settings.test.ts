@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { settingsFromEnv } from "./settings.ts";
+import { parseCount, settingsFromEnv } from "./settings.ts";
 
 describe("settingsFromEnv", () => {
   it("should default to reject, tracking on and a 3 s lookup deadline", () => {
@@ -29,5 +29,22 @@ describe("settingsFromEnv", () => {
     expect(() => settingsFromEnv("nested-virt", { ADD_TRACKING_ANNOTATIONS: "maybe" })).to.throw(
       'ADD_TRACKING_ANNOTATIONS="maybe" is not a boolean; use true or false',
     );
+  });
+});
+
+describe("parseCount", () => {
+  it("should take a positive whole number, or the fallback when unset", () => {
+    expect([
+      parseCount("N", "4", 8),
+      parseCount("N", undefined, 8),
+      parseCount("N", " ", 8),
+    ]).to.deep.equal([4, 8, 8]);
+  });
+
+  it("should refuse zero, fractions and words, naming the variable", () => {
+    for (const raw of ["0", "1.5", "eight"])
+      expect(() => parseCount("PCI_MAX_DEVICES", raw, 8)).to.throw(
+        `PCI_MAX_DEVICES="${raw}" is not a positive whole number`,
+      );
   });
 });

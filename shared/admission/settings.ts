@@ -50,3 +50,11 @@ export function parseMs(name: string, raw: string | undefined, fallback: number)
   if (Number.isInteger(value) && value > 0) return value;
   throw new Error(`${name}="${raw}" is not a positive whole number of milliseconds`);
 }
+
+/** A positive whole number such as a device limit; a wrong value names the variable. */
+export function parseCount(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const value = Number(raw);
+  if (Number.isInteger(value) && value > 0) return value;
+  throw new Error(`${name}="${raw}" is not a positive whole number`);
+}

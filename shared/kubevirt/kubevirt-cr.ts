@@ -1,3 +1,4 @@
+import { FeatureError } from "../admission/errors.ts";
 import type { KubeObject } from "../admission/types.ts";
 import { KUBEVIRT } from "../kube/kinds.ts";
 import type { Absent, ClusterReader } from "../kube/reader.ts";
@@ -18,11 +19,17 @@ export interface MediatedHostDevice {
   externalResourceProvider?: boolean;
 }
 
+export interface UsbHostDevice {
+  resourceName: string;
+  selectors?: { vendor?: string; product?: string }[];
+  externalResourceProvider?: boolean;
+}
+
 export interface KubeVirtConfiguration {
   permittedHostDevices?: {
     pciHostDevices?: PciHostDevice[];
     mediatedDevices?: MediatedHostDevice[];
-    usb?: unknown[];
+    usb?: UsbHostDevice[];
   };
   developerConfiguration?: { featureGates?: string[]; disabledFeatureGates?: string[] };
   [key: string]: unknown;
@@ -52,13 +59,54 @@ export async function readKubeVirt(
   return first ?? ABSENT;
 }
 
-/** Every resource name the CR permits for hostDevices and gpus (PCI and mediated devices). */
+/**
+ * Every resource name the CR permits for hostDevices and gpus: PCI, mediated and USB devices, the
+ * same set virt-controller checks each entry's deviceName against.
+ */
 export function permittedResourceNames(cr: KubeVirtCr): string[] {
   const permitted = cr.spec?.configuration?.permittedHostDevices;
   return [
     ...(permitted?.pciHostDevices ?? []).map((d) => d.resourceName),
     ...(permitted?.mediatedDevices ?? []).map((d) => d.resourceName),
+    ...(permitted?.usb ?? []).map((d) => d.resourceName),
   ];
+}
+
+/**
+ * The resource names of the `pciHostDevices` entries whose `pciVendorSelector` selects a device
+ * of this `vendor:device` id; KubeVirt compares them in lower case, as here.
+ */
+export function pciResourceNamesFor(cr: KubeVirtCr, pciId: string): string[] {
+  const entries = cr.spec?.configuration?.permittedHostDevices?.pciHostDevices ?? [];
+  const names = entries
+    .filter((d) => d.pciVendorSelector.trim().toLowerCase() === pciId.toLowerCase())
+    .map((d) => d.resourceName);
+  return [...new Set(names)];
+}
+
+/** `namespace/name` of the CR, as messages name it. */
+export function kubeVirtName(cr: KubeVirtCr): string {
+  return `${cr.metadata?.namespace ?? ""}/${cr.metadata?.name ?? ""}`;
+}
+
+/**
+ * Refuses a device entry whose resource the readable CR does not permit: virt-controller would
+ * accept the VM and then refuse to start it (`... is not permitted in permittedHostDevices
+ * configuration`). Without a readable CR there is nothing to check against.
+ */
+export function requirePermitted(
+  cr: KubeVirtCr | Absent,
+  resourceName: string,
+  where: { entry: string; field: string },
+): void {
+  if (cr === ABSENT || permittedResourceNames(cr).includes(resourceName)) return;
+  throw new FeatureError(
+    `${where.entry}: ${resourceName} is not in the permittedHostDevices of the KubeVirt CR ${kubeVirtName(cr)}, so KubeVirt would not start the VM`,
+    {
+      field: where.field,
+      fix: `add {pciVendorSelector: "<VENDOR>:<DEVICE>", resourceName: "${resourceName}"} to spec.configuration.permittedHostDevices.pciHostDevices of KubeVirt ${kubeVirtName(cr)} (with externalResourceProvider: true when another device plugin serves it; mediatedDevices for a vGPU), or use a resource it permits`,
+    },
+  );
 }
 
 export function featureGateEnabled(cr: KubeVirtCr, gate: string): boolean {

@@ -47,12 +47,39 @@ export interface VmiNetwork {
   [key: string]: unknown;
 }
 
+/**
+ * A `hostDevices[]` or `gpus[]` entry. `deviceName` is an extended-resource name that the KubeVirt
+ * CR permits; entries backed by DRA claims carry `claimName`/`requestName` instead.
+ */
+export interface DeviceEntry {
+  name: string;
+  deviceName?: string;
+  [key: string]: unknown;
+}
+
+export interface DomainDevices {
+  hostDevices?: DeviceEntry[];
+  gpus?: DeviceEntry[];
+  interfaces?: VmiInterface[];
+  [key: string]: unknown;
+}
+
+/** `domain.resources`: quantities as the API carries them, strings such as `1Gi` or `2`. */
+export interface DomainResources {
+  requests?: Record<string, string>;
+  limits?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+export interface Domain {
+  cpu?: { features?: CpuFeature[]; [k: string]: unknown };
+  devices?: DomainDevices;
+  resources?: DomainResources;
+  [k: string]: unknown;
+}
+
 export interface VmiSpec {
-  domain?: {
-    cpu?: { features?: CpuFeature[]; [k: string]: unknown };
-    devices?: { interfaces?: VmiInterface[]; [k: string]: unknown };
-    [k: string]: unknown;
-  };
+  domain?: Domain;
   networks?: VmiNetwork[];
   nodeSelector?: Record<string, string>;
   affinity?: {

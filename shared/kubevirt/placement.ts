@@ -1,12 +1,17 @@
-import type {
-  NodeSelectorRequirement,
-  NodeSelectorTerm,
-  VmiSpec,
-} from "../../shared/kubevirt/types.ts";
+import type { KubeObject } from "../admission/types.ts";
+import type { Absent } from "../kube/reader.ts";
+import { ABSENT } from "../kube/reader.ts";
+import type { NodeSelectorRequirement, NodeSelectorTerm, VmiSpec } from "./types.ts";
 
 export interface NodeInfo {
   name: string;
   labels: Readonly<Record<string, string>>;
+}
+
+/** Only what placement decisions need is kept of a Node: its name and labels. */
+export function nodeInfos(nodes: readonly KubeObject[] | Absent): NodeInfo[] {
+  if (nodes === ABSENT) return [];
+  return nodes.map((n) => ({ name: n.metadata?.name ?? "", labels: n.metadata?.labels ?? {} }));
 }
 
 /**
