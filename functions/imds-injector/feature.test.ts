@@ -1,19 +1,14 @@
 import { expect } from "chai";
-import { admit } from "../../shared/admission/admit.ts";
 import { ClusterError } from "../../shared/admission/errors.ts";
-import type { CoreSettings, ErrorHandling } from "../../shared/admission/settings.ts";
-import type { AdmissionResponse, KubeObject } from "../../shared/admission/types.ts";
+import type { KubeObject } from "../../shared/admission/types.ts";
 import type { Pod } from "../../shared/kube/pod.ts";
 import type { ClusterReader } from "../../shared/kube/reader.ts";
 import type { VmiInterface, VmiNetwork } from "../../shared/kubevirt/types.ts";
+import type { PodOptions } from "../../test/helpers/admit.ts";
+import { admitPod } from "../../test/helpers/admit.ts";
 import { recordingReader } from "../../test/helpers/cluster.ts";
-import {
-  dedicatedCpuPod,
-  launcherPod,
-  podReview,
-  vmiObject,
-} from "../../test/helpers/launcher-pod.ts";
-import { applyResponse, omit } from "../../test/helpers/review.ts";
+import { dedicatedCpuPod, launcherPod, vmiObject } from "../../test/helpers/launcher-pod.ts";
+import { omit } from "../../test/helpers/review.ts";
 import { imdsInjector } from "./feature.ts";
 import { loadFragment } from "../../shared/imds-sidecar/fragment.ts";
 import { isGuaranteed } from "./resources.ts";
@@ -23,35 +18,17 @@ const APPLIED = "vm-feature-manager.io/imds-injector-applied";
 const ERROR = "vm-feature-manager.io/imds-injector-error";
 const fragment = loadFragment();
 
-const settings = (errorHandling: ErrorHandling = "reject"): CoreSettings => ({
-  errorHandling,
-  tracking: true,
-  viewDeadlineMs: 1000,
-});
-
 const asking = (options: Parameters<typeof launcherPod>[0] = {}): Pod =>
   launcherPod({ ...options, annotations: { ...ASK, ...options.annotations } });
 
-async function run(
+const feature = imdsInjector({
+  settings: { image: "img:1", mode: "native", audience: "aud.example", expirationSeconds: 3600 },
+});
+const run = (
   pod: Pod,
   cluster: ClusterReader,
-  {
-    overrides = {},
-    errorHandling = "reject",
-  }: { overrides?: Parameters<typeof podReview>[1]; errorHandling?: ErrorHandling } = {},
-): Promise<{ response: AdmissionResponse; result: Pod }> {
-  const feature = imdsInjector({
-    settings: { image: "img:1", mode: "native", audience: "aud.example", expirationSeconds: 3600 },
-  });
-  const decision = await admit(
-    feature,
-    podReview(pod, overrides).request,
-    settings(errorHandling),
-    cluster,
-  );
-  const response = { uid: "u", ...decision.answer };
-  return { response, result: response.allowed ? applyResponse(pod, response) : pod };
-}
+  options: Omit<PodOptions, "cluster"> = {},
+): ReturnType<typeof admitPod> => admitPod(feature, pod, { ...options, cluster });
 
 /** What the injection adds to `pod`: the fragment's container and volume with the test settings. */
 function injected(pod: Pod, resources = fragment.container.resources): Pod {
@@ -131,7 +108,7 @@ describe("imds-injector feature", () => {
     expect(again.response).to.deep.equal({ uid: "u", allowed: true });
   });
 
-  const untouched: { name: string; pod: Pod; overrides?: Parameters<typeof podReview>[1] }[] = [
+  const untouched: { name: string; pod: Pod; overrides?: PodOptions["overrides"] }[] = [
     { name: "a launcher pod that does not ask", pod: launcherPod() },
     {
       name: "a launcher pod that says false",

@@ -1,30 +1,20 @@
 import { expect } from "chai";
-import { admit } from "../../shared/admission/admit.ts";
-import type { CoreSettings, ErrorHandling } from "../../shared/admission/settings.ts";
-import type { AdmissionResponse } from "../../shared/admission/types.ts";
+import type { ErrorHandling } from "../../shared/admission/settings.ts";
 import { loadFragment } from "../../shared/imds-sidecar/fragment.ts";
 import type { Pod } from "../../shared/kube/pod.ts";
-import { launcherPod, podReview } from "../../test/helpers/launcher-pod.ts";
-import { applyResponse, decodePatch, omit } from "../../test/helpers/review.ts";
+import type { PodOptions } from "../../test/helpers/admit.ts";
+import { admitPod } from "../../test/helpers/admit.ts";
+import { launcherPod } from "../../test/helpers/launcher-pod.ts";
+import { decodePatch, omit } from "../../test/helpers/review.ts";
 import { macvtapCapabilities } from "./feature.ts";
 import { grantMacvtap } from "./mutation.ts";
 
-const settings = (errorHandling: ErrorHandling = "reject"): CoreSettings => ({
-  errorHandling,
-  tracking: true,
-  viewDeadlineMs: 1000,
-});
-
-async function run(
+const run = (
   pod: Pod,
-  overrides: Parameters<typeof podReview>[1] = {},
+  overrides: PodOptions["overrides"] = {},
   errorHandling: ErrorHandling = "reject",
-): Promise<{ response: AdmissionResponse; result: Pod }> {
-  const request = podReview(pod, overrides).request;
-  const decision = await admit(macvtapCapabilities(), request, settings(errorHandling));
-  const response = { uid: "u", ...decision.answer };
-  return { response, result: response.allowed ? applyResponse(pod, response) : pod };
-}
+): ReturnType<typeof admitPod> =>
+  admitPod(macvtapCapabilities(), pod, { overrides, errorHandling });
 
 const MACVTAP = "macvtap.network.kubevirt.io/eno1";
 const macvtapPod = (extra: Parameters<typeof launcherPod>[0] = {}): Pod =>
@@ -122,7 +112,7 @@ describe("macvtap-capabilities feature", () => {
     expect(result.spec?.containers?.[0]?.securityContext?.privileged).to.equal(true);
   });
 
-  const untouched: { name: string; pod: Pod; overrides?: Parameters<typeof podReview>[1] }[] = [
+  const untouched: { name: string; pod: Pod; overrides?: PodOptions["overrides"] }[] = [
     {
       name: "an ordinary pod that requests a macvtap resource",
       pod: macvtapPod({ labels: { app: "web" } }),
