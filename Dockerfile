@@ -1,6 +1,6 @@
 # One image for every function: FUNCTION_TARGET picks the function (nested-virt, cpu-labeller,
-# vbios-injection), and the instance-metadata sidecar runs `node dist/imds-server.js` from the same
-# image.
+# the functions of functions/targets.ts: nested-virt, pci-passthrough, ...), and the
+# instance-metadata sidecar runs `node dist/imds-server.js` from the same image.
 #
 # Build: docker build -t ghcr.io/vm-feature-functions/functions:latest .
 

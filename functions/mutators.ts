@@ -1,5 +1,7 @@
 import type { Feature } from "../shared/admission/feature.ts";
 import { gpuDevicePlugin } from "./gpu-device-plugin/feature.ts";
+import { imdsInjector } from "./imds-injector/feature.ts";
+import { macvtapCapabilities } from "./macvtap-capabilities/feature.ts";
 import { nestedVirt } from "./nested-virt/feature.ts";
 import { pciPassthrough } from "./pci-passthrough/feature.ts";
 import { vbiosInjection } from "./vbios-injection/feature.ts";
@@ -13,4 +15,6 @@ export const mutators: readonly (() => Feature)[] = [
   () => pciPassthrough() as Feature,
   () => gpuDevicePlugin() as Feature,
   () => vbiosInjection() as Feature,
+  () => macvtapCapabilities() as Feature,
+  () => imdsInjector() as Feature,
 ];

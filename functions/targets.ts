@@ -8,4 +8,6 @@ export const targets: Record<string, () => Promise<unknown>> = {
   "pci-passthrough": () => import("./pci-passthrough/index.ts"),
   "gpu-device-plugin": () => import("./gpu-device-plugin/index.ts"),
   "vbios-injection": () => import("./vbios-injection/index.ts"),
+  "macvtap-capabilities": () => import("./macvtap-capabilities/index.ts"),
+  "imds-injector": () => import("./imds-injector/index.ts"),
 };

@@ -6,8 +6,31 @@ import { build } from "esbuild";
 import type { Plugin } from "esbuild";
 import { readFileSync, rmSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { fragmentSource } from "../shared/imds-sidecar/fragment-source.ts";
+import { parseFragment } from "../shared/imds-sidecar/fragment.ts";
 
 export const entryPoints = { main: "main.ts", "imds-server": "functions/imds-server/main.ts" };
+
+/**
+ * Bakes knative/imds-server-sidecar.yaml into imds-injector's chunk: the module that reads and
+ * parses it from source becomes one that returns the value parsed here. The fragment stays the one
+ * source of the sidecar's spec; the image ships neither the file nor a YAML parser, and a cold
+ * start reads no file. A fragment the injector cannot use fails the build.
+ */
+export const bakeSidecarFragment: Plugin = {
+  name: "bake-imds-sidecar-fragment",
+  setup(esbuild) {
+    esbuild.onLoad({ filter: /[\\/]shared[\\/]imds-sidecar[\\/]fragment-source\.ts$/ }, () => {
+      const fragment = fragmentSource();
+      parseFragment(fragment);
+      return {
+        contents: `export function fragmentSource() { return ${JSON.stringify(fragment)}; }`,
+        loader: "js",
+        watchFiles: [new URL("../knative/imds-server-sidecar.yaml", import.meta.url).pathname],
+      };
+    });
+  },
+};
 
 export async function bundle(outdir = "dist"): Promise<void> {
   rmSync(outdir, { recursive: true, force: true });
@@ -27,7 +50,8 @@ export async function bundle(outdir = "dist"): Promise<void> {
       js: "import { createRequire as __require } from 'node:module'; const require = __require(import.meta.url);",
     },
     logLevel: "warning",
-    plugins: [inlineTextFiles],
+    // The fragment plugin first: the first onLoad that answers for a file wins.
+    plugins: [bakeSidecarFragment, inlineTextFiles],
   });
 }
 

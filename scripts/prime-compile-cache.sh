@@ -5,7 +5,7 @@
 set -eu
 : "${NODE_COMPILE_CACHE:?set NODE_COMPILE_CACHE to the cache folder}"
 cd "$(dirname "$0")/.."
-for target in nested-virt cpu-labeller; do
+for target in nested-virt cpu-labeller macvtap-capabilities imds-injector; do
   # Each runs long enough to load its function and, in the background, client-node; SIGTERM then
   # ends it cleanly, which is when Node writes the cache. Their errors (no cluster here) are expected.
   FUNCTION_TARGET="$target" timeout -s TERM 3 node dist/main.js --port 0 >/dev/null 2>&1 || true

@@ -1,8 +1,18 @@
 import { expect } from "chai";
+import { cpSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { AdmissionReviewResponse } from "../shared/admission/types.ts";
+import { loadFragment } from "../shared/imds-sidecar/fragment.ts";
+import type { FakeObject } from "./helpers/fake-kube-api.ts";
+import { FakeKubeApi } from "./helpers/fake-kube-api.ts";
 import type { RunningFunction } from "./helpers/function-process.ts";
 import { postJson, startFunction } from "./helpers/function-process.ts";
+import { launcherPod, podReview, vmiObject } from "./helpers/launcher-pod.ts";
 import { admissionReview, applyResponse, virtualMachine } from "./helpers/review.ts";
+
+const DIST = fileURLToPath(new URL("../dist/", import.meta.url));
 
 // The image runs dist/main.js (built by `npm run build`, which `npm test` runs first), with the
 // Functions Framework bundled in: this checks the bundle, not the sources, serves a review.
@@ -28,5 +38,45 @@ describe("the built bundle (dist/main.js)", () => {
     expect((error as Error).message).to.match(
       /FUNCTION_TARGET="no-such" is not a function of this image; use one of: nested-virt, cpu-labeller/,
     );
+  });
+});
+
+// imds-injector's chunk carries knative/imds-server-sidecar.yaml as parsed at build time: run from
+// a copy of dist/ with no knative/ beside it, it must inject the fragment's sidecar unchanged.
+describe("imds-injector from the bundle", () => {
+  const api = new FakeKubeApi();
+  let fn: RunningFunction;
+  before(async () => {
+    await api.start();
+    api.put(vmiObject() as FakeObject);
+    const elsewhere = join(mkdtempSync(join(tmpdir(), "bundle-")), "dist");
+    cpSync(DIST, elsewhere, { recursive: true });
+    fn = await startFunction(
+      "imds-injector",
+      { KUBECONFIG: api.writeKubeconfig() },
+      join(elsewhere, "main.js"),
+    );
+  });
+  after(async () => {
+    await fn.stop();
+    await api.stop();
+  });
+
+  it("should inject the fragment's sidecar without reading the fragment file", async () => {
+    const pod = launcherPod({ annotations: { "imds.kubevirt.io/enabled": "true" } });
+    const res = await postJson(fn.url, podReview(pod));
+    expect(res.status).to.equal(200);
+    const result = applyResponse(pod, (res.body as AdmissionReviewResponse).response);
+    expect(result.spec?.initContainers?.at(-1)).to.deep.equal(loadFragment().container);
+  });
+
+  it("should carry the fragment as data, read by no file call and parsed by no YAML parser", () => {
+    const chunks = readdirSync(DIST)
+      .filter((f) => f.endsWith(".js"))
+      .map((f) => readFileSync(join(DIST, f), "utf8"));
+    const holding = chunks.filter((c) => c.includes('"vm-identity.vm-feature-functions.io"'));
+    expect(holding).to.have.length(1);
+    expect(holding[0]).to.not.include("readFileSync");
+    expect(chunks.filter((c) => c.includes("YAMLParseError"))).to.deep.equal([]);
   });
 });

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { parse, parseAllDocuments, stringify } from "yaml";
 import jsonpatch from "fast-json-patch";
 import type { Operation } from "fast-json-patch";
+import type { Pod } from "../shared/kube/pod.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -174,6 +175,65 @@ describe("npm run preview", () => {
             "nvidia-com-GA102GL_A10-1=nvidia.com/GA102GL_A10,nvidia-com-GA102GL_A10-2=nvidia.com/GA102GL_A10",
         },
       ],
+    });
+  });
+
+  describe("on launcher pods", () => {
+    type Out = {
+      patches: Record<string, Operation[]>;
+      object: Pod;
+      warnings?: Record<string, string[]>;
+    };
+    const previewOf = (file: string): Out => {
+      const run = runPreview(file, "--json");
+      expect(run.status, run.stderr).to.equal(0);
+      return JSON.parse(run.stdout) as Out;
+    };
+    const apply = (file: string, out: Out): unknown =>
+      Object.values(out.patches).reduce(
+        (object, ops) => jsonpatch.applyPatch(object, ops, true, false).newDocument,
+        manifest(file),
+      );
+
+    it("should run both Pod functions on a macvtap pod: KubeVirt's containers privileged, the sidecar not", () => {
+      const out = previewOf("examples/launcher-pod-macvtap.yaml");
+      expect(Object.keys(out.patches)).to.deep.equal(["macvtap-capabilities", "imds-injector"]);
+      expect(apply("examples/launcher-pod-macvtap.yaml", out)).to.deep.equal(out.object);
+      const containers = [
+        ...(out.object.spec?.initContainers ?? []),
+        ...(out.object.spec?.containers ?? []),
+      ];
+      expect(
+        containers.map((c) => [
+          c.name,
+          c.securityContext?.privileged ?? false,
+          c.securityContext?.capabilities?.add,
+        ]),
+      ).to.deep.equal([
+        ["guest-console-log", true, ["DAC_OVERRIDE", "NET_ADMIN", "SYS_RAWIO"]],
+        ["imds-server", false, ["NET_ADMIN"]],
+        ["compute", true, ["NET_BIND_SERVICE", "DAC_OVERRIDE", "NET_ADMIN", "SYS_RAWIO"]],
+      ]);
+    });
+
+    it("should inject the sidecar into a Guaranteed pod with requests equal to limits", () => {
+      const out = previewOf("examples/launcher-pod-imds.yaml");
+      expect(out.patches["macvtap-capabilities"]).to.deep.equal([]);
+      expect(apply("examples/launcher-pod-imds.yaml", out)).to.deep.equal(out.object);
+      const sidecar = out.object.spec?.initContainers?.find((c) => c.name === "imds-server");
+      expect(sidecar?.restartPolicy).to.equal("Always");
+      expect(sidecar?.resources).to.deep.equal({
+        requests: { cpu: "10m", memory: "128Mi" },
+        limits: { memory: "128Mi", cpu: "10m" },
+      });
+    });
+
+    it("should leave an SR-IOV VM's pod alone and say why", () => {
+      const out = previewOf("examples/launcher-pod-imds-sriov.yaml");
+      expect(out.patches).to.deep.equal({ "macvtap-capabilities": [], "imds-injector": [] });
+      expect(out.warnings?.["imds-injector"]?.[0]).to.match(
+        /^imds-injector: not injected: the pod network's interface "vf" uses SR-IOV, which has no k6t-\* bridge/,
+      );
     });
   });
 

@@ -1,5 +1,6 @@
 // Cold start and latency of the nested-virt function, as the image runs it (dist/main.js), against
-// a local fake Kubernetes API, next to a bare node:http baseline on the same machine and run.
+// a local fake Kubernetes API, next to a bare node:http baseline on the same machine and run; and
+// the cold start of the Pod functions (macvtap-capabilities, imds-injector).
 // Prints one JSON line per figure; `ratio` lines compare the function with the baseline.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -7,6 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FakeKubeApi } from "../../test/helpers/fake-kube-api.ts";
+import type { FakeObject } from "../../test/helpers/fake-kube-api.ts";
+import { launcherPod, podReview, vmiObject } from "../../test/helpers/launcher-pod.ts";
 import { admissionReview, virtualMachine } from "../../test/helpers/review.ts";
 import { bundle } from "../build.ts";
 import { load, round } from "./load.ts";
@@ -68,10 +71,15 @@ function spawnSyncText(command: string, args: string[]): string {
   return spawnSync(command, args, { encoding: "utf8" }).stdout;
 }
 
-async function coldStart(env: Record<string, string>, body: string, runs = 5): Promise<number> {
+async function coldStart(
+  env: Record<string, string>,
+  body: string,
+  target = "nested-virt",
+  runs = 5,
+): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < runs; i += 1) {
-    const fn = await start(["dist/main.js", "--target", "nested-virt", "--port", "0"], env);
+    const fn = await start(["dist/main.js", "--target", target, "--port", "0"], env);
     await answer(fn.url, body);
     times.push(performance.now() - fn.startedAt);
     fn.stop();
@@ -121,6 +129,26 @@ for (const [label, body] of [
 ] as const) {
   const medianMs = await coldStart(primed, body);
   emit({ bench: "cold-start", case: `${label}, compile cache primed as in the image`, medianMs });
+}
+
+api.put(vmiObject() as FakeObject);
+const macvtap = { "macvtap.network.kubevirt.io/eno1": "1" };
+const pods = [
+  [
+    "macvtap-capabilities",
+    "macvtap launcher pod (no cluster read)",
+    launcherPod({ computeResources: { requests: macvtap, limits: macvtap } }),
+  ],
+  [
+    "imds-injector",
+    "launcher pod asking for metadata (reads its VMI)",
+    launcherPod({ annotations: { "imds.kubevirt.io/enabled": "true" } }),
+  ],
+] as const;
+for (const [target, label, pod] of pods) {
+  const body = JSON.stringify(podReview(pod));
+  const medianMs = await coldStart(primed, body, target);
+  emit({ bench: "cold-start", case: `${target}: ${label}, compile cache primed`, medianMs });
 }
 rmSync(cache, { recursive: true, force: true });
 

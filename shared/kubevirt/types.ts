@@ -22,6 +22,32 @@ export interface NodeSelectorTerm {
 }
 
 /**
+ * A VMI's network interface. Exactly one binding is set: a core binding method, or a binding
+ * plugin by name (`binding.name`, e.g. `passt`, `macvtap`). `macvtap`, `passt` and `slirp` are
+ * the core bindings KubeVirt discontinued in v1.3; `passtBinding` is passt's core return.
+ */
+export interface VmiInterface {
+  name: string;
+  masquerade?: object;
+  bridge?: object;
+  sriov?: object;
+  macvtap?: object;
+  passt?: object;
+  passtBinding?: object;
+  slirp?: object;
+  binding?: { name?: string };
+  [key: string]: unknown;
+}
+
+/** A VMI network: the pod network, or a Multus one (`default: true` replaces the pod network). */
+export interface VmiNetwork {
+  name: string;
+  pod?: object;
+  multus?: { networkName?: string; default?: boolean };
+  [key: string]: unknown;
+}
+
+/**
  * A `hostDevices[]` or `gpus[]` entry: a device-plugin resource (`deviceName`, which must be a
  * resourceName the KubeVirt CR permits) or a DRA claim (`claimName` + `requestName`).
  */
@@ -55,6 +81,7 @@ export interface DomainDevices {
   disks?: Disk[];
   hostDevices?: DeviceEntry[];
   gpus?: DeviceEntry[];
+  interfaces?: VmiInterface[];
   [key: string]: unknown;
 }
 
@@ -77,6 +104,7 @@ export interface Domain {
 export interface VmiSpec {
   domain?: Domain;
   volumes?: Volume[];
+  networks?: VmiNetwork[];
   nodeSelector?: Record<string, string>;
   affinity?: {
     nodeAffinity?: {
@@ -93,6 +121,10 @@ export interface VirtualMachine extends KubeObject {
     template?: { metadata?: KubeObject["metadata"]; spec?: VmiSpec };
     [key: string]: unknown;
   };
+}
+
+export interface VirtualMachineInstance extends KubeObject {
+  spec?: VmiSpec;
 }
 
 export const VIRTUAL_MACHINE_KIND = { group: "kubevirt.io", kind: "VirtualMachine" } as const;

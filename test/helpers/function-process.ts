@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import type { AdmissionReviewResponse } from "../../shared/admission/types.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -81,4 +82,12 @@ export async function postJson(
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as unknown };
+}
+
+/** Posts an AdmissionReview and returns the function's answer; anything but HTTP 200 throws. */
+export async function postReview(url: string, body: unknown): Promise<AdmissionReviewResponse> {
+  const res = await postJson(url, body);
+  if (res.status !== 200)
+    throw new Error(`expected HTTP 200, got ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body as AdmissionReviewResponse;
 }

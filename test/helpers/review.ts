@@ -73,3 +73,10 @@ export function applyResponse<T>(original: T, response: AdmissionResponse): T {
   const ops = decodePatch(response);
   return jsonpatch.applyPatch(structuredClone(original), ops, true, false).newDocument;
 }
+
+/** A shallow copy of `object` without `keys`. */
+export function omit<T extends object>(object: T, ...keys: string[]): T {
+  const copy = { ...object } as Record<string, unknown>;
+  for (const key of keys) delete copy[key];
+  return copy as T;
+}

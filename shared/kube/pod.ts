@@ -1,0 +1,87 @@
+import type { KubeObject } from "../admission/types.ts";
+
+// The parts of a core v1 Pod the Pod functions read or change, with Kubernetes' field names.
+// Everything else passes through as unknown JSON.
+
+/** Resource name to quantity, as the API serves it: `cpu: 100m`, `memory: 1Gi`. */
+export type ResourceList = Record<string, string>;
+
+export interface ResourceRequirements {
+  requests?: ResourceList;
+  limits?: ResourceList;
+  [key: string]: unknown;
+}
+
+export interface SecurityContext {
+  privileged?: boolean;
+  allowPrivilegeEscalation?: boolean;
+  capabilities?: { add?: string[]; drop?: string[] };
+  [key: string]: unknown;
+}
+
+export interface VolumeMount {
+  name: string;
+  mountPath: string;
+  readOnly?: boolean;
+  [key: string]: unknown;
+}
+
+export interface Container {
+  name: string;
+  image?: string;
+  /** `Always` on an init container makes it a native sidecar (Kubernetes >= 1.29). */
+  restartPolicy?: string;
+  resources?: ResourceRequirements;
+  securityContext?: SecurityContext;
+  volumeMounts?: VolumeMount[];
+  [key: string]: unknown;
+}
+
+export interface Volume {
+  name: string;
+  [key: string]: unknown;
+}
+
+export interface PodSpec {
+  initContainers?: Container[];
+  containers?: Container[];
+  volumes?: Volume[];
+  /** Pod-level requests and limits (Kubernetes >= 1.32, feature PodLevelResources). */
+  resources?: ResourceRequirements;
+  [key: string]: unknown;
+}
+
+export interface Pod extends KubeObject {
+  spec?: PodSpec;
+}
+
+/** The admission kind of a Pod: the core group has no name. */
+export const POD_KIND = { group: "", kind: "Pod" } as const;
+
+export type ContainerList = "initContainers" | "containers";
+
+export interface PlacedContainer {
+  list: ContainerList;
+  index: number;
+  container: Readonly<Container>;
+}
+
+/** Every init container, then every container, with where it sits (ephemeral ones never at CREATE). */
+export function podContainers(pod: Readonly<Pod>): PlacedContainer[] {
+  return (["initContainers", "containers"] as const).flatMap((list) =>
+    (pod.spec?.[list] ?? []).map((container, index) => ({ list, index, container })),
+  );
+}
+
+/** A copy of the pod with `change` applied to every init container and container. */
+export function mapContainers(
+  pod: Readonly<Pod>,
+  change: (container: Container, placed: PlacedContainer) => Container,
+): Pod {
+  const copy = structuredClone(pod) as Pod;
+  for (const placed of podContainers(copy)) {
+    const list = copy.spec?.[placed.list];
+    if (list) list[placed.index] = change(placed.container as Container, placed);
+  }
+  return copy;
+}
