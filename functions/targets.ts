@@ -5,4 +5,5 @@
 export const targets: Record<string, () => Promise<unknown>> = {
   "nested-virt": () => import("./nested-virt/index.ts"),
   "cpu-labeller": () => import("./cpu-labeller/index.ts"),
+  "machine-controller": () => import("./machine-controller/index.ts"),
 };

@@ -1,15 +1,21 @@
-// npm run preview -- <manifest> [--cluster <snapshot>] [--json]
-// Runs a VirtualMachine or Pod manifest through the mutating functions in webhook order, offline.
+// npm run preview -- <manifest> [--cluster <snapshot>] [--json] [--finalize] [--now <time>]
+// Runs a VirtualMachine or Pod manifest through the mutating functions in webhook order, offline;
+// a Machine through machine-controller's hooks, as Metacontroller would call them.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { mutators } from "../functions/mutators.ts";
+import { API_VERSION, MACHINE } from "../functions/machine-controller/api.ts";
+import { previewMachine } from "../functions/machine-controller/preview.ts";
+import type { KubeObject } from "../shared/admission/types.ts";
 import { preview } from "../shared/preview/run.ts";
 import { snapshotReader } from "../shared/kube/snapshot-reader.ts";
 import { parseObjects } from "../shared/preview/snapshot.ts";
 
-const USAGE = "usage: npm run preview -- <manifest.yaml> [--cluster <snapshot.yaml>] [--json]";
+const USAGE =
+  "usage: npm run preview -- <manifest.yaml> [--cluster <snapshot.yaml>] [--json] [--finalize] [--now <RFC 3339 time>]";
 const DEFAULT_CLUSTER = new URL("../examples/cluster.yaml", import.meta.url);
+const DEFAULT_MACHINE_CLUSTER = new URL("../examples/machine-cluster.yaml", import.meta.url);
 
 function fail(message: string): never {
   process.stderr.write(`preview: ${message}\n`);
@@ -35,7 +41,12 @@ function parse(path: string | URL): ReturnType<typeof parseObjects> {
 const { values, positionals } = (() => {
   try {
     return parseArgs({
-      options: { cluster: { type: "string" }, json: { type: "boolean" } },
+      options: {
+        cluster: { type: "string" },
+        json: { type: "boolean" },
+        finalize: { type: "boolean" },
+        now: { type: "string" },
+      },
       allowPositionals: true,
     });
   } catch (error) {
@@ -46,18 +57,38 @@ const [manifest] = positionals;
 if (!manifest || positionals.length > 1) fail(USAGE);
 const objects = parse(manifest);
 if (objects.length !== 1)
-  fail(`${manifest} holds ${objects.length} objects; give one VirtualMachine or Pod`);
+  fail(`${manifest} holds ${objects.length} objects; give one VirtualMachine, Pod or Machine`);
+const print = (result: unknown): void => {
+  process.stdout.write(
+    values.json
+      ? `${JSON.stringify(result, null, 2)}\n`
+      : stringify(result, { aliasDuplicateObjects: false }),
+  );
+};
+const object: KubeObject = objects[0] ?? {};
+if (
+  object.kind === MACHINE.kind &&
+  object.apiVersion?.startsWith(`${API_VERSION.split("/")[0]}/`)
+) {
+  // A Machine: what machine-controller's hooks answer, with the snapshot as Metacontroller's view.
+  const now = new Date(values.now ?? Date.now());
+  if (Number.isNaN(now.getTime()))
+    fail(`--now ${values.now ?? ""} is not a time; use e.g. 2026-01-01T00:00:00Z`);
+  const cluster = snapshotReader(parse(values.cluster ?? DEFAULT_MACHINE_CLUSTER));
+  const result = await previewMachine(object, cluster, { finalize: values.finalize, now }).catch(
+    (error: unknown) => fail(`${manifest}: ${(error as Error).message}`),
+  );
+  print(result);
+  process.exit(0);
+}
+if (values.finalize || values.now) fail("--finalize and --now apply to a Machine only");
 const cluster = snapshotReader(parse(values.cluster ?? DEFAULT_CLUSTER));
 const result = await preview(
-  objects[0] ?? {},
+  object,
   mutators.map((build) => build()),
   cluster,
 );
-process.stdout.write(
-  values.json
-    ? `${JSON.stringify(result, null, 2)}\n`
-    : stringify(result, { aliasDuplicateObjects: false }),
-);
+print(result);
 if (result.denied) {
   process.stderr.write(
     `preview: ${result.denied.function} denied the object: ${result.denied.message}\n`,
