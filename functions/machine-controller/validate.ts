@@ -41,7 +41,8 @@ function explain(error: ErrorObject): Problem {
     return invalid(field, `${value} is not one of ${allowed}`, `use one of ${allowed}`);
   }
   const fix = "follow the Machine schema (docs/functions/machine-controller.md)";
-  return invalid(field, `${value} ${error.message ?? "is invalid"}`, fix);
+  const given = error.data === undefined ? "" : `, not ${value}`;
+  return invalid(field, `${field} ${error.message ?? "is invalid"}${given}`, fix);
 }
 
 export function invalidQuantity(field: string, value: string): Problem {
