@@ -1,5 +1,6 @@
-# One image for every function: FUNCTION_TARGET picks the function (nested-virt, cpu-labeller),
-# and the instance-metadata sidecar runs `node dist/imds-server.js` from the same image.
+# One image for every function: FUNCTION_TARGET picks the function (nested-virt, cpu-labeller,
+# machine-controller), and the instance-metadata sidecar runs `node dist/imds-server.js` from the
+# same image.
 #
 # Build: docker build -t ghcr.io/vm-feature-functions/functions:latest .
 

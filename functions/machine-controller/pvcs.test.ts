@@ -26,6 +26,13 @@ function observedPvc(spec: Record<string, unknown>): KubeObject {
   );
 }
 
+const pvcSpec = (storage: string, storageClassName = "default"): Record<string, unknown> => ({
+  accessModes: ["ReadWriteOnce"],
+  volumeMode: "Filesystem",
+  storageClassName,
+  resources: { requests: { storage } },
+});
+
 const rootSpec = (response: ReturnType<typeof sync>): unknown =>
   response.children.find((c) => c.metadata?.name === "web-root")?.["spec"];
 const storage = (response: ReturnType<typeof sync>): unknown =>
@@ -42,34 +49,19 @@ describe("sync with an existing PVC", () => {
     {
       name: "grow it when the disk grows and its StorageClass allows expansion",
       disk: { size: "50Gi" },
-      spec: {
-        accessModes: ["ReadWriteOnce"],
-        volumeMode: "Filesystem",
-        storageClassName: "default",
-        resources: { requests: { storage: "50Gi" } },
-      },
+      spec: pvcSpec("50Gi"),
       condition: { status: "True", reason: "PVCBound", message: "PVC web-root bound" },
     },
     {
       name: "keep its size in the API server's spelling when the disk says the same in another",
       disk: { size: "40960Mi" },
-      spec: {
-        accessModes: ["ReadWriteOnce"],
-        volumeMode: "Filesystem",
-        storageClassName: "default",
-        resources: { requests: { storage: "40Gi" } },
-      },
+      spec: pvcSpec("40Gi"),
       condition: { status: "True", reason: "PVCBound", message: "PVC web-root bound" },
     },
     {
       name: "never shrink it",
       disk: { size: "30Gi" },
-      spec: {
-        accessModes: ["ReadWriteOnce"],
-        volumeMode: "Filesystem",
-        storageClassName: "default",
-        resources: { requests: { storage: "40Gi" } },
-      },
+      spec: pvcSpec("40Gi"),
       condition: {
         status: "False",
         reason: "DiskShrinkNotAllowed",
@@ -81,12 +73,7 @@ describe("sync with an existing PVC", () => {
       name: "not grow it when its StorageClass does not allow expansion",
       disk: { size: "50Gi", storageClass: "fixed" },
       observed: { storageClassName: "fixed" },
-      spec: {
-        accessModes: ["ReadWriteOnce"],
-        volumeMode: "Filesystem",
-        storageClassName: "fixed",
-        resources: { requests: { storage: "40Gi" } },
-      },
+      spec: pvcSpec("40Gi", "fixed"),
       condition: {
         status: "False",
         reason: "VolumeExpansionNotAllowed",
@@ -97,12 +84,7 @@ describe("sync with an existing PVC", () => {
     {
       name: "keep its storage class, which cannot change",
       disk: { storageClass: "fast", size: "50Gi" },
-      spec: {
-        accessModes: ["ReadWriteOnce"],
-        volumeMode: "Filesystem",
-        storageClassName: "default",
-        resources: { requests: { storage: "40Gi" } },
-      },
+      spec: pvcSpec("40Gi"),
       condition: {
         status: "False",
         reason: "ImmutableFieldChanged",
@@ -113,12 +95,7 @@ describe("sync with an existing PVC", () => {
     {
       name: "keep its access mode",
       disk: { accessMode: "ReadWriteMany" },
-      spec: {
-        accessModes: ["ReadWriteOnce"],
-        volumeMode: "Filesystem",
-        storageClassName: "default",
-        resources: { requests: { storage: "40Gi" } },
-      },
+      spec: pvcSpec("40Gi"),
       condition: {
         status: "False",
         reason: "ImmutableFieldChanged",
@@ -129,12 +106,7 @@ describe("sync with an existing PVC", () => {
     {
       name: "keep its volume mode",
       disk: { volumeMode: "Block" },
-      spec: {
-        accessModes: ["ReadWriteOnce"],
-        volumeMode: "Filesystem",
-        storageClassName: "default",
-        resources: { requests: { storage: "40Gi" } },
-      },
+      spec: pvcSpec("40Gi"),
       condition: {
         status: "False",
         reason: "ImmutableFieldChanged",
