@@ -10,4 +10,5 @@ export const targets: Record<string, () => Promise<unknown>> = {
   "vbios-injection": () => import("./vbios-injection/index.ts"),
   "macvtap-capabilities": () => import("./macvtap-capabilities/index.ts"),
   "imds-injector": () => import("./imds-injector/index.ts"),
+  "machine-controller": () => import("./machine-controller/index.ts"),
 };

@@ -1,18 +1,24 @@
 // npm run preview -- <manifest> [--cluster <snapshot>]... [--webhooks <webhooks.yaml>] [--json]
+//                    [--finalize] [--now <time>]
 // Runs a VirtualMachine or Pod manifest through the mutating functions in the order of the webhook
-// entries in knative/webhooks.yaml (or --webhooks), offline.
+// entries in knative/webhooks.yaml (or --webhooks), offline; a Machine through machine-controller's
+// hooks, as Metacontroller would call them.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { mutators } from "../functions/mutators.ts";
+import { API_VERSION, MACHINE } from "../functions/machine-controller/api.ts";
+import { previewMachine } from "../functions/machine-controller/preview.ts";
+import type { KubeObject } from "../shared/admission/types.ts";
 import { inChainOrder, webhookChain } from "../shared/preview/chain.ts";
 import { preview } from "../shared/preview/run.ts";
 import { snapshotReader } from "../shared/kube/snapshot-reader.ts";
 import { parseObjects } from "../shared/preview/snapshot.ts";
 
 const USAGE =
-  "usage: npm run preview -- <manifest.yaml> [--cluster <snapshot.yaml>]... [--webhooks <webhooks.yaml>] [--json]";
+  "usage: npm run preview -- <manifest.yaml> [--cluster <snapshot.yaml>]... [--webhooks <webhooks.yaml>] [--json] [--finalize] [--now <RFC 3339 time>]";
 const DEFAULT_CLUSTER = new URL("../examples/cluster.yaml", import.meta.url);
+const DEFAULT_MACHINE_CLUSTER = new URL("../examples/machine-cluster.yaml", import.meta.url);
 const DEFAULT_WEBHOOKS = new URL("../knative/webhooks.yaml", import.meta.url);
 
 function fail(message: string): never {
@@ -44,6 +50,8 @@ const { values, positionals } = (() => {
         cluster: { type: "string", multiple: true },
         webhooks: { type: "string" },
         json: { type: "boolean" },
+        finalize: { type: "boolean" },
+        now: { type: "string" },
       },
       allowPositionals: true,
     });
@@ -55,8 +63,33 @@ const [manifest] = positionals;
 if (!manifest || positionals.length > 1) fail(USAGE);
 const objects = parse(manifest);
 if (objects.length !== 1)
-  fail(`${manifest} holds ${objects.length} objects; give one VirtualMachine or Pod`);
-const cluster = snapshotReader((values.cluster ?? [DEFAULT_CLUSTER]).flatMap(parse));
+  fail(`${manifest} holds ${objects.length} objects; give one VirtualMachine, Pod or Machine`);
+const print = (result: unknown): void => {
+  process.stdout.write(
+    values.json
+      ? `${JSON.stringify(result, null, 2)}\n`
+      : stringify(result, { aliasDuplicateObjects: false }),
+  );
+};
+const snapshot = (fallback: URL): ReturnType<typeof snapshotReader> =>
+  snapshotReader((values.cluster ?? [fallback]).flatMap(parse));
+const object: KubeObject = objects[0] ?? {};
+if (
+  object.kind === MACHINE.kind &&
+  object.apiVersion?.startsWith(`${API_VERSION.split("/")[0]}/`)
+) {
+  // A Machine: what machine-controller's hooks answer, with the snapshot as Metacontroller's view.
+  const now = new Date(values.now ?? Date.now());
+  if (Number.isNaN(now.getTime()))
+    fail(`--now ${values.now ?? ""} is not a time; use e.g. 2026-01-01T00:00:00Z`);
+  const result = await previewMachine(object, snapshot(DEFAULT_MACHINE_CLUSTER), {
+    finalize: values.finalize,
+    now,
+  }).catch((error: unknown) => fail(`${manifest}: ${(error as Error).message}`));
+  print(result);
+  process.exit(0);
+}
+if (values.finalize || values.now) fail("--finalize and --now apply to a Machine only");
 const features = (() => {
   try {
     const chain = webhookChain(read(values.webhooks ?? DEFAULT_WEBHOOKS));
@@ -68,12 +101,8 @@ const features = (() => {
     return fail((error as Error).message);
   }
 })();
-const result = await preview(objects[0] ?? {}, features, cluster);
-process.stdout.write(
-  values.json
-    ? `${JSON.stringify(result, null, 2)}\n`
-    : stringify(result, { aliasDuplicateObjects: false }),
-);
+const result = await preview(object, features, snapshot(DEFAULT_CLUSTER));
+print(result);
 if (result.denied) {
   process.stderr.write(
     `preview: ${result.denied.function} denied the object: ${result.denied.message}\n`,

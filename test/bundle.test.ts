@@ -33,6 +33,26 @@ describe("the built bundle (dist/main.js)", () => {
     });
   });
 
+  it("should serve machine-controller from the bundle, prom-client included", async () => {
+    const other = await startFunction("machine-controller", {}, "dist/main.js");
+    try {
+      const parent = {
+        apiVersion: "vitistack.io/v1alpha1",
+        kind: "Machine",
+        metadata: { name: "m", namespace: "default" },
+        spec: { template: "small" },
+      };
+      const res = await postJson(`${other.url}/sync`, { parent, children: {}, related: {} });
+      expect(res.status).to.equal(200);
+      expect((res.body as { status: { phase: string } }).status.phase).to.equal("Failed");
+      expect(await (await fetch(`${other.url}/metrics`)).text()).to.include(
+        "machine_controller_hook_duration_seconds_count",
+      );
+    } finally {
+      await other.stop();
+    }
+  });
+
   it("should refuse a target the image does not have, listing the ones it has", async () => {
     const error = await startFunction("no-such", {}, "dist/main.js").catch((e: unknown) => e);
     expect((error as Error).message).to.match(

@@ -13,6 +13,7 @@ import { inChainOrder, webhookChain } from "../shared/preview/chain.ts";
 import { syncRulesNamespaces } from "../functions/nested-virt/webhook-namespaces.ts";
 import { readFileSync } from "node:fs";
 import { HOOK_CONFIGMAP } from "../functions/vbios-injection/hook-program.ts";
+import { RELATED } from "../functions/machine-controller/customize.ts";
 
 // The manifests are not applied anywhere in CI, so what can be checked without a cluster is
 // checked here: they parse, and they agree with the code and with each other.
@@ -180,6 +181,103 @@ describe("knative/ manifests", () => {
       (d) => d.kind === "Issuer" && d.metadata?.name === get(serving, "spec", "issuerRef", "name"),
     );
     expect(get(issuer, "spec", "ca", "secretName")).to.equal(get(ca, "spec", "secretName"));
+  });
+
+  describe("machine-controller's CompositeController", () => {
+    const controller = docs.find(
+      (d) => d.kind === "CompositeController" && d.metadata?.name === "machine-controller",
+    );
+    const spec = get(controller, "spec") as Record<string, unknown>;
+    const children = get(spec, "childResources") as {
+      apiVersion: string;
+      resource: string;
+      updateStrategy?: { method?: string };
+    }[];
+
+    it("should call each hook on the path of the same name, at the function's cluster-local Service", () => {
+      const service = services.find((s) => s.metadata?.name === "machine-controller");
+      expect(get(service, "metadata", "labels", "networking.knative.dev/visibility")).to.equal(
+        "cluster-local",
+      );
+      expect(Object.keys(targets)).to.include("machine-controller");
+      for (const hook of ["customize", "sync", "finalize"]) {
+        expect(get(spec, "hooks", hook, "webhook", "url")).to.equal(
+          `http://machine-controller.vm-feature-functions.svc.cluster.local/${hook}`,
+        );
+      }
+    });
+
+    it("should own VirtualMachines and PVCs, and never recreate a PVC to update it", () => {
+      expect(get(spec, "parentResource")).to.deep.equal({
+        apiVersion: "vitistack.io/v1alpha1",
+        resource: "machines",
+      });
+      expect(
+        children.map((c) => [c.apiVersion, c.resource, c.updateStrategy?.method]),
+      ).to.deep.equal([
+        ["kubevirt.io/v1", "virtualmachines", "InPlace"],
+        ["v1", "persistentvolumeclaims", "InPlace"],
+      ]);
+      expect(get(spec, "generateSelector")).to.equal(true);
+    });
+
+    it("should resync rarely enough to let the function scale to zero", () => {
+      expect(get(spec, "resyncPeriodSeconds")).to.be.at.least(600);
+    });
+
+    it("should let Metacontroller read every related kind customize asks for, and write the children", () => {
+      const role = docs.find(
+        (d) =>
+          d.kind === "ClusterRole" &&
+          d.metadata?.name === "vm-feature-functions:machine-controller-metacontroller",
+      );
+      const rules = get(role, "rules") as {
+        apiGroups: string[];
+        resources: string[];
+        verbs: string[];
+      }[];
+      const verbs = (apiVersion: string, resource: string): string[] => {
+        const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
+        return rules
+          .filter((r) => r.apiGroups.includes(group ?? "") && r.resources.includes(resource))
+          .flatMap((r) => r.verbs);
+      };
+      for (const related of Object.values(RELATED)) {
+        expect(
+          verbs(related.kind.apiVersion, related.resource),
+          related.resource,
+        ).to.include.members(["get", "list", "watch"]);
+      }
+      for (const child of children) {
+        expect(verbs(child.apiVersion, child.resource), child.resource).to.include.members([
+          "list",
+          "watch",
+          "create",
+          "update",
+          "patch",
+          "delete",
+        ]);
+      }
+      expect(verbs("vitistack.io/v1alpha1", "machines/status")).to.include("update");
+      const binding = docs.find(
+        (d) =>
+          d.kind === "ClusterRoleBinding" && get(d, "roleRef", "name") === role?.metadata?.name,
+      );
+      expect(get(binding, "subjects")).to.deep.equal([
+        { kind: "ServiceAccount", name: "metacontroller", namespace: "metacontroller" },
+      ]);
+    });
+
+    it("should give the function itself no token and no role", () => {
+      const account = docs.find(
+        (d) => d.kind === "ServiceAccount" && d.metadata?.name === "machine-controller",
+      );
+      expect(account?.["automountServiceAccountToken"]).to.equal(false);
+      const bound = docs.filter((d) =>
+        JSON.stringify(get(d, "subjects") ?? []).includes('"name":"machine-controller"'),
+      );
+      expect(bound).to.deep.equal([]);
+    });
   });
 
   // The API server calls a webhook only when every matchCondition is true; evaluated here with a

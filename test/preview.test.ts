@@ -247,7 +247,7 @@ describe("npm run preview", () => {
     const run = runPreview();
     expect(run.status).to.equal(2);
     expect(run.stderr).to.equal(
-      "preview: usage: npm run preview -- <manifest.yaml> [--cluster <snapshot.yaml>]... [--webhooks <webhooks.yaml>] [--json]\n",
+      "preview: usage: npm run preview -- <manifest.yaml> [--cluster <snapshot.yaml>]... [--webhooks <webhooks.yaml>] [--json] [--finalize] [--now <RFC 3339 time>]\n",
     );
   });
 
@@ -315,5 +315,86 @@ describe("npm run preview", () => {
       2,
       'preview: the webhook chain calls "typo-virt", which is no mutating function\n',
     ]);
+  });
+});
+
+describe("npm run preview with a Machine", () => {
+  const NOW = ["--now", "2026-03-01T12:00:00Z"];
+  type Answer = {
+    customize: { relatedResources: unknown[] };
+    sync?: {
+      children: { kind: string; metadata: { name: string }; spec: unknown }[];
+      status: { phase: string; conditions: { type: string; reason: string }[] };
+    };
+    finalize?: { finalized: boolean; children: unknown[] };
+  };
+  const json = (...args: string[]): Answer => {
+    const run = runPreview(...args, "--json", ...NOW);
+    expect(run.status, run.stderr).to.equal(0);
+    return JSON.parse(run.stdout) as Answer;
+  };
+
+  it("should show what each example Machine becomes, with examples/machine-cluster.yaml as what Metacontroller sees", () => {
+    const cases: [string, string[]][] = [
+      ["machine-basic", ["VirtualMachine/web-1", "PersistentVolumeClaim/web-1-root"]],
+      [
+        "machine-overrides",
+        [
+          "VirtualMachine/db-1",
+          "PersistentVolumeClaim/db-1-data",
+          "PersistentVolumeClaim/db-1-root",
+        ],
+      ],
+      ["machine-networking", ["VirtualMachine/router-1", "PersistentVolumeClaim/router-1-root"]],
+      ["machine-cloud-init", ["VirtualMachine/app-1", "PersistentVolumeClaim/app-1-root"]],
+    ];
+    for (const [file, children] of cases) {
+      const out = json(`examples/${file}.yaml`);
+      expect(
+        out.sync?.children.map((c) => `${c.kind}/${c.metadata.name}`),
+        file,
+      ).to.deep.equal(children);
+      expect(out.sync?.status.phase, file).to.equal("Pending");
+    }
+  });
+
+  it("should print YAML by default, with the same content", () => {
+    const yaml = runPreview("examples/machine-networking.yaml", ...NOW);
+    expect(yaml.status).to.equal(0);
+    expect(parse(yaml.stdout)).to.deep.equal(json("examples/machine-networking.yaml"));
+  });
+
+  it("should report a missing related object as the sync would, from a snapshot without it", () => {
+    const out = json("examples/machine-cloud-init.yaml", "--cluster", "examples/cluster.yaml");
+    expect(out.sync?.children).to.deep.equal([]);
+    expect(out.sync?.status.phase).to.equal("Failed");
+    expect(out.sync?.status.conditions[0]?.reason).to.equal("StorageClassNotFound");
+  });
+
+  it("should show the status move with observed children in the snapshot", () => {
+    const out = json(
+      "examples/machine-basic.yaml",
+      "--cluster",
+      "examples/machine-basic-running.yaml",
+    );
+    expect(out.sync?.status.phase).to.equal("Running");
+    expect(out.sync?.status.conditions[0]?.reason).to.equal("MachineReady");
+  });
+
+  it("should show the next teardown step with --finalize", () => {
+    const out = json(
+      "examples/machine-basic.yaml",
+      "--cluster",
+      "examples/machine-basic-running.yaml",
+      "--finalize",
+    );
+    expect(out.finalize?.finalized).to.equal(false);
+    expect(out.finalize?.children).to.have.length(1);
+  });
+
+  it("should refuse --finalize for a VirtualMachine", () => {
+    const run = runPreview("examples/nested-virt-annotation.yaml", "--finalize");
+    expect(run.status).to.equal(2);
+    expect(run.stderr).to.equal("preview: --finalize and --now apply to a Machine only\n");
   });
 });

@@ -1,6 +1,7 @@
 import type { HttpFunction, Request, Response } from "@google-cloud/functions-framework";
 import type { LogLevel, Logger } from "../runtime/log.ts";
 import { jsonLogger } from "../runtime/log.ts";
+import { sendError } from "../runtime/http-errors.ts";
 import { admit } from "./admit.ts";
 import type { Decision } from "./admit.ts";
 import type { Feature } from "./feature.ts";
@@ -111,7 +112,4 @@ function describeRequest(request: AdmissionRequest): Record<string, unknown> {
   };
 }
 
-/** Every non-review answer is JSON with a stable `error` code and a human message. */
-export function sendError(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ error: code, message });
-}
+export { sendError };

@@ -1,4 +1,4 @@
-import { Ajv } from "ajv";
+import { jsonDecoder } from "../runtime/decode.ts";
 import type { AdmissionReview } from "./types.ts";
 import { REVIEW_API_VERSIONS } from "./types.ts";
 
@@ -35,14 +35,12 @@ const reviewSchema = {
   },
 } as const;
 
-const validateReview = new Ajv({ allErrors: false }).compile<AdmissionReview>(reviewSchema);
+const decode = jsonDecoder<AdmissionReview>(reviewSchema, "AdmissionReview");
 
 export type DecodeResult = { review: AdmissionReview } | { error: string };
 
 /** Checks a parsed body against the AdmissionReview schema (compiled once, at module load). */
 export function decodeReview(body: unknown): DecodeResult {
-  if (validateReview(body)) return { review: body };
-  const first = validateReview.errors?.[0];
-  const where = first?.instancePath ? first.instancePath : "(root)";
-  return { error: `invalid AdmissionReview: ${where} ${first?.message ?? "is malformed"}` };
+  const decoded = decode(body);
+  return "error" in decoded ? decoded : { review: decoded.value };
 }

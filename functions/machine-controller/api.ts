@@ -1,0 +1,128 @@
+import type { KubeObject } from "../../shared/admission/types.ts";
+import type { KindRef } from "../../shared/kube/kinds.ts";
+
+// The Machine and NetworkConfiguration APIs (vitistack.io/v1alpha1) as the function reads them.
+// The CRDs' schemas (schema/) describe the same shapes for the API server.
+
+export const FUNCTION = "machine-controller";
+export const GROUP = "vitistack.io";
+export const API_VERSION = `${GROUP}/v1alpha1`;
+export const MACHINE: KindRef = { apiVersion: API_VERSION, kind: "Machine" };
+export const NETWORK_CONFIGURATION: KindRef = {
+  apiVersion: API_VERSION,
+  kind: "NetworkConfiguration",
+};
+
+/** Labels on every child: which Machine (and disk) it belongs to, and who manages it. */
+export const LABELS = {
+  machine: `${GROUP}/machine`,
+  disk: `${GROUP}/disk`,
+  template: `${GROUP}/template`,
+  managedBy: "app.kubernetes.io/managed-by",
+} as const;
+
+export const TEMPLATE_NAMES = ["small", "medium", "large"] as const;
+export type TemplateName = (typeof TEMPLATE_NAMES)[number];
+export const ACCESS_MODES = ["ReadWriteOnce", "ReadWriteMany", "ReadOnlyMany"] as const;
+export type AccessMode = (typeof ACCESS_MODES)[number];
+export const VOLUME_MODES = ["Filesystem", "Block"] as const;
+export type VolumeMode = (typeof VOLUME_MODES)[number];
+export const DISK_TYPES = ["disk", "cdrom"] as const;
+export type DiskType = (typeof DISK_TYPES)[number];
+export const INTERFACE_MODELS = ["virtio", "e1000", "rtl8139"] as const;
+export type InterfaceModel = (typeof INTERFACE_MODELS)[number];
+export const BOOT_DEVICES = ["disk", "network", "cdrom"] as const;
+export type BootDevice = (typeof BOOT_DEVICES)[number];
+export const CLOUD_INIT_KEYS = ["userdata", "userData"] as const;
+export const BINDINGS = ["bridge", "masquerade"] as const;
+export type Binding = (typeof BINDINGS)[number];
+
+/** A Kubernetes quantity as written: `40Gi`, or a plain number of bytes. */
+export type QuantityInput = string | number;
+
+export interface DiskSpec {
+  name: string;
+  size?: QuantityInput;
+  storageClass?: string;
+  accessMode?: AccessMode;
+  volumeMode?: VolumeMode;
+  type?: DiskType;
+}
+
+export interface NetworkSpec {
+  name: string;
+  networkName: string;
+  model?: InterfaceModel;
+  macAddress?: string;
+}
+
+export interface CloudInitSpec {
+  userData?: string;
+  networkData?: string;
+  secretRef?: { name: string; key?: (typeof CLOUD_INIT_KEYS)[number] };
+}
+
+export interface DomainSpec {
+  machine?: { type?: string };
+  features?: { acpi?: boolean; apic?: boolean; hyperv?: boolean };
+  firmware?: { bootloader?: { efi?: boolean; secureBoot?: boolean } };
+}
+
+export interface MachineSpec {
+  template: TemplateName;
+  running?: boolean;
+  resources?: {
+    cpu?: { cores?: number; threads?: number; sockets?: number };
+    memory?: { size?: QuantityInput };
+  };
+  disks?: DiskSpec[];
+  networks?: NetworkSpec[];
+  bootOrder?: BootDevice[];
+  cloudInit?: CloudInitSpec;
+  domain?: DomainSpec;
+}
+
+export const PHASES = ["Pending", "Creating", "Running", "Stopped", "Failed"] as const;
+export type Phase = (typeof PHASES)[number];
+export const CONDITION_TYPES = [
+  "Ready",
+  "VirtualMachineReady",
+  "StorageReady",
+  "NetworkReady",
+] as const;
+export type ConditionType = (typeof CONDITION_TYPES)[number];
+export type ConditionStatus = "True" | "False" | "Unknown";
+
+export interface Condition {
+  type: ConditionType;
+  status: ConditionStatus;
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+  observedGeneration: number;
+}
+
+export interface MachineStatus {
+  phase: Phase;
+  conditions: Condition[];
+  vmName?: string;
+  vmiName?: string;
+  ipAddresses?: string[];
+  nodeName?: string;
+  observedGeneration: number;
+  lastUpdated: string;
+}
+
+export interface Machine extends KubeObject {
+  spec?: unknown;
+  status?: Partial<MachineStatus>;
+}
+
+export interface NetworkConfigurationSpec {
+  description?: string;
+  vlan?: number;
+  bridge?: string;
+  multus?: { networkName: string };
+  pod?: Record<string, never>;
+  binding?: Binding;
+}

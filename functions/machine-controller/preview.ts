@@ -1,0 +1,74 @@
+import type { KubeObject } from "../../shared/admission/types.ts";
+import type { ClusterReader } from "../../shared/kube/reader.ts";
+import { ABSENT } from "../../shared/kube/reader.ts";
+import { PERSISTENT_VOLUME_CLAIM, VIRTUAL_MACHINE } from "../../shared/kube/kinds.ts";
+import { LABELS } from "./api.ts";
+import type { CustomizeResponse } from "./customize.ts";
+import { customize, RELATED } from "./customize.ts";
+import type { FinalizeResponse } from "./finalize.ts";
+import { finalize } from "./finalize.ts";
+import { decodeHookRequest } from "./hook-request.ts";
+import type { HookRequest, ObjectMap } from "./observed.ts";
+import { groupKey } from "./observed.ts";
+import type { SyncResponse } from "./sync.ts";
+import { sync } from "./sync.ts";
+
+export interface MachinePreview {
+  customize: CustomizeResponse;
+  sync?: SyncResponse;
+  finalize?: FinalizeResponse;
+}
+
+/**
+ * What a Machine becomes, offline: the hooks run as Metacontroller would call them, with the
+ * related objects customize asks for and the children (labelled with the Machine's name) taken
+ * from a snapshot. Throws with the HTTP hook's own message when the object is not a Machine.
+ */
+export async function previewMachine(
+  machine: KubeObject,
+  cluster: ClusterReader,
+  options: { finalize?: boolean; now: Date },
+): Promise<MachinePreview> {
+  const decoded = decodeHookRequest({ parent: machine });
+  if ("error" in decoded) throw new Error(decoded.error);
+  const rules = customize(machine);
+  const request: HookRequest = {
+    parent: machine,
+    children: await children(machine, cluster),
+    related: await related(rules, cluster),
+    finalizing: options.finalize === true,
+  };
+  return options.finalize
+    ? { customize: rules, finalize: finalize(request, options.now) }
+    : { customize: rules, sync: sync(request, options.now) };
+}
+
+const signal = (): AbortSignal => new AbortController().signal;
+
+async function related(rules: CustomizeResponse, cluster: ClusterReader): Promise<ObjectMap> {
+  const map: ObjectMap = {};
+  for (const rule of rules.relatedResources) {
+    const kind = Object.values(RELATED).find((r) => r.resource === rule.resource)?.kind;
+    if (!kind) continue;
+    const group = (map[groupKey(kind)] ??= {});
+    for (const name of rule.names) {
+      const found = await cluster.get(kind, rule.namespace ?? "", name, signal());
+      if (found !== ABSENT) group[name] = found;
+    }
+  }
+  return map;
+}
+
+async function children(machine: KubeObject, cluster: ClusterReader): Promise<ObjectMap> {
+  const map: ObjectMap = {};
+  const query = {
+    namespace: machine.metadata?.namespace ?? "default",
+    labelSelector: `${LABELS.machine}=${machine.metadata?.name ?? ""}`,
+  };
+  for (const kind of [VIRTUAL_MACHINE, PERSISTENT_VOLUME_CLAIM]) {
+    const found = await cluster.list(kind, query, signal());
+    const group = (map[groupKey(kind)] = {} as Record<string, KubeObject>);
+    for (const object of found === ABSENT ? [] : found) group[object.metadata?.name ?? ""] = object;
+  }
+  return map;
+}

@@ -1,0 +1,143 @@
+import {
+  ACCESS_MODES,
+  BOOT_DEVICES,
+  CLOUD_INIT_KEYS,
+  DISK_TYPES,
+  INTERFACE_MODELS,
+  TEMPLATE_NAMES,
+  VOLUME_MODES,
+} from "../api.ts";
+import type { Schema } from "./fields.ts";
+import {
+  dnsLabel,
+  dnsSubdomain,
+  flag,
+  integer,
+  listByName,
+  object,
+  oneOf,
+  quantity,
+  text,
+} from "./fields.ts";
+
+/** KubeVirt refuses inline cloud-init data over 2 KiB; larger data goes in a Secret. */
+export const CLOUD_INIT_MAX_BYTES = 2048;
+
+const disk: Schema = object(
+  "A disk: a PersistentVolumeClaim <machine>-<name>. The entry named root overrides the template's root disk field by field.",
+  {
+    name: dnsLabel("The disk's name; root is the template's root disk."),
+    size: quantity(
+      "The PVC's size, e.g. 40Gi; required except for root. Grows the PVC, never shrinks it.",
+    ),
+    storageClass: dnsSubdomain("The StorageClass; default: default. Fixed once the PVC exists."),
+    accessMode: oneOf(ACCESS_MODES, "Default ReadWriteOnce. Fixed once the PVC exists."),
+    volumeMode: oneOf(VOLUME_MODES, "Default Filesystem. Fixed once the PVC exists."),
+    type: oneOf(DISK_TYPES, "disk (default) or cdrom (SATA, read-only)."),
+  },
+  { required: ["name"] },
+);
+
+const network: Schema = object(
+  "A network interface, attached to the network a NetworkConfiguration names.",
+  {
+    name: dnsLabel("The interface's name, unique in the Machine."),
+    networkName: dnsSubdomain("A NetworkConfiguration in the Machine's namespace."),
+    model: oneOf(INTERFACE_MODELS, "The emulated NIC; default virtio."),
+    macAddress: text("A fixed MAC address, e.g. 02:00:00:00:00:01.", {
+      pattern: "^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$",
+    }),
+  },
+  { required: ["name", "networkName"] },
+);
+
+const cloudInit: Schema = object(
+  "cloud-init NoCloud data: inline userData, or a Secret by reference (never copied).",
+  {
+    userData: text("Inline user data (at most 2 KiB).", { maxLength: CLOUD_INIT_MAX_BYTES }),
+    networkData: text("Inline network data (at most 2 KiB).", { maxLength: CLOUD_INIT_MAX_BYTES }),
+    secretRef: object(
+      "A Secret in the Machine's namespace that holds the user data.",
+      {
+        name: dnsSubdomain("The Secret's name."),
+        key: oneOf(
+          CLOUD_INIT_KEYS,
+          "The key holding the user data (what KubeVirt reads); default userdata.",
+        ),
+      },
+      { required: ["name"] },
+    ),
+  },
+  {
+    "x-kubernetes-validations": [
+      {
+        rule: "!(has(self.userData) && has(self.secretRef))",
+        message: "set userData or secretRef, not both",
+      },
+    ],
+  },
+);
+
+const domain: Schema = object("Machine type, features and firmware of the guest.", {
+  machine: object("The emulated machine.", {
+    type: text("The QEMU machine type, e.g. q35; default: KubeVirt's.", {
+      maxLength: 63,
+      pattern: "^[a-z0-9][a-z0-9._-]*$",
+    }),
+  }),
+  features: object("Guest features; unset means KubeVirt's default.", {
+    acpi: flag("ACPI on or off."),
+    apic: flag("APIC on or off."),
+    hyperv: flag("Hyper-V enlightenments for Windows guests (relaxed, vapic, spinlocks)."),
+  }),
+  firmware: object("Firmware.", {
+    bootloader: object(
+      "BIOS (default) or EFI.",
+      {
+        efi: flag("Boot with EFI instead of BIOS."),
+        secureBoot: flag("EFI Secure Boot (needs efi: true; turns SMM on)."),
+      },
+      {
+        "x-kubernetes-validations": [
+          {
+            rule: "!(has(self.secureBoot) && self.secureBoot) || (has(self.efi) && self.efi)",
+            message: "secureBoot needs efi: true",
+          },
+        ],
+      },
+    ),
+  }),
+});
+
+/** `spec` of a Machine: the shape the API server enforces and the function checks again. */
+export const machineSpecSchema: Schema = object(
+  "The VM a Machine describes: a template and overrides.",
+  {
+    template: oneOf(
+      TEMPLATE_NAMES,
+      "small (1 CPU, 2Gi, 20Gi disk), medium (2, 4Gi, 40Gi) or large (4, 8Gi, 80Gi).",
+    ),
+    running: flag("Run the VM (true, the default) or keep it stopped (false)."),
+    resources: object("Overrides of the template's CPU and memory, field by field.", {
+      cpu: object("CPU topology.", {
+        cores: integer("Cores per socket.", 1, 512),
+        threads: integer("Threads per core.", 1, 8),
+        sockets: integer("Sockets.", 1, 64),
+      }),
+      memory: object("Guest memory.", { size: quantity("e.g. 8Gi.") }),
+    }),
+    disks: listByName("Disks in order after root; each is a PVC.", disk, 16),
+    networks: listByName("Network interfaces, in order.", network, 16),
+    bootOrder: {
+      type: "array",
+      description:
+        "Boot devices in order: disk (the root disk), network (the first interface), cdrom.",
+      maxItems: 3,
+      items: oneOf(BOOT_DEVICES, "A boot device."),
+      "x-kubernetes-list-type": "set",
+    },
+    cloudInit,
+    domain,
+  },
+  { required: ["template"] },
+);
