@@ -40,6 +40,7 @@ describe("the OpenFaaS stack (openfaas/stack.yml)", () => {
         requests: {},
         limits: {},
         readOnlyRootFilesystem: true,
+        scaleToZeroAfter: "15m",
       },
     ]);
     const parsed = parse(stack) as { functions: { f: Record<string, unknown> } };

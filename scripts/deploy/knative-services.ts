@@ -12,6 +12,8 @@ export interface FunctionDeployment {
   requests: Record<string, string>;
   limits: Record<string, string>;
   readOnlyRootFilesystem: boolean;
+  /** How long the last pod stays after the last request (`scale-to-zero-pod-retention-period`). */
+  scaleToZeroAfter: string;
 }
 
 interface KnativeService {
@@ -20,6 +22,7 @@ interface KnativeService {
   metadata?: { name?: string };
   spec?: {
     template?: {
+      metadata?: { annotations?: Record<string, string> };
       spec?: {
         serviceAccountName?: string;
         containers?: {
@@ -63,8 +66,14 @@ function toDeployment(service: KnativeService): FunctionDeployment {
     env: plainEnv(container),
     ...resourcesOf(container),
     readOnlyRootFilesystem: readOnly(container),
+    scaleToZeroAfter: retention(service),
   };
 }
+
+const retention = (service: KnativeService): string =>
+  service.spec?.template?.metadata?.annotations?.[
+    "autoscaling.knative.dev/scale-to-zero-pod-retention-period"
+  ] ?? "5m";
 
 const readOnly = (container: Container): boolean =>
   container.securityContext?.readOnlyRootFilesystem === true;

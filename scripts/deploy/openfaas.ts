@@ -42,7 +42,7 @@ function stackEntry(d: FunctionDeployment): Record<string, unknown> {
       // Scale to zero needs OpenFaaS Standard; on Community Edition one replica stays up.
       "com.openfaas.scale.min": "1",
       "com.openfaas.scale.zero": "true",
-      "com.openfaas.scale.zero-duration": "5m",
+      "com.openfaas.scale.zero-duration": d.scaleToZeroAfter,
     },
     ...(Object.keys(d.requests).length ? { requests: d.requests } : {}),
     ...(Object.keys(d.limits).length ? { limits: d.limits } : {}),
