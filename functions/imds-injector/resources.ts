@@ -1,7 +1,12 @@
 import { FeatureError } from "../../shared/admission/errors.ts";
 import type { Container, Pod, ResourceList, ResourceRequirements } from "../../shared/kube/pod.ts";
 import { podContainers } from "../../shared/kube/pod.ts";
-import { formatQuantity, parseQuantity, sameQuantity } from "../../shared/kube/quantity.ts";
+import {
+  addQuantities,
+  formatQuantity,
+  parseQuantity,
+  sameQuantity,
+} from "../../shared/kube/quantity.ts";
 
 /** The resources Kubernetes' QoS classes are decided on. */
 const QOS_RESOURCES = ["cpu", "memory"] as const;
@@ -73,5 +78,5 @@ function add(a: string, b: string, field: string): string {
       field,
       fix: "write it as Kubernetes does, e.g. 500m or 2Gi",
     });
-  return formatQuantity(left + right, { binary: !field.endsWith(".cpu") });
+  return formatQuantity(addQuantities(left, right));
 }

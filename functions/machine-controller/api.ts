@@ -1,5 +1,6 @@
 import type { KubeObject } from "../../shared/admission/types.ts";
 import type { KindRef } from "../../shared/kube/kinds.ts";
+import type { QuantityInput } from "../../shared/kube/quantity.ts";
 
 // The Machine and NetworkConfiguration APIs (vitistack.io/v1alpha1) as the function reads them.
 // The CRDs' schemas (schema/) describe the same shapes for the API server.
@@ -36,9 +37,6 @@ export type BootDevice = (typeof BOOT_DEVICES)[number];
 export const CLOUD_INIT_KEYS = ["userdata", "userData"] as const;
 export const BINDINGS = ["bridge", "masquerade"] as const;
 export type Binding = (typeof BINDINGS)[number];
-
-/** A Kubernetes quantity as written: `40Gi`, or a plain number of bytes. */
-export type QuantityInput = string | number;
 
 export interface DiskSpec {
   name: string;

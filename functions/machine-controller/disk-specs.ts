@@ -1,8 +1,8 @@
 import type { AccessMode, DiskSpec, DiskType, MachineSpec, VolumeMode } from "./api.ts";
 import type { Problem } from "./problems.ts";
 import { problem } from "./problems.ts";
-import type { Quantity } from "./quantity.ts";
-import { formatQuantity, parseQuantity } from "./quantity.ts";
+import type { Quantity } from "../../shared/kube/quantity.ts";
+import { formatQuantity, parseQuantity } from "../../shared/kube/quantity.ts";
 import { CLOUD_INIT_VOLUME, DISK_DEFAULTS, ROOT_DISK, TEMPLATES } from "./templates.ts";
 import { invalid, invalidQuantity } from "./validate.ts";
 

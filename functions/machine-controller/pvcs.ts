@@ -3,7 +3,7 @@ import { LABELS } from "./api.ts";
 import { at, childLabels } from "./children.ts";
 import type { ResolvedDisk } from "./disk-specs.ts";
 import type { ResolvedMachine } from "./resolve.ts";
-import { compareQuantities, formatQuantity, parseQuantity } from "./quantity.ts";
+import { compareQuantities, formatQuantity, parseQuantity } from "../../shared/kube/quantity.ts";
 import type { Problem } from "./problems.ts";
 import { problem } from "./problems.ts";
 

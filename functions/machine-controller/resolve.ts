@@ -11,7 +11,7 @@ import type { ResolvedDisk } from "./disk-specs.ts";
 import { resolveDisks } from "./disk-specs.ts";
 import type { Problem } from "./problems.ts";
 import { isProblem, problem } from "./problems.ts";
-import { formatQuantity, parseQuantity } from "./quantity.ts";
+import { formatQuantity, parseQuantity } from "../../shared/kube/quantity.ts";
 import { CLOUD_INIT_MAX_BYTES } from "./schema/machine-spec.ts";
 import { TEMPLATES } from "./templates.ts";
 import { checkSpec, invalid, invalidQuantity } from "./validate.ts";

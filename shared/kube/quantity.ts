@@ -1,11 +1,23 @@
-// Kubernetes resource quantities (`100m`, `1.5Gi`, `2e3`), exactly: parsed to whole nano-units as
-// a bigint, so that sums and comparisons never round (`1Gi` equals `1024Mi`). Below a nano-unit
-// the API server rounds up, and so does this.
+// Kubernetes resource quantities (`100m`, `1.5Gi`, `2e3`), parsed and printed as
+// k8s.io/apimachinery's resource.Quantity does. Values are exact: whole nano-units as a bigint, so
+// that sums and comparisons never round (`1Gi` equals `1024Mi`); below a nano-unit the API server
+// rounds up, and so does this. The API server stores every quantity in the canonical form printed
+// here, so an object that carries any other spelling (`3072Mi` for `3Gi`) differs from what is
+// observed on every sync and is updated forever.
 
-const QUANTITY =
-  /^(\+|-)?(\d+(?:\.\d*)?|\.\d+)(?:(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)|[eE]([+-]?\d+))?$/;
+/** A Kubernetes quantity as written: `40Gi`, or a plain number (of bytes, cores ...). */
+export type QuantityInput = string | number;
 
-const BINARY = ["Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
+export type QuantityFormat = "BinarySI" | "DecimalSI" | "DecimalExponent";
+
+export interface Quantity {
+  /** The value in units of 10^-9, rounded up as the API server rounds (nano precision). */
+  nanos: bigint;
+  format: QuantityFormat;
+}
+
+const NANO = 1_000_000_000n;
+const BINARY = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"] as const;
 const DECIMAL: Record<string, number> = {
   n: -9,
   u: -6,
@@ -18,50 +30,107 @@ const DECIMAL: Record<string, number> = {
   P: 15,
   E: 18,
 };
-const NANO = 10n ** 9n;
+const SYNTAX =
+  /^([+-]?)([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:(Ki|Mi|Gi|Ti|Pi|Ei)|([numkMGTPE])|[eE]([+-]?[0-9]+))?$/;
 
-/** The quantity in nano-units (`1` is 10^9, `1m` is 10^6), or undefined when it is not one. */
-export function parseQuantity(raw: string): bigint | undefined {
-  const match = QUANTITY.exec(raw.trim());
+/** The quantity, or undefined when `input` is not one (`1.5.2`, `10GB`, `K`). */
+export function parseQuantity(input: QuantityInput): Quantity | undefined {
+  const match = SYNTAX.exec(textOf(input));
   if (!match) return undefined;
-  const [, sign, number = "", suffix = "", exponent] = match;
+  const [, sign, number = "", binary, decimal, exponent] = match;
+  const power = exponent === undefined ? (DECIMAL[decimal ?? ""] ?? 0) : Number(exponent);
+  if (Math.abs(power) > 100) return undefined;
+  const steps = BINARY.indexOf((binary ?? "") as (typeof BINARY)[number]);
+  const magnitude = scaled(number, steps, power);
+  return { nanos: sign === "-" ? -magnitude : magnitude, format: formatOf(binary, exponent) };
+}
+
+function formatOf(binary: string | undefined, exponent: string | undefined): QuantityFormat {
+  if (binary) return "BinarySI";
+  return exponent === undefined ? "DecimalSI" : "DecimalExponent";
+}
+
+/** `number` x 1024^binary x 10^power in nanos, rounded up. */
+function scaled(number: string, binary: number, power: number): bigint {
   const [whole = "", fraction = ""] = number.split(".");
-  const digits = BigInt(`${whole}${fraction}` || "0") * 1024n ** BigInt(BINARY.indexOf(suffix) + 1);
-  const power = tenPower(suffix, exponent) - fraction.length + 9;
-  const value = power >= 0 ? digits * 10n ** BigInt(power) : ceilDiv(digits, 10n ** BigInt(-power));
-  return sign === "-" ? -value : value;
+  let numerator = BigInt(`${whole}${fraction}` || "0") * NANO * 1024n ** BigInt(binary);
+  let denominator = 10n ** BigInt(fraction.length);
+  if (power >= 0) numerator *= 10n ** BigInt(power);
+  else denominator *= 10n ** BigInt(-power);
+  return (numerator + denominator - 1n) / denominator;
 }
 
-function tenPower(suffix: string, exponent: string | undefined): number {
-  return exponent === undefined ? (DECIMAL[suffix] ?? 0) : Number(exponent);
+/** The quantity's text; numbers as JSON writes them (`1e+21` read as `1e21`), nothing over 64. */
+function textOf(input: QuantityInput): string {
+  if (typeof input === "number")
+    return Number.isFinite(input) ? String(input).replace("e+", "e") : "NaN";
+  return input.length > 64 ? "" : input.trim();
 }
 
-function ceilDiv(a: bigint, b: bigint): bigint {
-  return (a + b - 1n) / b;
+/** The canonical spelling, as `resource.Quantity.String()` prints it: `3Gi`, `1536Mi`, `1500m`, `2k`. */
+export function formatQuantity(quantity: Quantity): string {
+  const { nanos } = quantity;
+  if (nanos === 0n) return "0";
+  const sign = nanos < 0n ? "-" : "";
+  const magnitude = nanos < 0n ? -nanos : nanos;
+  const binary =
+    quantity.format === "BinarySI" && magnitude >= 1024n * NANO && magnitude % NANO === 0n;
+  if (binary) return sign + base1024(magnitude / NANO);
+  return sign + base10(magnitude, quantity.format === "DecimalExponent");
 }
 
-/**
- * The quantity as the API accepts it, exact: whole numbers plain (`2`), or with the largest binary
- * (memory) or decimal suffix that divides them (`2176Mi`, `70M`); fractions as `m` or `n`.
- */
-export function formatQuantity(nano: bigint, options: { binary?: boolean } = {}): string {
-  if (nano % NANO !== 0n) return nano % 10n ** 6n === 0n ? `${nano / 10n ** 6n}m` : `${nano}n`;
-  const whole = nano / NANO;
-  if (whole === 0n || !options.binary) return `${whole}`;
-  const units: [string, bigint][] = [
-    ...BINARY.map((suffix, i): [string, bigint] => [suffix, 1024n ** BigInt(i + 1)]).reverse(),
-    ...Object.entries(DECIMAL)
-      .filter(([, power]) => power > 0)
-      .map(([suffix, power]): [string, bigint] => [suffix, 10n ** BigInt(power)])
-      .reverse(),
-  ];
-  const [suffix, unit] = units.find(([, u]) => whole % u === 0n) ?? ["", 1n];
-  return `${whole / unit}${suffix}`;
+function base1024(value: bigint): string {
+  let amount = value;
+  let step = 0;
+  while (amount % 1024n === 0n && step < BINARY.length - 1) {
+    amount /= 1024n;
+    step += 1;
+  }
+  return `${amount}${BINARY[step] ?? ""}`;
+}
+
+function base10(nanos: bigint, exponentForm: boolean): string {
+  let amount = nanos;
+  let exponent = -9;
+  while (amount % 10n === 0n) {
+    amount /= 10n;
+    exponent += 1;
+  }
+  const remainder = ((exponent % 3) + 3) % 3;
+  amount *= 10n ** BigInt(remainder);
+  exponent -= remainder;
+  if (exponentForm) return exponent === 0 ? `${amount}` : `${amount}e${exponent}`;
+  if (exponent > 18) {
+    amount *= 10n ** BigInt(exponent - 18);
+    exponent = 18;
+  }
+  const suffix = Object.keys(DECIMAL).find((key) => DECIMAL[key] === exponent) ?? "";
+  return `${amount}${suffix}`;
+}
+
+/** The canonical spelling of `input`, or undefined when it is not a quantity. */
+export function canonicalQuantity(input: QuantityInput): string | undefined {
+  const parsed = parseQuantity(input);
+  return parsed ? formatQuantity(parsed) : undefined;
+}
+
+/** Negative, zero or positive as `a` is less than, equal to or greater than `b`. */
+export function compareQuantities(a: Quantity, b: Quantity): number {
+  return a.nanos === b.nanos ? 0 : a.nanos < b.nanos ? -1 : 1;
 }
 
 /** Whether two quantities are the same amount, however written; an unreadable one equals nothing. */
-export function sameQuantity(a: string | undefined, b: string | undefined): boolean {
+export function sameQuantity(a: QuantityInput | undefined, b: QuantityInput | undefined): boolean {
   if (a === undefined || b === undefined) return false;
   const left = parseQuantity(a);
-  return left !== undefined && left === parseQuantity(b);
+  const right = parseQuantity(b);
+  return left !== undefined && right !== undefined && compareQuantities(left, right) === 0;
+}
+
+/**
+ * `a + b`, exact, as `resource.Quantity.Add` sums: in `a`'s format (`2Gi` + `80Mi` prints
+ * `2128Mi`, `1` + `10m` prints `1010m`), or `b`'s when `a` is zero.
+ */
+export function addQuantities(a: Quantity, b: Quantity): Quantity {
+  return { nanos: a.nanos + b.nanos, format: a.nanos === 0n ? b.format : a.format };
 }
