@@ -42,7 +42,8 @@ function servedAgainst(objects: KubeObject[]): { api: FakeKubeApi; fn: () => Run
       KUBECONFIG: api.writeKubeconfig(),
       CLUSTER_CACHE_TTL_MS: "100",
       CLUSTER_CACHE_MAX_STALE_MS: "100",
-      CLUSTER_LOOKUP_DEADLINE_MS: "1000",
+      // Generous: on a loaded 2-core machine the first reads (discovery included) take a while.
+      CLUSTER_LOOKUP_DEADLINE_MS: "5000",
     });
     await fn.waitForLog((l) => l["msg"] === "cluster client loaded", 10_000);
   });
