@@ -232,6 +232,53 @@ describe("admit", () => {
       expect(decision.answer.warnings).to.deep.equal([message]);
     });
 
+    // Found by test/reliability/properties.test.ts: `metadata.annotations: " "` made strip-label
+    // throw out of admit (`in` on a string). The API server checks types after mutating admission.
+    describe("when the object's annotations are not a map", () => {
+      const message =
+        "labeller: the object's metadata.annotations is not a map of strings to strings (field metadata.annotations). " +
+        "Fix: send metadata.annotations as a map of strings to strings, as the Kubernetes API requires";
+      const malformed = (): KubeObject => ({
+        ...asked(),
+        metadata: { name: "vm-1", annotations: " " as unknown as Record<string, string> },
+      });
+      it("should deny with the field and the fix under reject", async () => {
+        const decision = await admit(labeller(), admissionReview(malformed()).request, settings());
+        expect(decision.answer).to.deep.equal({
+          allowed: false,
+          status: { status: "Failure", code: 403, reason: "Forbidden", message },
+        });
+      });
+      for (const errorHandling of ["allow-and-log", "strip-label"] as const) {
+        it(`should admit unchanged with the warning under ${errorHandling}`, async () => {
+          const decision = await admit(
+            labeller(),
+            admissionReview(malformed()).request,
+            settings({ errorHandling }),
+          );
+          expect(decision.answer).to.deep.equal({ allowed: true, warnings: [message] });
+        });
+      }
+    });
+
+    it("should answer a 500 denial rather than throw when the error policy itself fails", async () => {
+      let deep: unknown = [];
+      for (let i = 0; i < 10_000; i += 1) deep = [deep];
+      const vm = { ...asked(), spec: { deep } };
+      // Built by hand: the review helper's structuredClone cannot copy it either.
+      const request = { ...admissionReview(null).request, object: vm };
+      const decision = await admit(
+        labeller("deny"),
+        request,
+        settings({ errorHandling: "allow-and-log" }),
+      );
+      expect(decision.answer.allowed).to.equal(false);
+      expect(decision.answer.status?.code).to.equal(500);
+      expect(decision.answer.status?.message).to.match(
+        /^labeller: internal error: Maximum call stack size exceeded/,
+      );
+    });
+
     it("should turn an unexpected exception into a 500 denial that names the feature", async () => {
       const decision = await admit(labeller("crash"), admissionReview(asked()).request, settings());
       expect(decision.answer.status?.code).to.equal(500);

@@ -10,6 +10,7 @@ import { cloneJson, diff } from "./patch.ts";
 import type { Answer } from "./response.ts";
 import { allowed, denied, patched } from "./response.ts";
 import type { CoreSettings } from "./settings.ts";
+import { checkMetadata, removeAnnotation, setAnnotation } from "./metadata.ts";
 import type { AdmissionRequest, KubeObject } from "./types.ts";
 
 export type Result =
@@ -25,9 +26,24 @@ export interface Decision {
 
 /**
  * The one admission path every feature goes through: match, read the cluster view, mutate a copy,
- * apply the error policy and the tracking annotations, and diff against the original.
+ * apply the error policy and the tracking annotations, and diff against the original. It never
+ * throws: whatever fails, even in the error policy, is an answer.
  */
 export async function admit(
+  feature: Feature,
+  request: AdmissionRequest,
+  settings: CoreSettings,
+  cluster: ClusterReader = EMPTY_CLUSTER,
+): Promise<Decision> {
+  try {
+    return await admitOrThrow(feature, request, settings, cluster);
+  } catch (error) {
+    const message = describeError(feature.name, error);
+    return { answer: denied(message, 500), result: "denied", reason: message, patchOps: 0 };
+  }
+}
+
+async function admitOrThrow(
   feature: Feature,
   request: AdmissionRequest,
   settings: CoreSettings,
@@ -39,6 +55,7 @@ export async function admit(
   const original = request.object;
   const mutationRequest = toMutationRequest(request, original);
   try {
+    checkMetadata(original);
     const view = await withDeadline(settings.viewDeadlineMs, (signal) =>
       feature.view(
         cloneJson(original),
@@ -150,18 +167,4 @@ function track(object: KubeObject, feature: string, applied: string): KubeObject
 // Changes `object` in place: callers pass a copy the core owns (the feature's output is one).
 function withoutError(object: KubeObject, feature: string): KubeObject {
   return removeAnnotation(object, errorAnnotation(feature));
-}
-
-function setAnnotation(object: KubeObject, key: string, value: string): KubeObject {
-  object.metadata = {
-    ...object.metadata,
-    annotations: { ...object.metadata?.annotations, [key]: value },
-  };
-  return object;
-}
-
-function removeAnnotation(object: KubeObject, key: string): KubeObject {
-  const annotations = object.metadata?.annotations;
-  if (annotations && key in annotations) delete annotations[key];
-  return object;
 }
