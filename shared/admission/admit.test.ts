@@ -19,7 +19,13 @@ setFlagsFromString("--expose-gc");
 const TRIGGER = "vm-feature-manager.io/labeller";
 
 /** A tiny feature: sets the annotation value as a label whose key needs escaping. */
-function labeller(behaviour: "label" | "skip" | "deny" | "cluster" | "crash" = "label"): Feature {
+/**
+ * `rule` labels every object, as a namespace rule would, but refuses a trigger value other than
+ * "on".
+ */
+function labeller(
+  behaviour: "label" | "skip" | "deny" | "cluster" | "crash" | "rule" = "label",
+): Feature {
   return {
     name: "labeller",
     kinds: [{ group: "kubevirt.io", kind: "VirtualMachine" }],
@@ -36,6 +42,9 @@ function labeller(behaviour: "label" | "skip" | "deny" | "cluster" | "crash" = "
       if (behaviour === "deny")
         throw new FeatureError("bad value", { field: "metadata.annotations", fix: "use on" });
       if (behaviour === "crash") throw new TypeError("boom");
+      const value = object.metadata?.annotations?.[TRIGGER];
+      if (behaviour === "rule" && value !== undefined && value !== "on")
+        throw new FeatureError("bad value", { field: "metadata.annotations", fix: "use on" });
       const copy = structuredClone(object) as KubeObject;
       copy.metadata = {
         ...copy.metadata,
@@ -277,6 +286,45 @@ describe("admit", () => {
       expect(decision.answer.status?.message).to.match(
         /^labeller: internal error: Maximum call stack size exceeded/,
       );
+    });
+
+    // Found by test/reliability/properties.test.ts: strip-label left a stale error annotation, and
+    // a stripped object that a rule still selects was patched again on reinvocation.
+    describe("under strip-label, as if the trigger had never been there", () => {
+      const strip = settings({ errorHandling: "strip-label" });
+      const again = async (feature: Feature, vm: KubeObject): Promise<unknown> => {
+        const first = await admit(feature, admissionReview(vm).request, strip);
+        const result = applyResponse(vm, { uid: "", ...first.answer });
+        const second = await admit(
+          feature,
+          admissionReview(result, { operation: "UPDATE" }).request,
+          strip,
+        );
+        return { result, second: second.answer };
+      };
+      it("should drop a stale error annotation with the trigger", async () => {
+        const vm = virtualMachine({
+          annotations: { [TRIGGER]: "", "vm-feature-manager.io/labeller-error": "" },
+        });
+        expect(await again(labeller("deny"), vm)).to.deep.equal({
+          result: { ...vm, metadata: { ...vm.metadata, annotations: {} } },
+          second: { allowed: true, warnings: [message] },
+        });
+      });
+      it("should run the feature on the stripped object, so reinvocation gives no patch", async () => {
+        const vm = virtualMachine({ annotations: { [TRIGGER]: "bogus" } });
+        expect(await again(labeller("rule"), vm)).to.deep.equal({
+          result: {
+            ...vm,
+            metadata: {
+              ...vm.metadata,
+              labels: { "example.com/a~b": "on" },
+              annotations: { "vm-feature-manager.io/labeller-applied": "on" },
+            },
+          },
+          second: { allowed: true, warnings: ["line one", "line two"] },
+        });
+      });
     });
 
     it("should turn an unexpected exception into a 500 denial that names the feature", async () => {

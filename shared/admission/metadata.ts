@@ -48,7 +48,11 @@ export function setAnnotation(object: KubeObject, key: string, value: string): K
 
 /** Removes one annotation in place (callers pass a copy the core owns). */
 export function removeAnnotation(object: KubeObject, key: string): KubeObject {
-  const annotations: unknown = isMap(object.metadata) ? object.metadata["annotations"] : undefined;
-  if (isMap(annotations) && Object.hasOwn(annotations, key)) delete annotations[key];
+  if (hasAnnotation(object, key)) delete (object.metadata?.annotations ?? {})[key];
   return object;
+}
+
+export function hasAnnotation(object: KubeObject, key: string): boolean {
+  const annotations: unknown = isMap(object.metadata) ? object.metadata["annotations"] : undefined;
+  return isMap(annotations) && Object.hasOwn(annotations, key);
 }
