@@ -2,6 +2,7 @@ import { getTestServer } from "@google-cloud/functions-framework/testing";
 import type { Express, NextFunction, Request, Response } from "express";
 import { createServer } from "node:http";
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
+import { answerClientError } from "./http-guards.ts";
 
 /** Admission bodies carry an object and its old version; etcd caps each near 1.5 MiB. */
 export const MAX_BODY_BYTES = 7 * 1024 * 1024;
@@ -17,7 +18,7 @@ export interface ServeOptions {
  * behind the transport limits the framework's CLI leaves out: it answers malformed JSON with an
  * HTML page, buffers bodies up to 1 GiB and turns request timeouts off. Here bad bodies get a JSON
  * 400, oversized ones a 400 before they are read (every unusable body is a 400, with its own error
- * code), and slow clients a timeout.
+ * code), slow clients a timeout, and node:http's own refusals a JSON answer too.
  */
 export async function serve(options: ServeOptions): Promise<Server> {
   const app = frameworkApp(options.target);
@@ -26,6 +27,7 @@ export async function serve(options: ServeOptions): Promise<Server> {
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   server.keepAliveTimeout = 30_000;
+  server.on("clientError", answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => resolve());
@@ -53,8 +55,13 @@ function limitBody(app: RequestListener): RequestListener {
 }
 
 function rawError(res: ServerResponse, status: number, code: string, message: string): void {
-  res.writeHead(status, { "content-type": "application/json", connection: "close" });
-  res.end(JSON.stringify({ error: code, message }));
+  const body = JSON.stringify({ error: code, message });
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(body),
+    connection: "close",
+  });
+  res.end(body);
 }
 
 // Express recognises error middleware by its four parameters.
