@@ -2,6 +2,7 @@ import { getTestServer } from "@google-cloud/functions-framework/testing";
 import type { Express, NextFunction, Request, Response } from "express";
 import { createServer } from "node:http";
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
+import { parseMs } from "../admission/settings.ts";
 import { answerClientError } from "./http-guards.ts";
 
 /** Admission bodies carry an object and its old version; etcd caps each near 1.5 MiB. */
@@ -11,6 +12,18 @@ export interface ServeOptions {
   target: string;
   port: number;
   host?: string;
+  env?: Record<string, string | undefined>;
+}
+
+/** How long a client may take: `HTTP_HEADERS_TIMEOUT_MS` for its headers, `HTTP_REQUEST_TIMEOUT_MS` for all of it. */
+export function transportTimeouts(env: Record<string, string | undefined> = process.env): {
+  headersMs: number;
+  requestMs: number;
+} {
+  return {
+    headersMs: parseMs("HTTP_HEADERS_TIMEOUT_MS", env["HTTP_HEADERS_TIMEOUT_MS"], 10_000),
+    requestMs: parseMs("HTTP_REQUEST_TIMEOUT_MS", env["HTTP_REQUEST_TIMEOUT_MS"], 30_000),
+  };
 }
 
 /**
@@ -18,14 +31,23 @@ export interface ServeOptions {
  * behind the transport limits the framework's CLI leaves out: it answers malformed JSON with an
  * HTML page, buffers bodies up to 1 GiB and turns request timeouts off. Here bad bodies get a JSON
  * 400, oversized ones a 400 before they are read (every unusable body is a 400, with its own error
- * code), slow clients a timeout, and node:http's own refusals a JSON answer too.
+ * code), and slow clients a JSON 408 once
+ * their time is up, as node:http's other refusals are JSON too.
  */
 export async function serve(options: ServeOptions): Promise<Server> {
   const app = frameworkApp(options.target);
   app.use(jsonErrors);
-  const server = createServer(limitBody(app));
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  const { headersMs, requestMs } = transportTimeouts(options.env);
+  const server = createServer(
+    {
+      headersTimeout: headersMs,
+      requestTimeout: requestMs,
+      // How often node:http looks for expired requests; at its default of 30 s a slow client
+      // held a socket for up to a minute past the timeouts above.
+      connectionsCheckingInterval: Math.min(1_000, headersMs),
+    },
+    limitBody(app),
+  );
   server.keepAliveTimeout = 30_000;
   server.on("clientError", answerClientError);
   await new Promise<void>((resolve, reject) => {
