@@ -1,6 +1,29 @@
 import { expect } from "chai";
 import { PassThrough } from "node:stream";
-import { answerClientError } from "./http-guards.ts";
+import { answerClientError, nestsDeeperThan } from "./http-guards.ts";
+
+describe("nestsDeeperThan", () => {
+  const nested = (levels: number): unknown =>
+    JSON.parse(`${"[".repeat(levels)}${"]".repeat(levels)}`);
+  const cases = [
+    { name: "a scalar", value: "x", max: 0, want: false },
+    { name: "an object at the limit", value: { a: { b: {} } }, max: 3, want: false },
+    { name: "an object past the limit", value: { a: { b: {} } }, max: 2, want: true },
+    // Found by test/reliability/bad-input.test.ts: such a review overflowed the stack in the core.
+    { name: "a 10,000-level array", value: nested(10_000), max: 512, want: true },
+    {
+      name: "a wide but shallow object",
+      value: Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [i, [i]])),
+      max: 2,
+      want: false,
+    },
+  ];
+  for (const tc of cases) {
+    it(`should say ${String(tc.want)} for ${tc.name}`, () => {
+      expect(nestsDeeperThan(tc.value, tc.max)).to.equal(tc.want);
+    });
+  }
+});
 
 describe("answerClientError", () => {
   // Found by test/reliability/bad-input.test.ts: node:http answers these with an empty body.

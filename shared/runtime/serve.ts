@@ -1,9 +1,11 @@
-import { getTestServer } from "@google-cloud/functions-framework/testing";
+import { http } from "@google-cloud/functions-framework";
+import type { HttpFunction } from "@google-cloud/functions-framework";
+import { getFunction, getTestServer } from "@google-cloud/functions-framework/testing";
 import type { Express, NextFunction, Request, Response } from "express";
 import { createServer } from "node:http";
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
 import { parseMs } from "../admission/settings.ts";
-import { answerClientError } from "./http-guards.ts";
+import { answerClientError, MAX_JSON_DEPTH, nestsDeeperThan } from "./http-guards.ts";
 
 /** Admission bodies carry an object and its old version; etcd caps each near 1.5 MiB. */
 export const MAX_BODY_BYTES = 7 * 1024 * 1024;
@@ -31,7 +33,7 @@ export function transportTimeouts(env: Record<string, string | undefined> = proc
  * behind the transport limits the framework's CLI leaves out: it answers malformed JSON with an
  * HTML page, buffers bodies up to 1 GiB and turns request timeouts off. Here bad bodies get a JSON
  * 400, oversized ones a 400 before they are read (every unusable body is a 400, with its own error
- * code), and slow clients a JSON 408 once
+ * code, a body nested deeper than MAX_JSON_DEPTH included), and slow clients a JSON 408 once
  * their time is up, as node:http's other refusals are JSON too.
  */
 export async function serve(options: ServeOptions): Promise<Server> {
@@ -57,7 +59,23 @@ export async function serve(options: ServeOptions): Promise<Server> {
   return server;
 }
 
+// The function runs behind a guard registered under its own name: the framework parses the body
+// before any code of ours sees it, and only then can its depth be bounded.
 function frameworkApp(target: string): Express {
+  const fn = getFunction(target) as HttpFunction | undefined;
+  if (!fn) return listenerOf(target);
+  const guarded = `${target}-guarded`;
+  http(guarded, (req, res) => {
+    if (!nestsDeeperThan(req.body)) return fn(req, res);
+    res.status(400).json({
+      error: "body_too_deep",
+      message: `the body nests deeper than ${MAX_JSON_DEPTH} levels`,
+    });
+  });
+  return listenerOf(guarded);
+}
+
+function listenerOf(target: string): Express {
   const [listener] = getTestServer(target).listeners("request");
   return listener as Express;
 }
