@@ -49,6 +49,11 @@ export interface FunctionLine {
   probe?: Probe;
   /** How long a change of the API's health takes to show in the answers (a publish interval). */
   settleMs?: number;
+  /**
+   * How long the function gives a slow client before cutting it off, when it does not read the
+   * suite's HTTP_HEADERS_TIMEOUT_MS / HTTP_REQUEST_TIMEOUT_MS (2 s).
+   */
+  clientTimeoutMs?: number;
   /** The function never calls the Kubernetes API (so it has no RBAC and no fault cases). */
   offline?: boolean;
 }
@@ -131,8 +136,12 @@ export const FUNCTIONS: Record<string, FunctionLine> = {
   "imds-server": {
     entry: "functions/imds-server/main.ts",
     offline: true,
+    // Its own server: 5 s for the headers (functions/imds-server/server.ts).
+    clientTimeoutMs: 5_000,
     cluster: [],
     env: () => ({
+      // It logs "serving" through its logger, which the harness waits for.
+      LOG_LEVEL: "info",
       IMDS_NETWORK_SETUP: "false",
       IMDS_ADDRESS: "127.0.0.1",
       IMDS_PORT: "0",
