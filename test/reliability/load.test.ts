@@ -39,7 +39,8 @@ for (const { name } of lines()) {
   describe(`${name} under load`, () => {
     let running: Running;
     let exchanges: Exchange[];
-    beforeEach(async () => {
+    beforeEach(async function () {
+      this.timeout(30_000);
       running = await startLine(name);
       exchanges = await exchangesFor(running);
     });
@@ -62,7 +63,7 @@ for (const { name } of lines()) {
       expect(after, `RSS ${before.toFixed(1)} -> ${after.toFixed(1)} MiB`).to.be.lessThan(
         before * 1.25 + 16,
       );
-    });
+    }).timeout(180_000);
 
     it("should answer the reviews in flight at SIGTERM under load, then exit 0", async () => {
       // In flight: the server has the headers and all but the last byte of each review.
