@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import type { Duplex } from "node:stream";
+import { answerClientError } from "../../shared/runtime/http-guards.ts";
 import type { Logger } from "../../shared/runtime/log.ts";
 import type { Identity } from "./config.ts";
 import type { RateLimiter } from "./rate-limit.ts";
@@ -119,25 +119,6 @@ function send(res: ServerResponse, reply: Reply): void {
   res.end(body);
 }
 
-/** Answers what node:http rejects before a request exists (oversized headers, slow clients). */
-function clientError(error: NodeJS.ErrnoException, socket: Duplex): void {
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const [status, code, reason] =
-    error.code === "HPE_HEADER_OVERFLOW"
-      ? [431, "headers_too_large", "Request Header Fields Too Large"]
-      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
-        ? [408, "request_timeout", "Request Timeout"]
-        : [400, "bad_request", "Bad Request"];
-  const body = JSON.stringify({ error: code, message: reason.toLowerCase() });
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\n` +
-      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  );
-}
-
 export function createImdsServer(options: ImdsServerOptions): Server {
   const table = routes(options);
   const headersTimeout = options.headersTimeoutMs ?? 5_000;
@@ -163,6 +144,6 @@ export function createImdsServer(options: ImdsServerOptions): Server {
   server.keepAliveTimeout = 5_000;
   // One VM's guest is the only expected client; this caps sockets a noisy guest can hold.
   server.maxConnections = 64;
-  server.on("clientError", clientError);
+  server.on("clientError", answerClientError);
   return server;
 }

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { VmiSpec } from "../../shared/kubevirt/types.ts";
 import type { NodeInfo } from "../../shared/kubevirt/placement.ts";
-import { nestedCapable, nodeVendor, resolveVendor } from "./vendor.ts";
+import { nestedCapable, nodeVendor, pinnedVendor, resolveVendor } from "./vendor.ts";
 
 const ours = (name: string, vendor: string, nested: string): NodeInfo => ({
   name,
@@ -158,6 +158,19 @@ describe("resolveVendor", () => {
 
   it("should refuse when the cluster has no capable node at all", () => {
     expect(() => resolveVendor(undefined, [])).to.throw(/no node the VM may run on/);
+  });
+
+  // Found by test/reliability/properties.test.ts: a nodeSelector key "constructor" found
+  // Object.prototype's and pinned the VM to a function (refused as "already requires undefined"),
+  // and Exists on such a key matched every node.
+  it("should read keys named like Object.prototype's members as plain labels", () => {
+    expect(pinnedVendor({ nodeSelector: { constructor: "true", toString: "true" } })).to.equal(
+      undefined,
+    );
+    const exists = affinity([{ matchExpressions: [{ key: "constructor", operator: "Exists" }] }]);
+    expect(() => resolveVendor(exists, intelOnly)).to.throw(
+      "no node the VM may run on can run nested VMs",
+    );
   });
 
   it("should treat an affinity term without requirements as matching nothing", () => {

@@ -97,5 +97,6 @@ const PINNING_LABELS: Record<string, Vendor> = {
 
 function vendorOfLabel(key: string, value: string): Vendor | undefined {
   if (key === NODE_LABELS.vendor) return value === "intel" || value === "amd" ? value : undefined;
-  return value === "true" ? PINNING_LABELS[key] : undefined;
+  // Own keys only: a nodeSelector key such as "constructor" must not find Object.prototype's.
+  return value === "true" && Object.hasOwn(PINNING_LABELS, key) ? PINNING_LABELS[key] : undefined;
 }

@@ -19,7 +19,13 @@ setFlagsFromString("--expose-gc");
 const TRIGGER = "vm-feature-manager.io/labeller";
 
 /** A tiny feature: sets the annotation value as a label whose key needs escaping. */
-function labeller(behaviour: "label" | "skip" | "deny" | "cluster" | "crash" = "label"): Feature {
+/**
+ * `rule` labels every object, as a namespace rule would, but refuses a trigger value other than
+ * "on".
+ */
+function labeller(
+  behaviour: "label" | "skip" | "deny" | "cluster" | "crash" | "rule" = "label",
+): Feature {
   return {
     name: "labeller",
     kinds: [{ group: "kubevirt.io", kind: "VirtualMachine" }],
@@ -36,6 +42,9 @@ function labeller(behaviour: "label" | "skip" | "deny" | "cluster" | "crash" = "
       if (behaviour === "deny")
         throw new FeatureError("bad value", { field: "metadata.annotations", fix: "use on" });
       if (behaviour === "crash") throw new TypeError("boom");
+      const value = object.metadata?.annotations?.[TRIGGER];
+      if (behaviour === "rule" && value !== undefined && value !== "on")
+        throw new FeatureError("bad value", { field: "metadata.annotations", fix: "use on" });
       const copy = structuredClone(object) as KubeObject;
       copy.metadata = {
         ...copy.metadata,
@@ -230,6 +239,92 @@ describe("admit", () => {
         { op: "remove", path: "/metadata/annotations/vm-feature-manager.io~1labeller" },
       ]);
       expect(decision.answer.warnings).to.deep.equal([message]);
+    });
+
+    // Found by test/reliability/properties.test.ts: `metadata.annotations: " "` made strip-label
+    // throw out of admit (`in` on a string). The API server checks types after mutating admission.
+    describe("when the object's annotations are not a map", () => {
+      const message =
+        "labeller: the object's metadata.annotations is not a map of strings to strings (field metadata.annotations). " +
+        "Fix: send metadata.annotations as a map of strings to strings, as the Kubernetes API requires";
+      const malformed = (): KubeObject => ({
+        ...asked(),
+        metadata: { name: "vm-1", annotations: " " as unknown as Record<string, string> },
+      });
+      it("should deny with the field and the fix under reject", async () => {
+        const decision = await admit(labeller(), admissionReview(malformed()).request, settings());
+        expect(decision.answer).to.deep.equal({
+          allowed: false,
+          status: { status: "Failure", code: 403, reason: "Forbidden", message },
+        });
+      });
+      for (const errorHandling of ["allow-and-log", "strip-label"] as const) {
+        it(`should admit unchanged with the warning under ${errorHandling}`, async () => {
+          const decision = await admit(
+            labeller(),
+            admissionReview(malformed()).request,
+            settings({ errorHandling }),
+          );
+          expect(decision.answer).to.deep.equal({ allowed: true, warnings: [message] });
+        });
+      }
+    });
+
+    it("should answer a 500 denial rather than throw when the error policy itself fails", async () => {
+      let deep: unknown = [];
+      for (let i = 0; i < 10_000; i += 1) deep = [deep];
+      const vm = { ...asked(), spec: { deep } };
+      // Built by hand: the review helper's structuredClone cannot copy it either.
+      const request = { ...admissionReview(null).request, object: vm };
+      const decision = await admit(
+        labeller("deny"),
+        request,
+        settings({ errorHandling: "allow-and-log" }),
+      );
+      expect(decision.answer.allowed).to.equal(false);
+      expect(decision.answer.status?.code).to.equal(500);
+      expect(decision.answer.status?.message).to.match(
+        /^labeller: internal error: Maximum call stack size exceeded/,
+      );
+    });
+
+    // Found by test/reliability/properties.test.ts: strip-label left a stale error annotation, and
+    // a stripped object that a rule still selects was patched again on reinvocation.
+    describe("under strip-label, as if the trigger had never been there", () => {
+      const strip = settings({ errorHandling: "strip-label" });
+      const again = async (feature: Feature, vm: KubeObject): Promise<unknown> => {
+        const first = await admit(feature, admissionReview(vm).request, strip);
+        const result = applyResponse(vm, { uid: "", ...first.answer });
+        const second = await admit(
+          feature,
+          admissionReview(result, { operation: "UPDATE" }).request,
+          strip,
+        );
+        return { result, second: second.answer };
+      };
+      it("should drop a stale error annotation with the trigger", async () => {
+        const vm = virtualMachine({
+          annotations: { [TRIGGER]: "", "vm-feature-manager.io/labeller-error": "" },
+        });
+        expect(await again(labeller("deny"), vm)).to.deep.equal({
+          result: { ...vm, metadata: { ...vm.metadata, annotations: {} } },
+          second: { allowed: true, warnings: [message] },
+        });
+      });
+      it("should run the feature on the stripped object, so reinvocation gives no patch", async () => {
+        const vm = virtualMachine({ annotations: { [TRIGGER]: "bogus" } });
+        expect(await again(labeller("rule"), vm)).to.deep.equal({
+          result: {
+            ...vm,
+            metadata: {
+              ...vm.metadata,
+              labels: { "example.com/a~b": "on" },
+              annotations: { "vm-feature-manager.io/labeller-applied": "on" },
+            },
+          },
+          second: { allowed: true, warnings: ["line one", "line two"] },
+        });
+      });
     });
 
     it("should turn an unexpected exception into a 500 denial that names the feature", async () => {

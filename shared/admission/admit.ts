@@ -10,6 +10,7 @@ import { cloneJson, diff } from "./patch.ts";
 import type { Answer } from "./response.ts";
 import { allowed, denied, patched } from "./response.ts";
 import type { CoreSettings } from "./settings.ts";
+import { checkMetadata, hasAnnotation, removeAnnotation, setAnnotation } from "./metadata.ts";
 import type { AdmissionRequest, KubeObject } from "./types.ts";
 
 export type Result =
@@ -25,7 +26,8 @@ export interface Decision {
 
 /**
  * The one admission path every feature goes through: match, read the cluster view, mutate a copy,
- * apply the error policy and the tracking annotations, and diff against the original.
+ * apply the error policy and the tracking annotations, and diff against the original. It never
+ * throws: whatever fails, even in the error policy, is an answer.
  */
 export async function admit(
   feature: Feature,
@@ -33,37 +35,82 @@ export async function admit(
   settings: CoreSettings,
   cluster: ClusterReader = EMPTY_CLUSTER,
 ): Promise<Decision> {
+  try {
+    return await admitOrThrow(feature, request, settings, cluster);
+  } catch (error) {
+    const message = describeError(feature.name, error);
+    return { answer: denied(message, 500), result: "denied", reason: message, patchOps: 0 };
+  }
+}
+
+interface Context {
+  feature: Feature;
+  settings: CoreSettings;
+  cluster: ClusterReader;
+  request: MutationRequest;
+}
+
+/** What the feature made of one object, before the diff. */
+interface Attempt {
+  object: KubeObject;
+  result: "skipped" | "patched";
+  warnings?: readonly string[] | undefined;
+  reason?: string;
+  auditAnnotations?: Record<string, string> | undefined;
+}
+
+async function admitOrThrow(
+  feature: Feature,
+  request: AdmissionRequest,
+  settings: CoreSettings,
+  cluster: ClusterReader,
+): Promise<Decision> {
   const ignored = ignoreReason(feature, request);
   if (ignored || !request.object)
     return { answer: allowed(), result: "ignored", reason: ignored, patchOps: 0 };
   const original = request.object;
-  const mutationRequest = toMutationRequest(request, original);
+  const context = { feature, settings, cluster, request: toMutationRequest(request, original) };
   try {
-    const view = await withDeadline(settings.viewDeadlineMs, (signal) =>
-      feature.view(
-        cloneJson(original),
-        mutationRequest,
-        scopedReader(cluster, feature.name, feature.reads),
-        signal,
-      ),
-    );
-    const outcome = feature.mutate(cloneJson(original), mutationRequest, view);
-    if (isSkip(outcome)) {
-      return finish(original, withoutError(cloneJson(original), feature.name), {
-        result: "skipped",
-        warnings: outcome.warnings,
-        reason: outcome.skip,
-      });
-    }
-    const changed = settings.tracking
-      ? track(outcome.object, feature.name, outcome.applied)
-      : withoutError(outcome.object, feature.name);
-    const decision = finish(original, changed, { result: "patched", warnings: outcome.warnings });
+    const outcome = await attempt(context, original);
+    const decision = finish(original, outcome.object, outcome);
     if (outcome.auditAnnotations) decision.answer.auditAnnotations = outcome.auditAnnotations;
     return decision;
   } catch (error) {
-    return onError(feature, settings, original, error);
+    return onError(context, original, error);
   }
+}
+
+/** Reads the view and runs the feature on a copy of `object`; a refusal throws. */
+async function attempt(context: Context, object: KubeObject): Promise<Attempt> {
+  const { feature, settings, cluster, request } = context;
+  checkMetadata(object);
+  const view = await withDeadline(settings.viewDeadlineMs, (signal) =>
+    feature.view(
+      cloneJson(object),
+      request,
+      scopedReader(cluster, feature.name, feature.reads),
+      signal,
+    ),
+  );
+  const outcome = feature.mutate(cloneJson(object), request, view);
+  if (isSkip(outcome)) {
+    const unchanged = withoutError(cloneJson(object), feature.name);
+    return {
+      object: unchanged,
+      result: "skipped",
+      warnings: outcome.warnings,
+      reason: outcome.skip,
+    };
+  }
+  const changed = settings.tracking
+    ? track(outcome.object, feature.name, outcome.applied)
+    : withoutError(outcome.object, feature.name);
+  return {
+    object: changed,
+    result: "patched",
+    warnings: outcome.warnings,
+    auditAnnotations: outcome.auditAnnotations,
+  };
 }
 
 /** Why the request is not for this feature ("" or undefined = it is). */
@@ -93,12 +140,8 @@ function toMutationRequest(request: AdmissionRequest, object: KubeObject): Mutat
   };
 }
 
-function onError(
-  feature: Feature,
-  settings: CoreSettings,
-  original: KubeObject,
-  error: unknown,
-): Decision {
+async function onError(context: Context, original: KubeObject, error: unknown): Promise<Decision> {
+  const { feature, settings } = context;
   const message = describeError(feature.name, error);
   switch (settings.errorHandling) {
     case "reject":
@@ -116,15 +159,36 @@ function onError(
         reason: message,
       });
     }
-    case "strip-label": {
-      const stripped = removeAnnotation(cloneJson(original), feature.triggerAnnotation);
-      return finish(original, stripped, {
-        result: "error-stripped",
-        warnings: [message],
-        reason: message,
-      });
-    }
+    case "strip-label":
+      return stripTrigger(context, original, message);
   }
+}
+
+/**
+ * strip-label admits the object as if it had never carried the trigger: without it (and without a
+ * stale error annotation), run through the feature once more, since a VM may still qualify by a
+ * rule. Otherwise a reinvocation would see the stripped object and patch it again.
+ */
+async function stripTrigger(
+  context: Context,
+  original: KubeObject,
+  message: string,
+): Promise<Decision> {
+  const { feature } = context;
+  const stripped = withoutError(
+    removeAnnotation(cloneJson(original), feature.triggerAnnotation),
+    feature.name,
+  );
+  const base = { result: "error-stripped" as const, reason: message };
+  // Without the trigger the first answer already was the stripped object's.
+  if (!hasAnnotation(original, feature.triggerAnnotation))
+    return finish(original, stripped, { ...base, warnings: [message] });
+  // A second failure is reported by the first message alone.
+  const again = await attempt(context, stripped).catch(() => undefined);
+  return finish(original, again?.object ?? stripped, {
+    ...base,
+    warnings: [message, ...(again?.warnings ?? [])],
+  });
 }
 
 interface Finish {
@@ -150,18 +214,4 @@ function track(object: KubeObject, feature: string, applied: string): KubeObject
 // Changes `object` in place: callers pass a copy the core owns (the feature's output is one).
 function withoutError(object: KubeObject, feature: string): KubeObject {
   return removeAnnotation(object, errorAnnotation(feature));
-}
-
-function setAnnotation(object: KubeObject, key: string, value: string): KubeObject {
-  object.metadata = {
-    ...object.metadata,
-    annotations: { ...object.metadata?.annotations, [key]: value },
-  };
-  return object;
-}
-
-function removeAnnotation(object: KubeObject, key: string): KubeObject {
-  const annotations = object.metadata?.annotations;
-  if (annotations && key in annotations) delete annotations[key];
-  return object;
 }

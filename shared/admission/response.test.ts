@@ -11,6 +11,15 @@ describe("response constructors", () => {
     expect(allowed(["a\nb", " ", ""])).to.deep.equal({ allowed: true, warnings: ["a", "b"] });
   });
 
+  // Found by test/reliability/properties.test.ts: an annotation value with a NUL or a tab was
+  // echoed into a warning the API server would have dropped.
+  it("should write other control characters as \\u escapes, which the API server keeps", () => {
+    expect(allowed(['"a\u0000b\tc" is not a value'])).to.deep.equal({
+      allowed: true,
+      warnings: ['"a\\u0000b\\u0009c" is not a value'],
+    });
+  });
+
   it("should omit patchType and patch when the op list is empty", () => {
     expect(patched([])).to.deep.equal({ allowed: true });
   });

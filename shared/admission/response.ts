@@ -37,10 +37,16 @@ function reasonFor(code: number): string {
   return "InternalError";
 }
 
-// The API server drops warnings that contain control characters, so every line becomes its own
-// warning (knative/pkg does the same).
+// The API server drops a warning that contains any control character (apimachinery's
+// NewWarningHeader), so every line becomes its own warning (knative/pkg does the same) and any
+// other control character, such as a tab or NUL echoed from a user's value, is written as \uXXXX.
 function withWarnings(answer: Answer, warnings: readonly string[]): Answer {
-  const lines = warnings.flatMap((w) => w.split(/[\r\n]+/)).filter((w) => w.trim() !== "");
+  const lines = warnings
+    .flatMap((w) => w.split(/[\r\n]+/))
+    .filter((w) => w.trim() !== "")
+    .map((w) =>
+      w.replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`),
+    );
   return lines.length ? { ...answer, warnings: lines } : answer;
 }
 

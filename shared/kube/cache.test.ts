@@ -59,6 +59,27 @@ describe("SharedLookup", () => {
     expect(await lookup.get()).to.equal(3);
   });
 
+  // Found by test/reliability/faults.test.ts: with the API hanging, the review's deadline (the
+  // same length as the load's) fired first and the cached answer was never served.
+  it("should give a caller that stops waiting the last value while it is not too stale", async () => {
+    let calls = 0;
+    const lookup = new SharedLookup(
+      () => (calls++ === 0 ? Promise.resolve(1) : new Promise<number>(() => undefined)),
+      { ...options, deadlineMs: 60_000 },
+    );
+    expect(await lookup.get()).to.equal(1);
+    now = 500;
+    const controller = new AbortController();
+    const waiting = lookup.get(controller.signal);
+    controller.abort(new Error("review deadline"));
+    expect(await waiting).to.equal(1);
+    now = 1000;
+    const late = new AbortController();
+    const failing = lookup.get(late.signal);
+    late.abort(new Error("review deadline"));
+    expect(await failing.catch((e: unknown) => (e as Error).message)).to.equal("review deadline");
+  });
+
   it("should stop waiting when the caller's signal fires", async () => {
     const lookup = new SharedLookup<number>(() => new Promise(() => undefined), {
       ...options,

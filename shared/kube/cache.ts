@@ -28,12 +28,25 @@ export class SharedLookup<T> {
     this.now = options.now ?? Date.now;
   }
 
-  /** The value, read again when older than ttlMs; `signal` bounds only this caller's wait. */
+  /**
+   * The value, read again when older than ttlMs; `signal` bounds only this caller's wait. A caller
+   * that cannot wait for the refresh gets the last value while it is younger than maxStaleMs: a
+   * hanging API must not turn a usable cached answer into a failure.
+   */
   get(signal?: AbortSignal): Promise<T> {
     const age = this.value ? this.now() - this.value.at : Infinity;
     if (this.value && age < this.options.ttlMs) return Promise.resolve(this.value.data);
     this.inFlight ??= this.refresh().finally(() => (this.inFlight = undefined));
-    return signal ? raceAbort(this.inFlight, signal) : this.inFlight;
+    return signal
+      ? raceAbort(this.inFlight, signal, () => this.stale(signal.reason))
+      : this.inFlight;
+  }
+
+  private stale(error: unknown): { data: T } | undefined {
+    const last = this.value;
+    if (!last || this.now() - last.at >= this.options.maxStaleMs) return undefined;
+    this.options.onStale?.(error);
+    return last;
   }
 
   private async refresh(): Promise<T> {
@@ -42,20 +55,26 @@ export class SharedLookup<T> {
       this.value = { data, at: this.now() };
       return data;
     } catch (error) {
-      const last = this.value;
-      if (last && this.now() - last.at < this.options.maxStaleMs) {
-        this.options.onStale?.(error);
-        return last.data;
-      }
+      const last = this.stale(error);
+      if (last) return last.data;
       throw error;
     }
   }
 }
 
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
+function raceAbort<T>(
+  promise: Promise<T>,
+  signal: AbortSignal,
+  fallback: () => { data: T } | undefined,
+): Promise<T> {
+  const abandon = (resolve: (value: T) => void, reject: (error: Error) => void): void => {
+    const last = fallback();
+    if (last) resolve(last.data);
+    else reject(signal.reason as Error);
+  };
+  if (signal.aborted) return new Promise<T>(abandon);
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error);
+    const onAbort = (): void => abandon(resolve, reject);
     signal.addEventListener("abort", onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });

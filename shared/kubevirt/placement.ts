@@ -20,7 +20,7 @@ export function nodeInfos(nodes: readonly KubeObject[] | Absent): NodeInfo[] {
  */
 export function placementAllows(spec: Readonly<VmiSpec> | undefined, node: NodeInfo): boolean {
   const selector = spec?.nodeSelector ?? {};
-  if (!Object.entries(selector).every(([key, value]) => node.labels[key] === value)) return false;
+  if (!Object.entries(selector).every(([key, value]) => labelOf(node, key) === value)) return false;
   const terms = requiredTerms(spec);
   return terms === undefined || terms.some((term) => termMatches(term, node));
 }
@@ -32,13 +32,18 @@ export function requiredTerms(
     ?.nodeSelectorTerms;
 }
 
+// Own labels only: a key such as "constructor" must not find Object.prototype's member.
+function labelOf(node: NodeInfo, key: string): string | undefined {
+  return Object.hasOwn(node.labels, key) ? node.labels[key] : undefined;
+}
+
 // As in the scheduler: a term with no requirements matches no node.
 function termMatches(term: NodeSelectorTerm, node: NodeInfo): boolean {
   const expressions = term.matchExpressions ?? [];
   const fields = term.matchFields ?? [];
   if (expressions.length === 0 && fields.length === 0) return false;
   return (
-    expressions.every((r) => requirementMatches(r, node.labels[r.key])) &&
+    expressions.every((r) => requirementMatches(r, labelOf(node, r.key))) &&
     fields.every((r) => r.key === "metadata.name" && requirementMatches(r, node.name))
   );
 }

@@ -1,7 +1,11 @@
-import { getTestServer } from "@google-cloud/functions-framework/testing";
+import { http } from "@google-cloud/functions-framework";
+import type { HttpFunction } from "@google-cloud/functions-framework";
+import { getFunction, getTestServer } from "@google-cloud/functions-framework/testing";
 import type { Express, NextFunction, Request, Response } from "express";
 import { createServer } from "node:http";
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
+import { parseMs } from "../admission/settings.ts";
+import { answerClientError, MAX_JSON_DEPTH, nestsDeeperThan } from "./http-guards.ts";
 
 /** Admission bodies carry an object and its old version; etcd caps each near 1.5 MiB. */
 export const MAX_BODY_BYTES = 7 * 1024 * 1024;
@@ -10,6 +14,18 @@ export interface ServeOptions {
   target: string;
   port: number;
   host?: string;
+  env?: Record<string, string | undefined>;
+}
+
+/** How long a client may take: `HTTP_HEADERS_TIMEOUT_MS` for its headers, `HTTP_REQUEST_TIMEOUT_MS` for all of it. */
+export function transportTimeouts(env: Record<string, string | undefined> = process.env): {
+  headersMs: number;
+  requestMs: number;
+} {
+  return {
+    headersMs: parseMs("HTTP_HEADERS_TIMEOUT_MS", env["HTTP_HEADERS_TIMEOUT_MS"], 10_000),
+    requestMs: parseMs("HTTP_REQUEST_TIMEOUT_MS", env["HTTP_REQUEST_TIMEOUT_MS"], 30_000),
+  };
 }
 
 /**
@@ -17,15 +33,25 @@ export interface ServeOptions {
  * behind the transport limits the framework's CLI leaves out: it answers malformed JSON with an
  * HTML page, buffers bodies up to 1 GiB and turns request timeouts off. Here bad bodies get a JSON
  * 400, oversized ones a 400 before they are read (every unusable body is a 400, with its own error
- * code), and slow clients a timeout.
+ * code, a body nested deeper than MAX_JSON_DEPTH included), and slow clients a JSON 408 once
+ * their time is up, as node:http's other refusals are JSON too.
  */
 export async function serve(options: ServeOptions): Promise<Server> {
   const app = frameworkApp(options.target);
   app.use(jsonErrors);
-  const server = createServer(limitBody(app));
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  const { headersMs, requestMs } = transportTimeouts(options.env);
+  const server = createServer(
+    {
+      headersTimeout: headersMs,
+      requestTimeout: requestMs,
+      // How often node:http looks for expired requests; at its default of 30 s a slow client
+      // held a socket for up to a minute past the timeouts above.
+      connectionsCheckingInterval: Math.min(1_000, headersMs),
+    },
+    limitBody(app),
+  );
   server.keepAliveTimeout = 30_000;
+  server.on("clientError", answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => resolve());
@@ -33,7 +59,23 @@ export async function serve(options: ServeOptions): Promise<Server> {
   return server;
 }
 
+// The function runs behind a guard registered under its own name: the framework parses the body
+// before any code of ours sees it, and only then can its depth be bounded.
 function frameworkApp(target: string): Express {
+  const fn = getFunction(target) as HttpFunction | undefined;
+  if (!fn) return listenerOf(target);
+  const guarded = `${target}-guarded`;
+  http(guarded, (req, res) => {
+    if (!nestsDeeperThan(req.body)) return fn(req, res);
+    res.status(400).json({
+      error: "body_too_deep",
+      message: `the body nests deeper than ${MAX_JSON_DEPTH} levels`,
+    });
+  });
+  return listenerOf(guarded);
+}
+
+function listenerOf(target: string): Express {
   const [listener] = getTestServer(target).listeners("request");
   return listener as Express;
 }
@@ -53,8 +95,13 @@ function limitBody(app: RequestListener): RequestListener {
 }
 
 function rawError(res: ServerResponse, status: number, code: string, message: string): void {
-  res.writeHead(status, { "content-type": "application/json", connection: "close" });
-  res.end(JSON.stringify({ error: code, message }));
+  const body = JSON.stringify({ error: code, message });
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(body),
+    connection: "close",
+  });
+  res.end(body);
 }
 
 // Express recognises error middleware by its four parameters.

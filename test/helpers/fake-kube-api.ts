@@ -110,11 +110,14 @@ let pki: Promise<TestPki> | undefined;
  * (JSON and merge) and delete. Tests run the real @kubernetes/client-node code against it, over
  * TLS verified against the CA in the kubeconfig. A custom group is served only once an object of
  * it is added or `serve` is called, as a CRD is only once installed. `mode` makes the API refuse
- * (403), hang, fail (500), reset connections or answer garbage.
+ * (403), hang, fail (500), reset connections or answer garbage; `delayMs` slows every answer, and
+ * `down`/`up` stop and resume listening on the same port.
  */
 export class FakeKubeApi {
   readonly requests: RecordedRequest[] = [];
   mode: FakeMode = "ok";
+  /** Every answer waits this long first: a slow API server. */
+  delayMs = 0;
   private readonly store = new Map<string, FakeObject>();
   private readonly served = new Set(ALWAYS_SERVED);
   private version = 1;
@@ -195,6 +198,20 @@ export class FakeKubeApi {
     return file;
   }
 
+  /** Stops listening, so connections are refused (a down API server), until `up`. */
+  async down(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
+  }
+
+  /** Listens again on the same address, as an API server that comes back. */
+  async up(): Promise<void> {
+    const port = Number(new URL(this.url).port);
+    await new Promise<void>((resolve) => this.server?.listen(port, "127.0.0.1", resolve));
+  }
+
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) =>
@@ -220,6 +237,7 @@ export class FakeKubeApi {
       body,
       authorization: req.headers.authorization ?? "",
     });
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     if (this.misbehave(url, res)) return;
     try {
       this.route(req.method ?? "GET", url, body, res);

@@ -1,5 +1,4 @@
-import jsonpatch from "fast-json-patch";
-import type { Operation } from "fast-json-patch";
+import type { PatchOperation } from "../../shared/admission/patch.ts";
 import type {
   AdmissionRequest,
   AdmissionResponse,
@@ -7,6 +6,7 @@ import type {
   KubeObject,
 } from "../../shared/admission/types.ts";
 import type { VirtualMachine } from "../../shared/kubevirt/types.ts";
+import { applyJsonPatch } from "./json-patch.ts";
 
 /** A fresh VirtualMachine on every call, with overrides for metadata and the VMI spec. */
 export function virtualMachine(
@@ -63,15 +63,17 @@ export function admissionReview(
   };
 }
 
-export function decodePatch(response: AdmissionResponse): Operation[] {
+export function decodePatch(response: AdmissionResponse): PatchOperation[] {
   if (response.patch === undefined) return [];
-  return JSON.parse(Buffer.from(response.patch, "base64").toString()) as Operation[];
+  return JSON.parse(Buffer.from(response.patch, "base64").toString()) as PatchOperation[];
 }
 
-/** Applies the response's patch to the original with an RFC 6902 implementation, as the API server does. */
+/**
+ * Applies the response's patch to the original as the API server does, with the tests' own strict
+ * RFC 6902 implementation rather than fast-json-patch, which wrote the patch.
+ */
 export function applyResponse<T>(original: T, response: AdmissionResponse): T {
-  const ops = decodePatch(response);
-  return jsonpatch.applyPatch(structuredClone(original), ops, true, false).newDocument;
+  return applyJsonPatch(original, decodePatch(response));
 }
 
 /** A shallow copy of `object` without `keys`. */
