@@ -10,6 +10,8 @@ export interface RunningFunction {
   child: ChildProcess;
   /** Everything the process printed on stdout so far. */
   stdout(): string;
+  /** Everything the process printed on stderr so far (Node's inspector announces itself there). */
+  stderr(): string;
   /** stdout's JSON lines, parsed. */
   logLines(): Record<string, unknown>[];
   /** Resolves once a log line matches: logs and responses travel on different pipes. */
@@ -55,6 +57,7 @@ export async function startFunction(
     url: `http://127.0.0.1:${port}`,
     child,
     stdout: () => out,
+    stderr: () => err,
     logLines,
     waitForLog: async (match, timeoutMs = 2000) => {
       const deadline = Date.now() + timeoutMs;
