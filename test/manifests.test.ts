@@ -431,7 +431,11 @@ describe("knative/ manifests", () => {
   };
 
   describe("the ValidatingAdmissionPolicy on vbios-injection's ConfigMap writes", () => {
-    const policy = docs.find((d) => d.kind === "ValidatingAdmissionPolicy");
+    const policy = docs.find(
+      (d) =>
+        d.kind === "ValidatingAdmissionPolicy" &&
+        d.metadata?.name === "vm-feature-functions-vbios-injection-configmaps",
+    );
     const conditions = get(policy, "spec", "matchConditions") as { expression: string }[];
     const validations = get(policy, "spec", "validations") as { expression: string }[];
     const SA = "system:serviceaccount:vm-feature-functions:vbios-injection";
@@ -451,7 +455,11 @@ describe("knative/ manifests", () => {
     }
 
     it("should be bound with Deny and cover every ConfigMap write", () => {
-      const binding = docs.find((d) => d.kind === "ValidatingAdmissionPolicyBinding");
+      const binding = docs.find(
+        (d) =>
+          d.kind === "ValidatingAdmissionPolicyBinding" &&
+          get(d, "spec", "policyName") === policy?.metadata?.name,
+      );
       expect(get(binding, "spec")).to.deep.equal({
         policyName: policy?.metadata?.name,
         validationActions: ["Deny"],

@@ -5,7 +5,7 @@ import type { Pod } from "../../shared/kube/pod.ts";
 import type { PodOptions } from "../../test/helpers/admit.ts";
 import { admitPod } from "../../test/helpers/admit.ts";
 import { launcherPod } from "../../test/helpers/launcher-pod.ts";
-import { decodePatch, omit } from "../../test/helpers/review.ts";
+import { decodePatch } from "../../test/helpers/review.ts";
 import { macvtapCapabilities } from "./feature.ts";
 import { grantMacvtap } from "./mutation.ts";
 
@@ -165,11 +165,14 @@ describe("macvtap-capabilities feature", () => {
       expect(result).to.deep.equal(withAnnotations(pod, { [ERROR]: message }));
     });
 
-    it("should admit it unprivileged without the annotation under strip-label", async () => {
+    it("should strip the bad opt-out under strip-label and admit the pod as one that never opted out", async () => {
       const { response, result } = await run(pod, {}, "strip-label");
       expect(response.warnings).to.deep.equal([message]);
-      const rest = omit(pod.metadata?.annotations ?? {}, OPT_OUT);
-      expect(result).to.deep.equal({ ...pod, metadata: { ...pod.metadata, annotations: rest } });
+      const { response: plain, result: asIfNever } = await run(macvtapPod());
+      expect(plain.allowed).to.equal(true);
+      expect(result).to.deep.equal(asIfNever);
+      expect(result.metadata?.annotations?.[APPLIED]).to.equal("privileged");
+      expect(result.metadata?.annotations).to.not.have.property(OPT_OUT);
     });
   });
 });
