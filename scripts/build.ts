@@ -7,10 +7,13 @@ import { rmSync } from "node:fs";
 
 export const entryPoints = { main: "main.ts", "imds-server": "functions/imds-server/main.ts" };
 
-export async function bundle(outdir = "dist"): Promise<void> {
+export async function bundle(
+  outdir = "dist",
+  entries: Record<string, string> = entryPoints,
+): Promise<void> {
   rmSync(outdir, { recursive: true, force: true });
   await build({
-    entryPoints,
+    entryPoints: entries,
     outdir,
     bundle: true,
     splitting: true,
