@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
@@ -43,7 +43,7 @@ export function wrkVersion(): string | undefined {
 const hasWrk = wrkVersion() !== undefined;
 
 export function closedLoad(url: string, req: BenchRequest, shape: Closed): Promise<LoadResult> {
-  return hasWrk ? Promise.resolve(wrk(url, req, shape)) : nodeLoad(url, req, shape);
+  return hasWrk ? wrk(url, req, shape) : nodeLoad(url, req, shape);
 }
 
 export function pacedLoad(url: string, req: BenchRequest, shape: Paced): Promise<LoadResult> {
@@ -51,7 +51,7 @@ export function pacedLoad(url: string, req: BenchRequest, shape: Paced): Promise
   // as the answers are much faster than the delay (which is what a moderate rate means).
   const delayMs = (shape.connections * 1000) / shape.rate;
   const paced = { connections: shape.connections, seconds: shape.seconds, delayMs };
-  return hasWrk ? Promise.resolve(wrk(url, req, paced)) : nodeLoad(url, req, paced);
+  return hasWrk ? wrk(url, req, paced) : nodeLoad(url, req, paced);
 }
 
 function luaString(value: string): string {
@@ -76,15 +76,30 @@ interface Shape extends Closed {
   delayMs?: number;
 }
 
-function wrk(url: string, req: BenchRequest, { connections, seconds, delayMs }: Shape): LoadResult {
+/** wrk runs beside the bench, never blocking it: the local API server lives in the bench's process. */
+function run(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.once("error", reject);
+    child.once("close", () => resolve(out));
+  });
+}
+
+async function wrk(
+  url: string,
+  req: BenchRequest,
+  { connections, seconds, delayMs }: Shape,
+): Promise<LoadResult> {
   const dir = mkdtempSync(join(tmpdir(), "wrk-"));
   const script = wrkScript(dir, req, delayMs);
   const args = ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", "-s", script];
-  const run = spawnSync("wrk", [...args, `${url}${req.path}`], { encoding: "utf8" });
+  const out = await run("wrk", [...args, `${url}${req.path}`]);
   rmSync(dir, { recursive: true, force: true });
-  const out = run.stdout;
   const requests = Number(/(\d+) requests in ([\d.]+)(m?s)/.exec(out)?.[1] ?? 0);
-  if (requests === 0) throw new Error(`wrk measured nothing:\n${out}${run.stderr}`);
+  if (requests === 0) throw new Error(`wrk measured nothing:\n${out}`);
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
   const sockets = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   const errors = non2xx + (sockets ? sockets.slice(1).reduce((a, b) => a + Number(b), 0) : 0);

@@ -38,6 +38,12 @@ export async function launch(program: Program, extraArgs: string[] = []): Promis
     stdio: ["ignore", "pipe", "pipe"],
   });
   const port = await servingPort(child, program);
+  child.once("exit", (code, signal) => {
+    if (!stopping.has(child))
+      process.stderr.write(
+        `bench: ${program.args.join(" ")} exited (${code ?? signal}) while measured\n`,
+      );
+  });
   return {
     url: `http://127.0.0.1:${port}`,
     pid: child.pid ?? 0,
@@ -49,7 +55,11 @@ export async function launch(program: Program, extraArgs: string[] = []): Promis
 function servingPort(child: ChildProcess, program: Program): Promise<number> {
   let out = "";
   let err = "";
-  child.stderr?.on("data", (chunk: Buffer) => (err = (err + chunk.toString()).slice(-4000)));
+  child.stderr?.on("data", (chunk: Buffer) => {
+    err = (err + chunk.toString()).slice(-4000);
+    // A program's own complaints are part of the record.
+    process.stderr.write(chunk);
+  });
   return new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`${program.args.join(" ")}: no serving line in 20 s\n${err}`)),
@@ -72,7 +82,10 @@ function servingPort(child: ChildProcess, program: Program): Promise<number> {
   });
 }
 
+const stopping = new WeakSet<ChildProcess>();
+
 function stop(child: ChildProcess): Promise<void> {
+  stopping.add(child);
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
