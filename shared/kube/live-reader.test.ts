@@ -176,7 +176,7 @@ describe("liveReader through client-node against the local API server (HTTPS, ow
     api.mode = "reset";
     const error = await failure(reader().list(NODE, { namespace: "" }, signal()));
     expect(error.message).to.equal(
-      "could not reach the Kubernetes API to read nodes (UND_ERR_SOCKET)",
+      "could not reach the Kubernetes API to read nodes (ECONNRESET)",
     );
   });
 
