@@ -39,17 +39,20 @@ export async function admit(
   const original = request.object;
   const mutationRequest = toMutationRequest(request, original);
   try {
+    // One copy for the feature, read-only to view and mutate alike; the original stays the
+    // diff's base whatever a feature does with its copy.
+    const input = cloneJson(original);
     const view = await withDeadline(settings.viewDeadlineMs, (signal) =>
       feature.view(
-        cloneJson(original),
+        input,
         mutationRequest,
         scopedReader(cluster, feature.name, feature.reads),
         signal,
       ),
     );
-    const outcome = feature.mutate(cloneJson(original), mutationRequest, view);
+    const outcome = feature.mutate(input, mutationRequest, view);
     if (isSkip(outcome)) {
-      return finish(original, withoutError(cloneJson(original), feature.name), {
+      return finish(original, withoutError(withErrorCopy(original, feature.name), feature.name), {
         result: "skipped",
         warnings: outcome.warnings,
         reason: outcome.skip,
@@ -138,13 +141,19 @@ function finish(
   changed: KubeObject,
   { result, warnings = [], reason }: Finish,
 ): Decision {
-  const ops = diff(original, changed);
+  const ops = changed === original ? [] : diff(original, changed);
   const settled = ops.length === 0 && result === "patched" ? "unchanged" : result;
   return { answer: patched(ops, warnings), result: settled, reason, patchOps: ops.length };
 }
 
 function track(object: KubeObject, feature: string, applied: string): KubeObject {
   return setAnnotation(withoutError(object, feature), appliedAnnotation(feature), applied);
+}
+
+// A skipped object changes only when it carries the error annotation: only then is a copy needed.
+function withErrorCopy(original: KubeObject, feature: string): KubeObject {
+  const annotations = original.metadata?.annotations;
+  return annotations && errorAnnotation(feature) in annotations ? cloneJson(original) : original;
 }
 
 // Changes `object` in place: callers pass a copy the core owns (the feature's output is one).
