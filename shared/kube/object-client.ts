@@ -1,8 +1,8 @@
 import type { KubeConfig } from "@kubernetes/client-node";
-import { request as httpRequest } from "node:http";
+import type * as Http from "node:http";
 import type { IncomingMessage } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import type { RequestOptions } from "node:https";
+import type * as Https from "node:https";
+import type { Agent as HttpsAgent, RequestOptions } from "node:https";
 import type { KubeObject } from "../admission/types.ts";
 import type { KindRef } from "./kinds.ts";
 import type { ClusterReader } from "./reader.ts";
@@ -76,6 +76,10 @@ export class ApiStatusError extends Error {
   }
 }
 
+// Taken when the client connects, not when the function loads: node:https brings TLS with it.
+const http = (): typeof Http => process.getBuiltinModule("node:http");
+const https = (): typeof Https => process.getBuiltinModule("node:https");
+
 class PlainObjectApi {
   private readonly config: KubeConfig;
   private readonly discovered = new Map<string, ServedResource[]>();
@@ -138,10 +142,11 @@ class PlainObjectApi {
    * handshake. A proxy agent, or plain HTTP, is used as client-node made it.
    */
   private agentFor(options: RequestOptions): RequestOptions["agent"] {
-    if (!(options.agent instanceof HttpsAgent) || this.config.getCurrentCluster()?.proxyUrl)
+    const { Agent } = https();
+    if (!(options.agent instanceof Agent) || this.config.getCurrentCluster()?.proxyUrl)
       return options.agent;
     const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = options;
-    this.keepAlive ??= new HttpsAgent({
+    this.keepAlive ??= new Agent({
       keepAlive: true,
       ...{ ca, cert, key, pfx, passphrase, rejectUnauthorized, servername },
     });
@@ -155,7 +160,7 @@ function apiVersionPath(apiVersion: string): string {
 
 function send(url: URL, options: RequestOptions): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const request = url.protocol === "http:" ? httpRequest : httpsRequest;
+    const request = url.protocol === "http:" ? http().request : https().request;
     request(url, options, resolve).on("error", reject).end();
   });
 }
