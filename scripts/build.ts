@@ -5,7 +5,8 @@
 import { build } from "esbuild";
 import type { Plugin } from "esbuild";
 import { rmSync } from "node:fs";
-import { builtinModules } from "node:module";
+import { builtinModules, createRequire } from "node:module";
+import { dirname } from "node:path";
 
 export const entryPoints = { main: "main.ts", "imds-server": "functions/imds-server/main.ts" };
 
@@ -57,7 +58,71 @@ const builtinsByRequire: Plugin = {
   },
 };
 
-export const buildPlugins = [clientNodeGenIsPure, builtinsByRequire];
+/**
+ * client-node's config.js takes two names from its generated index, which re-exports every model:
+ * the reader's chunk (KubeConfig alone) would then share a chunk with every model any other
+ * function uses. Resolved to a module with just those two, the reader's chunk stays its own.
+ * If config.js ever takes another name, the build fails on it rather than growing silently.
+ */
+const clientNodeConfigNarrowGen: Plugin = {
+  name: "client-node-config-narrow-gen",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/gen\/index\.js$/ }, (args) =>
+      args.importer.endsWith("/@kubernetes/client-node/dist/config.js")
+        ? { path: `${dirname(args.importer)}/gen/config-imports.js`, namespace: "client-node-gen" }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "client-node-gen" }, (args) => ({
+      contents: [
+        'export { createConfiguration } from "./configuration.js";',
+        'export { ServerConfiguration } from "./servers.js";',
+      ].join("\n"),
+      resolveDir: dirname(args.path),
+      loader: "js",
+    }));
+  },
+};
+
+/**
+ * npm's undici (client-node's fetch transport and dispatchers) is evaluated on first use, not
+ * when client-node loads: the cluster reader goes through node:https and never uses it, and it
+ * was the largest single cost of a first cluster read (npm run bench). Every export of the real
+ * package is a getter on a small CommonJS module that requires it the first time one is read.
+ */
+const lazyUndici: Plugin = {
+  name: "lazy-undici",
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, (args) =>
+      args.namespace === "lazy-undici"
+        ? undefined
+        : { path: "undici", namespace: "lazy-undici", pluginData: args.resolveDir },
+    );
+    build.onLoad({ filter: /.*/, namespace: "lazy-undici" }, (args) => {
+      const resolveDir = String(args.pluginData);
+      const names = Object.keys(createRequire(`${resolveDir}/`)("undici") as object);
+      const getters = names.map(
+        (name) =>
+          `Object.defineProperty(exports, ${JSON.stringify(name)}, { enumerable: true, get: () => load()[${JSON.stringify(name)}] });`,
+      );
+      return {
+        contents: [
+          "let real;",
+          'const load = () => (real ??= require("undici"));',
+          ...getters,
+        ].join("\n"),
+        resolveDir,
+        loader: "js",
+      };
+    });
+  },
+};
+
+export const buildPlugins = [
+  clientNodeGenIsPure,
+  clientNodeConfigNarrowGen,
+  lazyUndici,
+  builtinsByRequire,
+];
 
 export async function bundle(
   outdir = "dist",

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import type { AdmissionReviewResponse } from "../shared/admission/types.ts";
+import { FakeKubeApi } from "./helpers/fake-kube-api.ts";
 import type { RunningFunction } from "./helpers/function-process.ts";
 import { postJson, startFunction } from "./helpers/function-process.ts";
 import { admissionReview, applyResponse, virtualMachine } from "./helpers/review.ts";
@@ -28,5 +29,38 @@ describe("the built bundle (dist/main.js)", () => {
     expect((error as Error).message).to.match(
       /FUNCTION_TARGET="no-such" is not a function of this image; use one of: nested-virt, cpu-labeller/,
     );
+  });
+});
+
+// The bundle loads client-node through the build's own resolutions (KubeConfig alone, undici on
+// first use, built-ins by require): this reads the cluster through them, over TLS, as live.
+describe("the built bundle reading the cluster", () => {
+  const api = new FakeKubeApi();
+  let fn: RunningFunction;
+  before(async () => {
+    await api.start();
+    api.addNode("intel-1", {
+      "cpu.vm-feature-manager.io/vendor": "intel",
+      "cpu.vm-feature-manager.io/nested": "true",
+    });
+    fn = await startFunction("nested-virt", { KUBECONFIG: api.writeKubeconfig() }, "dist/main.js");
+  });
+  after(async () => {
+    await fn.stop();
+    await api.stop();
+  });
+
+  it("should list the nodes with the kubeconfig's credentials and patch the VM from them", async () => {
+    const vm = virtualMachine({ annotations: { "vm-feature-manager.io/nested-virt": "enabled" } });
+    const res = await postJson(fn.url, admissionReview(vm));
+    expect(res.status).to.equal(200);
+    const result = applyResponse(vm, (res.body as AdmissionReviewResponse).response);
+    expect(result.spec?.template?.spec?.domain?.cpu).to.deep.equal({
+      features: [{ name: "vmx", policy: "require" }],
+    });
+    expect(api.requests.map((r) => [r.method, r.path, r.authorization])).to.deep.equal([
+      ["GET", "/api/v1", "Bearer fake-token"],
+      ["GET", "/api/v1/nodes", "Bearer fake-token"],
+    ]);
   });
 });
