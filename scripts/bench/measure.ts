@@ -12,7 +12,7 @@ import { closedLoad, pacedLoad } from "./load.ts";
 import type { CpuMark, Noise } from "./machine.ts";
 import { cpuMark, noiseSince } from "./machine.ts";
 import type { BenchRequest, Program } from "./process.ts";
-import { firstAnswer, launch, rssMiB } from "./process.ts";
+import { cpuMicros, firstAnswer, launch, rssMiB } from "./process.ts";
 
 const COUNT_LOADS = fileURLToPath(new URL("./count-loads.ts", import.meta.url));
 
@@ -57,6 +57,8 @@ export interface Figures {
   requestsAtFull: number;
   rps16: number;
   p99ms16: number;
+  /** The server's own CPU per request at 16 connections: what the machine's other work cannot inflate. */
+  cpuUsPerRequest: number;
   rps1: number;
   p50ms1: number;
   steady: LoadResult;
@@ -153,11 +155,13 @@ async function underLoad(
     });
     const afterWarmup = rssMiB(server.pid);
     const served = { count: warm.requests + 1, rps: warm.rps, errors: warm.errors };
+    const cpuBefore = cpuMicros(server.pid);
     const runs = await loadUntil(server.url, subject.load, served, plan.requests);
     const requestsAtHalf = served.count;
     const atHalf = rssMiB(server.pid);
     runs.push(...(await loadUntil(server.url, subject.load, served, 2 * plan.requests)));
     const atFull = rssMiB(server.pid);
+    const cpuUsed = cpuMicros(server.pid) - cpuBefore;
     const serial = await closedLoad(server.url, subject.load, {
       connections: 1,
       seconds: plan.serialSeconds,
@@ -174,6 +178,7 @@ async function underLoad(
       requestsAtHalf,
       requestsAtFull: served.count,
       rps16: Math.round(requests / seconds),
+      cpuUsPerRequest: Math.round(cpuUsed / requests),
       p99ms16: Math.max(...runs.map((r) => r.p99ms)),
       rps1: serial.rps,
       p50ms1: serial.p50ms,

@@ -129,3 +129,11 @@ export function rssMiB(pid: number): number {
   const kb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
   return Math.round((kb / 1024) * 10) / 10;
 }
+
+/** CPU time the process has used so far, in microseconds (user + system, from /proc). */
+export function cpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // utime and stime are fields 14 and 15, in clock ticks of 10 ms.
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10_000;
+}
