@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import { targets } from "../functions/targets.ts";
 import type { AdmissionReviewResponse } from "../shared/admission/types.ts";
 import { FakeKubeApi } from "./helpers/fake-kube-api.ts";
 import type { RunningFunction } from "./helpers/function-process.ts";
@@ -29,6 +31,13 @@ describe("the built bundle (dist/main.js)", () => {
     expect((error as Error).message).to.match(
       /FUNCTION_TARGET="no-such" is not a function of this image; use one of: nested-virt, cpu-labeller/,
     );
+  });
+});
+
+describe("the built bundle's --list", () => {
+  it("should print every function of the image, one a line, as the compile-cache priming reads them", () => {
+    const run = spawnSync(process.execPath, ["dist/main.js", "--list"], { encoding: "utf8" });
+    expect([run.status, run.stdout]).to.deep.equal([0, `${Object.keys(targets).join("\n")}\n`]);
   });
 });
 

@@ -53,6 +53,8 @@ export interface Figures {
   bytesAtStart: number;
   bytesAfterRead?: number;
   rss: { afterStart: number; afterWarmup: number; atHalf: number; atFull: number };
+  /** Of RSS after 100k, the private part: without the node binary's pages, which are shared. */
+  anonAtFull: number;
   requestsAtHalf: number;
   requestsAtFull: number;
   rps16: number;
@@ -161,6 +163,7 @@ async function underLoad(
     const atHalf = rssMiB(server.pid);
     runs.push(...(await loadUntil(server.url, subject.load, served, 2 * plan.requests)));
     const atFull = rssMiB(server.pid);
+    const anonAtFull = rssMiB(server.pid, "RssAnon");
     const cpuUsed = cpuMicros(server.pid) - cpuBefore;
     const serial = await closedLoad(server.url, subject.load, {
       connections: 1,
@@ -175,6 +178,7 @@ async function underLoad(
     const requests = runs.reduce((s, r) => s + r.requests, 0);
     return {
       rss: { afterStart, afterWarmup, atHalf, atFull },
+      anonAtFull,
       requestsAtHalf,
       requestsAtFull: served.count,
       rps16: Math.round(requests / seconds),

@@ -124,9 +124,9 @@ export async function firstAnswer(url: string, request: BenchRequest, poll = fal
 }
 
 /** Resident memory in MiB, as the kernel counts it for the container's memory limit. */
-export function rssMiB(pid: number): number {
+export function rssMiB(pid: number, field: "VmRSS" | "RssAnon" = "VmRSS"): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
+  const kb = Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0);
   return Math.round((kb / 1024) * 10) / 10;
 }
 

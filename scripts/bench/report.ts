@@ -107,7 +107,7 @@ export function figuresTable(rows: Figures[], steadyRate: number): string {
     "req/s 16 conn (CPU µs/req)",
     "req/s 1 conn (p50 ms)",
     `p50 / p99 at ${steadyRate}/s (ms)`,
-    "RSS MiB: start / warm / 50k / 100k",
+    "RSS MiB: start / warm / 50k / 100k (private)",
     "JS loaded at start (kB; after read)",
     "other work on the machine",
   ];
@@ -119,7 +119,7 @@ export function figuresTable(rows: Figures[], steadyRate: number): string {
       `${f.rps16} (${f.cpuUsPerRequest})`,
       `${f.rps1} (${f.p50ms1})`,
       `${f.steady.p50ms} / ${f.steady.p99ms} (${f.steady.rps}/s)`,
-      `${f.rss.afterStart} / ${f.rss.afterWarmup} / ${f.rss.atHalf} / ${f.rss.atFull}`,
+      `${f.rss.afterStart} / ${f.rss.afterWarmup} / ${f.rss.atHalf} / ${f.rss.atFull} (${f.anonAtFull})`,
       `${kB(f.bytesAtStart)}${f.bytesAfterRead === undefined ? "" : `; ${kB(f.bytesAfterRead)}`}`,
       noiseNote(f.noise),
     ].join(" | "),
