@@ -60,6 +60,11 @@ async function run(subject: Subject): Promise<Figures> {
   return figures;
 }
 
+/** A server that never reads the cluster: one request for its first answer and its load. */
+function plain(name: string, program: Subject["program"], request: BenchRequest): Subject {
+  return { name, program, withoutRead: request, load: request };
+}
+
 function functionSubject(name: string, input: BenchInput): Subject {
   const load = input.load ?? input.withRead ?? input.withoutRead;
   if (!load) throw new Error(`bench input for ${name} has no request`);
@@ -80,18 +85,10 @@ const checks: { name: string; floor: string; checks: Check[] }[] = [];
 const missing: string[] = [];
 try {
   resetCluster([]);
-  const bare = await run({
-    name: "floor: bare node:http",
-    program: floorProgram(ws, "bare"),
-    withoutRead: review,
-    load: review,
-  });
-  const framework = await run({
-    name: "floor: Functions Framework, canned answer",
-    program: floorProgram(ws, "framework"),
-    withoutRead: review,
-    load: review,
-  });
+  const bare = await run(plain("floor: bare node:http", floorProgram(ws, "bare"), review));
+  const framework = await run(
+    plain("floor: Functions Framework, canned answer", floorProgram(ws, "framework"), review),
+  );
   rows.push(bare, framework);
   for (const name of Object.keys(targets).filter((t) => only.length === 0 || only.includes(t))) {
     const input = BENCH_INPUTS[name]?.();
@@ -110,18 +107,10 @@ try {
     checks.push({ name, floor: "framework", checks: functionChecks(figures, framework) });
   }
   if (only.length === 0 || only.includes("imds-server")) {
-    const bareGet = await run({
-      name: "floor: bare node:http, GET",
-      program: floorProgram(ws, "bare"),
-      withoutRead: IMDS_GET,
-      load: IMDS_GET,
-    });
-    const imds = await run({
-      name: "imds-server",
-      program: imdsProgram(ws),
-      withoutRead: IMDS_GET,
-      load: IMDS_GET,
-    });
+    const bareGet = await run(
+      plain("floor: bare node:http, GET", floorProgram(ws, "bare"), IMDS_GET),
+    );
+    const imds = await run(plain("imds-server", imdsProgram(ws), IMDS_GET));
     rows.push(bareGet, imds);
     checks.push({ name: "imds-server", floor: "bare, GET", checks: imdsChecks(imds, bareGet) });
   }

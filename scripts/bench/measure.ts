@@ -197,20 +197,11 @@ async function underLoad(
 export async function measure(subject: Subject, plan: Plan = DEFAULT_PLAN): Promise<Figures> {
   const start: CpuMark = cpuMark();
   const coldTrials: Record<string, number[]> = {};
-  if (subject.withoutRead)
-    coldTrials["withoutRead"] = await coldStart(
-      subject.program,
-      subject.withoutRead,
-      plan.coldRuns,
-      subject.poll,
-    );
-  if (subject.withRead)
-    coldTrials["withRead"] = await coldStart(
-      subject.program,
-      subject.withRead,
-      plan.coldRuns,
-      subject.poll,
-    );
+  for (const which of ["withoutRead", "withRead"] as const) {
+    const first = subject[which];
+    if (first)
+      coldTrials[which] = await coldStart(subject.program, first, plan.coldRuns, subject.poll);
+  }
   const bytes = await bytesLoaded(subject);
   const loaded = await underLoad(subject, plan);
   return {

@@ -5,10 +5,7 @@
  * the request and response, reachable. At a few thousand admissions per second that held hundreds
  * of megabytes (measured with `npm run bench`).
  */
-export function withDeadline<T>(
-  ms: number,
-  work: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
+export function withDeadline<T>(ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const timer = setTimeout(
     () =>
