@@ -5,11 +5,119 @@
 import { build } from "esbuild";
 import type { Plugin } from "esbuild";
 import { readFileSync, rmSync } from "node:fs";
+import { builtinModules, createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import { fragmentSource } from "../shared/imds-sidecar/fragment-source.ts";
 import { parseFragment } from "../shared/imds-sidecar/fragment.ts";
 
 export const entryPoints = { main: "main.ts", "imds-server": "functions/imds-server/main.ts" };
+
+/**
+ * client-node's generated code (every API class, model and the serializer's type map) has no side
+ * effects at load, but the package does not say so, so esbuild keeps all of it wherever any part
+ * of the package is imported. Saying so for `dist/gen/` lets the reader's chunk keep only what it
+ * calls: KubeConfig and its authenticators (npm run bench: about 360 kB less to load).
+ */
+const clientNodeGenIsPure: Plugin = {
+  name: "client-node-gen-is-pure",
+  setup(build) {
+    build.onResolve({ filter: /^\./ }, async (args) => {
+      if (args.pluginData === "pure" || !args.importer.includes("/@kubernetes/client-node/dist/"))
+        return undefined;
+      const resolved = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: "pure",
+      });
+      const generated = resolved.path.includes("/@kubernetes/client-node/dist/gen/");
+      return generated ? { ...resolved, sideEffects: false } : resolved;
+    });
+  },
+};
+
+const BUILTIN = new RegExp(
+  `^(node:.*|${builtinModules.map((m) => m.replace(/[/]/g, "\\/")).join("|")})$`,
+);
+
+/**
+ * Built-in modules are taken with require(), never imported as ES modules: an ES import of a
+ * built-in builds a facade that reads every export, and reading node:http's runs its lazy
+ * getters, which load Node's internal undici (about 10 ms of a cold start, npm run bench).
+ */
+const builtinsByRequire: Plugin = {
+  name: "builtins-by-require",
+  setup(build) {
+    build.onResolve({ filter: BUILTIN }, (args) =>
+      args.namespace === "builtin"
+        ? { path: args.path, external: true }
+        : { path: args.path, namespace: "builtin" },
+    );
+    build.onLoad({ filter: /.*/, namespace: "builtin" }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: "js",
+    }));
+  },
+};
+
+/**
+ * client-node's config.js takes two names from its generated index, which re-exports every model:
+ * the reader's chunk (KubeConfig alone) would then share a chunk with every model any other
+ * function uses. Resolved to a module with just those two, the reader's chunk stays its own.
+ * If config.js ever takes another name, the build fails on it rather than growing silently.
+ */
+const clientNodeConfigNarrowGen: Plugin = {
+  name: "client-node-config-narrow-gen",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/gen\/index\.js$/ }, (args) =>
+      args.importer.endsWith("/@kubernetes/client-node/dist/config.js")
+        ? { path: `${dirname(args.importer)}/gen/config-imports.js`, namespace: "client-node-gen" }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "client-node-gen" }, (args) => ({
+      contents: [
+        'export { createConfiguration } from "./configuration.js";',
+        'export { ServerConfiguration } from "./servers.js";',
+      ].join("\n"),
+      resolveDir: dirname(args.path),
+      loader: "js",
+    }));
+  },
+};
+
+/**
+ * npm's undici (client-node's fetch transport and dispatchers) is evaluated on first use, not
+ * when client-node loads: the cluster reader goes through node:https and never uses it, and it
+ * was the largest single cost of a first cluster read (npm run bench). Every export of the real
+ * package is a getter on a small CommonJS module that requires it the first time one is read.
+ */
+const lazyUndici: Plugin = {
+  name: "lazy-undici",
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, (args) =>
+      args.namespace === "lazy-undici"
+        ? undefined
+        : { path: "undici", namespace: "lazy-undici", pluginData: args.resolveDir },
+    );
+    build.onLoad({ filter: /.*/, namespace: "lazy-undici" }, (args) => {
+      const resolveDir = String(args.pluginData);
+      const names = Object.keys(createRequire(`${resolveDir}/`)("undici") as object);
+      const getters = names.map(
+        (name) =>
+          `Object.defineProperty(exports, ${JSON.stringify(name)}, { enumerable: true, get: () => load()[${JSON.stringify(name)}] });`,
+      );
+      return {
+        contents: [
+          "let real;",
+          'const load = () => (real ??= require("undici"));',
+          ...getters,
+        ].join("\n"),
+        resolveDir,
+        loader: "js",
+      };
+    });
+  },
+};
 
 /**
  * Bakes knative/imds-server-sidecar.yaml into imds-injector's chunk: the module that reads and
@@ -31,29 +139,6 @@ export const bakeSidecarFragment: Plugin = {
     });
   },
 };
-
-export async function bundle(outdir = "dist"): Promise<void> {
-  rmSync(outdir, { recursive: true, force: true });
-  await build({
-    entryPoints,
-    outdir,
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "node",
-    target: "node24",
-    minify: true,
-    sourcemap: "linked",
-    legalComments: "linked",
-    // CommonJS dependencies inside an ES module bundle still call require() for built-ins.
-    banner: {
-      js: "import { createRequire as __require } from 'node:module'; const require = __require(import.meta.url);",
-    },
-    logLevel: "warning",
-    // The fragment plugin first: the first onLoad that answers for a file wins.
-    plugins: [bakeSidecarFragment, inlineTextFiles],
-  });
-}
 
 // `readFileSync(new URL("<relative path>", import.meta.url), "utf8")`, as source files read a
 // text file shipped beside them (the vbios-injection hook program): the build puts the file's
@@ -77,4 +162,43 @@ const inlineTextFiles: Plugin = {
   },
 };
 
-if (import.meta.main) await bundle();
+// The fragment plugin first: the first onLoad that answers for a file wins.
+export const buildPlugins = [
+  bakeSidecarFragment,
+  inlineTextFiles,
+  clientNodeGenIsPure,
+  clientNodeConfigNarrowGen,
+  lazyUndici,
+  builtinsByRequire,
+];
+
+export async function bundle(
+  outdir = "dist",
+  entries: Record<string, string> = entryPoints,
+): Promise<void> {
+  rmSync(outdir, { recursive: true, force: true });
+  await build({
+    entryPoints: entries,
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node24",
+    minify: true,
+    sourcemap: "linked",
+    legalComments: "linked",
+    // CommonJS dependencies inside an ES module bundle still call require() for built-ins.
+    banner: {
+      js: "import { createRequire as __require } from 'node:module'; const require = __require(import.meta.url);",
+    },
+    plugins: buildPlugins,
+    logLevel: "warning",
+  });
+}
+
+if (import.meta.main) {
+  const { generateValidators } = await import("./generate-validators.ts");
+  for (const file of await generateValidators()) process.stdout.write(`generated ${file}\n`);
+  await bundle();
+}

@@ -1,5 +1,7 @@
 import { expect } from "chai";
+import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { targets } from "../functions/targets.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -98,5 +100,45 @@ describe("imds-injector from the bundle", () => {
     expect(holding).to.have.length(1);
     expect(holding[0]).to.not.include("readFileSync");
     expect(chunks.filter((c) => c.includes("YAMLParseError"))).to.deep.equal([]);
+  });
+});
+
+describe("the built bundle's --list", () => {
+  it("should print every function of the image, one a line, as the compile-cache priming reads them", () => {
+    const run = spawnSync(process.execPath, ["dist/main.js", "--list"], { encoding: "utf8" });
+    expect([run.status, run.stdout]).to.deep.equal([0, `${Object.keys(targets).join("\n")}\n`]);
+  });
+});
+
+// The bundle loads client-node through the build's own resolutions (KubeConfig alone, undici on
+// first use, built-ins by require): this reads the cluster through them, over TLS, as live.
+describe("the built bundle reading the cluster", () => {
+  const api = new FakeKubeApi();
+  let fn: RunningFunction;
+  before(async () => {
+    await api.start();
+    api.addNode("intel-1", {
+      "cpu.vm-feature-manager.io/vendor": "intel",
+      "cpu.vm-feature-manager.io/nested": "true",
+    });
+    fn = await startFunction("nested-virt", { KUBECONFIG: api.writeKubeconfig() }, "dist/main.js");
+  });
+  after(async () => {
+    await fn.stop();
+    await api.stop();
+  });
+
+  it("should list the nodes with the kubeconfig's credentials and patch the VM from them", async () => {
+    const vm = virtualMachine({ annotations: { "vm-feature-manager.io/nested-virt": "enabled" } });
+    const res = await postJson(fn.url, admissionReview(vm));
+    expect(res.status).to.equal(200);
+    const result = applyResponse(vm, (res.body as AdmissionReviewResponse).response);
+    expect(result.spec?.template?.spec?.domain?.cpu).to.deep.equal({
+      features: [{ name: "vmx", policy: "require" }],
+    });
+    expect(api.requests.map((r) => [r.method, r.path, r.authorization])).to.deep.equal([
+      ["GET", "/api/v1", "Bearer fake-token"],
+      ["GET", "/api/v1/nodes", "Bearer fake-token"],
+    ]);
   });
 });

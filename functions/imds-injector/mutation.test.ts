@@ -93,7 +93,7 @@ describe("inject", () => {
     const pod = launcherPod();
     pod.spec = { ...pod.spec, resources: { requests: { cpu: "1", memory: "2Gi" } } };
     expect(inject(pod, sidecar).spec?.resources).to.deep.equal({
-      requests: { cpu: "1010m", memory: "2128Mi" },
+      requests: { cpu: "1010m", memory: "2112Mi" },
     });
   });
 

@@ -57,7 +57,7 @@ describe("isGuaranteed", () => {
 describe("guaranteedResources", () => {
   it("should set the fragment's requests equal to its limits, a missing limit to the request", () => {
     expect(loadFragment().container.resources).to.deep.equal({
-      requests: { cpu: "10m", memory: "80Mi" },
+      requests: { cpu: "10m", memory: "64Mi" },
       limits: { memory: "128Mi" },
     });
     expect(guaranteedResources(loadFragment().container)).to.deep.equal({

@@ -1,4 +1,5 @@
 import { FeatureError } from "../../shared/admission/errors.ts";
+import { cloneJson } from "../../shared/admission/patch.ts";
 import type { CpuFeature, VirtualMachine } from "../../shared/kubevirt/types.ts";
 
 export type Flag = "vmx" | "svm";
@@ -45,12 +46,12 @@ export function requireFlag(vm: Readonly<VirtualMachine>, flag: Flag): VirtualMa
       },
     );
   }
-  if (own) return structuredClone(vm) as VirtualMachine;
+  if (own) return cloneJson(vm) as VirtualMachine;
   return withFeatures(vm, [...features, { name: flag, policy: "require" }]);
 }
 
 function withFeatures(vm: Readonly<VirtualMachine>, features: CpuFeature[]): VirtualMachine {
-  const copy = structuredClone(vm) as VirtualMachine;
+  const copy = cloneJson(vm) as VirtualMachine;
   const spec = (copy.spec ??= {});
   const template = (spec.template ??= {});
   const vmi = (template.spec ??= {});

@@ -84,17 +84,15 @@ async function admitOrThrow(
 async function attempt(context: Context, object: KubeObject): Promise<Attempt> {
   const { feature, settings, cluster, request } = context;
   checkMetadata(object);
+  // One copy for the feature, read-only to view and mutate alike; `object` stays the diff's base
+  // whatever a feature does with its copy.
+  const input = cloneJson(object);
   const view = await withDeadline(settings.viewDeadlineMs, (signal) =>
-    feature.view(
-      cloneJson(object),
-      request,
-      scopedReader(cluster, feature.name, feature.reads),
-      signal,
-    ),
+    feature.view(input, request, scopedReader(cluster, feature.name, feature.reads), signal),
   );
-  const outcome = feature.mutate(cloneJson(object), request, view);
+  const outcome = feature.mutate(input, request, view);
   if (isSkip(outcome)) {
-    const unchanged = withoutError(cloneJson(object), feature.name);
+    const unchanged = withoutError(withErrorCopy(object, feature.name), feature.name);
     return {
       object: unchanged,
       result: "skipped",
@@ -202,13 +200,19 @@ function finish(
   changed: KubeObject,
   { result, warnings = [], reason }: Finish,
 ): Decision {
-  const ops = diff(original, changed);
+  const ops = changed === original ? [] : diff(original, changed);
   const settled = ops.length === 0 && result === "patched" ? "unchanged" : result;
   return { answer: patched(ops, warnings), result: settled, reason, patchOps: ops.length };
 }
 
 function track(object: KubeObject, feature: string, applied: string): KubeObject {
   return setAnnotation(withoutError(object, feature), appliedAnnotation(feature), applied);
+}
+
+// A skipped object changes only when it carries the error annotation: only then is a copy needed.
+function withErrorCopy(original: KubeObject, feature: string): KubeObject {
+  const annotations = original.metadata?.annotations;
+  return annotations && errorAnnotation(feature) in annotations ? cloneJson(original) : original;
 }
 
 // Changes `object` in place: callers pass a copy the core owns (the feature's output is one).

@@ -30,10 +30,13 @@ export function admissionHandler(feature: Feature, options: HandlerOptions = {})
   const settings = options.settings ?? settingsFromEnv(feature.name);
   const log = options.log ?? jsonLogger();
   const cluster = options.cluster ?? defaultCluster(feature, log);
-  return async (req: Request, res: Response): Promise<void> => {
+  const context = { feature, settings, log, cluster };
+  // Not async itself: the review is the only promise a call makes (each costs in the framework's
+  // per-request domain).
+  return (req: Request, res: Response): Promise<void> | undefined => {
     if (req.method === "GET" || req.method === "HEAD") {
       res.status(200).json({ status: "ok", function: feature.name });
-      return;
+      return undefined;
     }
     if (req.method !== "POST") {
       sendError(
@@ -42,9 +45,9 @@ export function admissionHandler(feature: Feature, options: HandlerOptions = {})
         "method_not_allowed",
         `${feature.name}: use POST with an AdmissionReview`,
       );
-      return;
+      return undefined;
     }
-    await review({ feature, settings, log, cluster }, req, res);
+    return review(context, req, res);
   };
 }
 

@@ -1,6 +1,17 @@
 import { expect } from "chai";
 import { admissionReview, virtualMachine } from "../../test/helpers/review.ts";
+import { readFileSync } from "node:fs";
+import { VALIDATORS, validatorSource } from "../../scripts/generate-validators.ts";
 import { decodeReview } from "./schema.ts";
+
+describe("the precompiled validators", () => {
+  for (const { file, from, schema } of VALIDATORS) {
+    it(`should be current: ${file} is what ajv compiles from ${from} today`, async () => {
+      const checkedIn = readFileSync(new URL(`../../${file}`, import.meta.url), "utf8");
+      expect(checkedIn).to.equal(await validatorSource(schema, from));
+    });
+  }
+});
 
 describe("decodeReview", () => {
   it("should accept a v1 and a v1beta1 review", () => {

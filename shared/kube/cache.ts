@@ -28,6 +28,12 @@ export class SharedLookup<T> {
     this.now = options.now ?? Date.now;
   }
 
+  /** The value while it is younger than ttlMs, without waiting; undefined when it must be read. */
+  fresh(): { data: T } | undefined {
+    const value = this.value;
+    return value && this.now() - value.at < this.options.ttlMs ? value : undefined;
+  }
+
   /**
    * The value, read again when older than ttlMs; `signal` bounds only this caller's wait. A caller
    * that cannot wait for the refresh gets the last value while it is younger than maxStaleMs: a

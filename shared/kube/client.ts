@@ -14,8 +14,9 @@ export interface CoreClient {
  * ClusterError that says which setting to fix.
  */
 export async function loadKubeConfig(): Promise<KubeConfig> {
-  const k8s = await import("@kubernetes/client-node");
-  const config = new k8s.KubeConfig();
+  // The module alone, not the package: the package's index brings every API class and model.
+  const { KubeConfig } = await import("@kubernetes/client-node/dist/config.js");
+  const config = new KubeConfig();
   try {
     config.loadFromDefault();
     if (!config.getCurrentCluster()) throw new Error("No active cluster!");
@@ -36,7 +37,7 @@ export async function loadKubeConfig(): Promise<KubeConfig> {
  */
 export async function loadCoreClient(): Promise<CoreClient> {
   const config = await loadKubeConfig();
-  const k8s = await import("@kubernetes/client-node");
+  const k8s = await import("./core-api.ts");
   const api = config.makeApiClient(k8s.CoreV1Api);
   // The object-parameter API runs middleware on client-node's own Observable, not on promises.
   const abortWith = (signal: AbortSignal): ConfigurationOptions => ({
@@ -136,10 +137,13 @@ function isTimeout(error: unknown): boolean {
 }
 
 /**
- * fetch says only "fetch failed"; the socket's code underneath (ECONNREFUSED, ENOTFOUND,
- * ECONNRESET, ...) is what tells a down API server from a wrong address or a dropped connection.
+ * The socket's code (ECONNREFUSED, ENOTFOUND, ECONNRESET, ...) is what tells a down API server from
+ * a wrong address or a dropped connection: on node:https's error itself, under fetch's "fetch
+ * failed" as its cause.
  */
 function networkCode(error: unknown): string | undefined {
+  const own = (error as { code?: unknown } | null)?.code;
+  if (typeof own === "string") return own;
   const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
   return typeof cause?.code === "string" ? cause.code : undefined;
 }

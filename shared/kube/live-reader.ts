@@ -59,7 +59,9 @@ export function liveReader({
       key,
       () => new SharedLookup<unknown>(async (s) => load(await objects(), s), cacheOptions),
     ) as SharedLookup<T>;
-    return bounded(lookup.get(signal), what, signal);
+    // A fresh answer needs no deadline and cannot fail: one promise, not three.
+    const fresh = lookup.fresh();
+    return fresh ? Promise.resolve(fresh.data) : bounded(lookup.get(signal), what, signal);
   }
   return {
     get: (kind, namespace, name, signal): Promise<KubeObject | Absent> =>

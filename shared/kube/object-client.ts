@@ -1,98 +1,42 @@
-import type {
-  KubernetesObject,
-  RequestContext,
-  ResponseContext,
-  V1APIResource,
-} from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
+import type * as Http from "node:http";
+import type { IncomingMessage } from "node:http";
+import type * as Https from "node:https";
+import type { Agent as HttpsAgent, RequestOptions } from "node:https";
 import type { KubeObject } from "../admission/types.ts";
 import type { KindRef } from "./kinds.ts";
 import type { ClusterReader } from "./reader.ts";
 import { ABSENT } from "./reader.ts";
 import { loadKubeConfig, statusOf } from "./client.ts";
 
-/** The uncached reader underneath the live one; failures are client-node's own errors. */
+/** The uncached reader underneath the live one; failures carry the HTTP status as `code`. */
 export type ObjectClient = ClusterReader;
 
+/** What discovery says about a kind: its resource name and whether it lives in namespaces. */
+interface ServedResource {
+  kind: string;
+  name: string;
+  namespaced: boolean;
+}
+
 /**
- * An ObjectClient on client-node's generic KubernetesObjectApi: its configuration (in-cluster
- * ServiceAccount or KUBECONFIG, TLS, auth), its discovery cache and its transport, with two
- * changes. Responses stay plain JSON: client-node's model classes drop fields they do not know and
- * turn timestamps into Dates. And every request, discovery included, carries the caller's signal,
- * which the stock read/list/resource methods cannot take.
+ * An ObjectClient on client-node's configuration (in-cluster ServiceAccount or KUBECONFIG, its
+ * TLS material, its authenticators, its proxy agents, all through `applyToHTTPSOptions`) and
+ * node:https for the two GETs a reader makes. client-node's own object API is left out on
+ * purpose: it brings the model classes and their serializer (which would turn timestamps into
+ * Dates and drop unknown fields, so responses stay plain JSON anyway) and the npm undici
+ * transport, the largest part of what a first cluster read used to load (npm run bench).
+ * Every request, discovery included, carries the caller's signal.
  */
 export async function connectObjects(): Promise<ObjectClient> {
-  const k8s = await import("@kubernetes/client-node");
   const config = await loadKubeConfig();
-
-  class PlainObjectApi extends k8s.KubernetesObjectApi {
-    async served(kind: KindRef, signal: AbortSignal): Promise<V1APIResource | undefined> {
-      const known = this.apiVersionResourceCache[kind.apiVersion]?.resources.find(
-        (r) => r.kind === kind.kind,
-      );
-      if (known) return known;
-      try {
-        const list = await this.fetchJson<{ resources: V1APIResource[] }>(
-          this.apiVersionPath(kind.apiVersion),
-          {},
-          signal,
-        );
-        this.apiVersionResourceCache[kind.apiVersion] = {
-          ...list,
-          kind: "APIResourceList",
-          groupVersion: kind.apiVersion,
-        };
-        return list.resources.find((r) => r.kind === kind.kind);
-      } catch (error) {
-        if (statusOf(error) === 404) return undefined;
-        throw error;
-      }
-    }
-
-    path(kind: KindRef, resource: V1APIResource, namespace: string, name?: string): string {
-      const parts = [this.apiVersionPath(kind.apiVersion)];
-      if (resource.namespaced && namespace) parts.push("namespaces", encodeURIComponent(namespace));
-      parts.push(resource.name);
-      if (name !== undefined) parts.push(encodeURIComponent(name));
-      return parts.join("/");
-    }
-
-    fetchJson<T>(
-      path: string,
-      query: Record<string, string | undefined>,
-      signal: AbortSignal,
-    ): Promise<T> {
-      const context: RequestContext = this.configuration.baseServer.makeRequestContext(
-        path,
-        k8s.HttpMethod.GET,
-      );
-      context.setHeaderParam("Accept", "application/json");
-      for (const [key, value] of Object.entries(query))
-        if (value) context.setQueryParam(key, value);
-      context.setSignal(signal);
-      return this.requestPromise(context) as Promise<T>;
-    }
-
-    protected override async processResponse<T extends KubernetesObject>(
-      response: ResponseContext,
-      type?: string,
-    ): Promise<T> {
-      if (response.httpStatusCode < 200 || response.httpStatusCode > 299)
-        return super.processResponse<T>(response, type);
-      return JSON.parse(await response.body.text()) as T;
-    }
-  }
-
-  const api = config.makeApiClient(PlainObjectApi);
+  const api = new PlainObjectApi(config);
   return {
     async get(kind, namespace, name, signal) {
       const resource = await api.served(kind, signal);
       if (!resource) return ABSENT;
       try {
-        return await api.fetchJson<KubeObject>(
-          api.path(kind, resource, namespace, name),
-          {},
-          signal,
-        );
+        return await api.getJson<KubeObject>(api.path(kind, resource, namespace, name), {}, signal);
       } catch (error) {
         if (statusOf(error) === 404) return ABSENT;
         throw error;
@@ -103,7 +47,7 @@ export async function connectObjects(): Promise<ObjectClient> {
       if (!resource) return ABSENT;
       const { labelSelector, fieldSelector } = query;
       const path = api.path(kind, resource, query.namespace ?? "");
-      const list = await api.fetchJson<{ items?: KubeObject[] }>(
+      const list = await api.getJson<{ items?: KubeObject[] }>(
         path,
         { labelSelector, fieldSelector },
         signal,
@@ -116,4 +60,125 @@ export async function connectObjects(): Promise<ObjectClient> {
       }));
     },
   };
+}
+
+/** An API error as client-node reports one: the status as `code`, the Status object as `body`. */
+export class ApiStatusError extends Error {
+  readonly code: number;
+  readonly body: unknown;
+
+  constructor(code: number, body: unknown) {
+    const message = (body as { message?: unknown } | null)?.message;
+    super(`HTTP ${code}${typeof message === "string" ? `: ${message}` : ""}`);
+    this.name = "ApiStatusError";
+    this.code = code;
+    this.body = body;
+  }
+}
+
+// Taken when the client connects, not when the function loads: node:https brings TLS with it.
+const http = (): typeof Http => process.getBuiltinModule("node:http");
+const https = (): typeof Https => process.getBuiltinModule("node:https");
+
+class PlainObjectApi {
+  private readonly config: KubeConfig;
+  private readonly discovered = new Map<string, ServedResource[]>();
+  private keepAlive: HttpsAgent | undefined;
+
+  constructor(config: KubeConfig) {
+    this.config = config;
+  }
+
+  /** The kind's resource from discovery (cached per apiVersion), or undefined when not served. */
+  async served(kind: KindRef, signal: AbortSignal): Promise<ServedResource | undefined> {
+    const known = this.discovered.get(kind.apiVersion)?.find((r) => r.kind === kind.kind);
+    if (known) return known;
+    try {
+      const list = await this.getJson<{ resources?: ServedResource[] }>(
+        apiVersionPath(kind.apiVersion),
+        {},
+        signal,
+      );
+      this.discovered.set(kind.apiVersion, list.resources ?? []);
+      return list.resources?.find((r) => r.kind === kind.kind);
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  path(kind: KindRef, resource: ServedResource, namespace: string, name?: string): string {
+    const parts = [apiVersionPath(kind.apiVersion)];
+    if (resource.namespaced && namespace) parts.push("namespaces", encodeURIComponent(namespace));
+    parts.push(resource.name);
+    if (name !== undefined) parts.push(encodeURIComponent(name));
+    return parts.join("/");
+  }
+
+  async getJson<T>(
+    path: string,
+    query: Record<string, string | undefined>,
+    signal: AbortSignal,
+  ): Promise<T> {
+    const server = this.config.getCurrentCluster()?.server ?? "";
+    // The server may carry a path of its own (API proxies do): append, never resolve.
+    const url = new URL(`${server.replace(/\/+$/, "")}${path}`);
+    for (const [key, value] of Object.entries(query)) if (value) url.searchParams.set(key, value);
+    const options: RequestOptions = { method: "GET", headers: { accept: "application/json" } };
+    // TLS material, credentials (refreshed by client-node's authenticators) and the agent.
+    await this.config.applyToHTTPSOptions(options);
+    options.agent = this.agentFor(options);
+    options.signal = signal;
+    const response = await send(url, options);
+    const body = await readBody(response);
+    const status = response.statusCode ?? 0;
+    if (status < 200 || status > 299) throw new ApiStatusError(status, parseOrText(body));
+    return JSON.parse(body) as T;
+  }
+
+  /**
+   * client-node's https agent does not keep connections; a first read makes two requests
+   * (discovery, then the read), so a keep-alive agent with the same TLS settings saves a
+   * handshake. A proxy agent, or plain HTTP, is used as client-node made it.
+   */
+  private agentFor(options: RequestOptions): RequestOptions["agent"] {
+    const { Agent } = https();
+    if (!(options.agent instanceof Agent) || this.config.getCurrentCluster()?.proxyUrl)
+      return options.agent;
+    const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = options;
+    this.keepAlive ??= new Agent({
+      keepAlive: true,
+      ...{ ca, cert, key, pfx, passphrase, rejectUnauthorized, servername },
+    });
+    return this.keepAlive;
+  }
+}
+
+function apiVersionPath(apiVersion: string): string {
+  return `/${apiVersion.includes("/") ? "apis" : "api"}/${apiVersion}`;
+}
+
+function send(url: URL, options: RequestOptions): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const request = url.protocol === "http:" ? http().request : https().request;
+    request(url, options, resolve).on("error", reject).end();
+  });
+}
+
+function readBody(response: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    response.on("data", (chunk: Buffer) => chunks.push(chunk));
+    response.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    response.on("error", reject);
+    response.on("aborted", () => reject(new Error("the response was cut short")));
+  });
+}
+
+function parseOrText(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return body;
+  }
 }

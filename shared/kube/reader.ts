@@ -53,20 +53,19 @@ export function scopedReader(
   feature: string,
   reads: readonly KindRef[],
 ): ClusterReader {
-  const check = (kind: KindRef): void => {
-    if (!reads.some((declared) => sameKind(declared, kind)))
-      throw new Error(
-        `${feature} reads ${kindName(kind)} without declaring it in the feature's reads`,
-      );
-  };
+  const undeclared = (kind: KindRef): Promise<never> | undefined =>
+    reads.some((declared) => sameKind(declared, kind))
+      ? undefined
+      : Promise.reject(
+          new Error(
+            `${feature} reads ${kindName(kind)} without declaring it in the feature's reads`,
+          ),
+        );
+  // Not async functions: each promise costs in the Functions Framework's per-request domain, and
+  // a refusal is still a rejection, never a throw.
   return {
-    get: async (kind, namespace, name, signal) => {
-      check(kind);
-      return reader.get(kind, namespace, name, signal);
-    },
-    list: async (kind, query, signal) => {
-      check(kind);
-      return reader.list(kind, query, signal);
-    },
+    get: (kind, namespace, name, signal) =>
+      undeclared(kind) ?? reader.get(kind, namespace, name, signal),
+    list: (kind, query, signal) => undeclared(kind) ?? reader.list(kind, query, signal),
   };
 }

@@ -1,16 +1,21 @@
-// The yardstick for the admission benchmark: bare node:http that parses the review and answers
-// an allowed response with the uid. No framework, no feature: what "as fast as Node goes" means here.
+// The floor for the bench: bare node:http that parses an AdmissionReview and answers it allowed
+// with its uid (POST), or answers a small JSON document (GET, the imds-server's floor). No
+// framework, no feature: what "as fast as Node goes" means here.
 import { createServer } from "node:http";
 
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on("data", (chunk: Buffer) => chunks.push(chunk));
   req.on("end", () => {
+    res.setHeader("content-type", "application/json");
+    if (req.method !== "POST") {
+      res.end(JSON.stringify({ status: "ok" }));
+      return;
+    }
     const review = JSON.parse(Buffer.concat(chunks).toString()) as {
       apiVersion: string;
       request: { uid: string };
     };
-    res.setHeader("content-type", "application/json");
     res.end(
       JSON.stringify({
         apiVersion: review.apiVersion,
@@ -20,10 +25,9 @@ const server = createServer((req, res) => {
     );
   });
 });
-server.listen(0, "127.0.0.1", () => {
+server.listen(Number(process.env["PORT"] ?? 0), "127.0.0.1", () => {
   const address = server.address();
-  process.stdout.write(
-    `${JSON.stringify({ msg: "serving", port: typeof address === "object" && address ? address.port : 0 })}\n`,
-  );
+  const port = typeof address === "object" && address ? address.port : 0;
+  process.stdout.write(`${JSON.stringify({ msg: "serving", port })}\n`);
 });
 process.once("SIGTERM", () => server.close(() => process.exit(0)));

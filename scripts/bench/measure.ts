@@ -1,0 +1,217 @@
+// Every figure for one server, in one fixed sequence: cold starts (median of several, each in a
+// new process, after one unmeasured run that fills the compile cache as the image's build does),
+// the bytes it loads before its first answer, then one process under load: RSS after its first
+// answer, after a warm-up, after 50k and 100k requests; throughput at 16 and 1 connections; p50
+// and p99 at a steady moderate rate.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { LoadResult } from "./load.ts";
+import { closedLoad, pacedLoad } from "./load.ts";
+import type { CpuMark, Noise } from "./machine.ts";
+import { cpuMark, noiseSince } from "./machine.ts";
+import type { BenchRequest, Program } from "./process.ts";
+import { cpuMicros, firstAnswer, launch, rssMiB } from "./process.ts";
+
+const COUNT_LOADS = fileURLToPath(new URL("./count-loads.ts", import.meta.url));
+
+export interface Plan {
+  coldRuns: number;
+  /** RSS is read after this many requests and after twice as many. */
+  requests: number;
+  warmupSeconds: number;
+  serialSeconds: number;
+  steadyRate: number;
+  steadySeconds: number;
+}
+
+export const DEFAULT_PLAN: Plan = {
+  coldRuns: Number(process.env["BENCH_COLD_RUNS"] ?? 5),
+  requests: Number(process.env["BENCH_REQUESTS"] ?? 50_000),
+  warmupSeconds: 2,
+  serialSeconds: 2,
+  steadyRate: Number(process.env["BENCH_STEADY_RATE"] ?? 1000),
+  steadySeconds: 4,
+};
+
+export interface Subject {
+  name: string;
+  program: Program;
+  withRead?: BenchRequest;
+  withoutRead?: BenchRequest;
+  load: BenchRequest;
+  poll?: boolean;
+}
+
+export interface Figures {
+  name: string;
+  coldWithReadMs?: number;
+  coldWithoutReadMs?: number;
+  coldTrials: Record<string, number[]>;
+  /** JavaScript loaded before the first answer, and in all once its first read is done. */
+  bytesAtStart: number;
+  bytesAfterRead?: number;
+  rss: { afterStart: number; afterWarmup: number; atHalf: number; atFull: number };
+  /** Of RSS after 100k, the private part: without the node binary's pages, which are shared. */
+  anonAtFull: number;
+  requestsAtHalf: number;
+  requestsAtFull: number;
+  rps16: number;
+  p99ms16: number;
+  /** The server's own CPU per request at 16 connections: what the machine's other work cannot inflate. */
+  cpuUsPerRequest: number;
+  rps1: number;
+  p50ms1: number;
+  steady: LoadResult;
+  errors: number;
+  noise: Noise;
+}
+
+const median = (values: number[]): number =>
+  Math.round([...values].sort((a, b) => a - b)[values.length >> 1] ?? 0);
+
+async function coldStart(
+  program: Program,
+  first: BenchRequest,
+  runs: number,
+  poll = false,
+): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = -1; i < runs; i += 1) {
+    const server = await launch(program);
+    await firstAnswer(server.url, first, poll);
+    const elapsed = performance.now() - server.spawnedAt;
+    await server.stop();
+    // Run -1 fills the compile cache (written at exit), as the image's build does.
+    if (i >= 0) times.push(Math.round(elapsed * 10) / 10);
+  }
+  return times;
+}
+
+/** The median cold start of a program, in ms. */
+export async function coldStarts(
+  program: Program,
+  first: BenchRequest,
+  runs: number,
+): Promise<number> {
+  return median(await coldStart(program, first, runs));
+}
+
+function loadedBytes(file: string): number {
+  if (!existsSync(file)) return 0;
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .reduce((sum, line) => sum + Number(line.split("\t")[0] ?? 0), 0);
+}
+
+async function bytesLoaded(subject: Subject): Promise<{ atStart: number; afterRead?: number }> {
+  const dir = mkdtempSync(join(tmpdir(), "loads-"));
+  const file = join(dir, "loads");
+  const program = { ...subject.program, env: { ...subject.program.env, BENCH_LOADS_FILE: file } };
+  const server = await launch(program, ["--import", COUNT_LOADS]);
+  try {
+    await firstAnswer(server.url, subject.withoutRead ?? subject.load, subject.poll);
+    const atStart = loadedBytes(file);
+    if (!subject.withRead || !subject.withoutRead) return { atStart };
+    await firstAnswer(server.url, subject.withRead, subject.poll);
+    return { atStart, afterRead: loadedBytes(file) };
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Closed-loop load at 16 connections until `total` requests have been served since start. */
+async function loadUntil(
+  url: string,
+  req: BenchRequest,
+  served: { count: number; rps: number; errors: number },
+  total: number,
+): Promise<LoadResult[]> {
+  const runs: LoadResult[] = [];
+  // At least one run, so that each step has its own throughput figure.
+  while (runs.length === 0 || served.count < total) {
+    const seconds = Math.max(1, Math.ceil((total - served.count) / Math.max(served.rps, 1000)));
+    const run = await closedLoad(url, req, { connections: 16, seconds });
+    served.count += run.requests;
+    served.rps = run.rps;
+    served.errors += run.errors;
+    runs.push(run);
+  }
+  return runs;
+}
+
+async function underLoad(
+  subject: Subject,
+  plan: Plan,
+): Promise<Omit<Figures, "name" | "coldTrials" | "bytesAtStart" | "noise">> {
+  const server = await launch(subject.program);
+  try {
+    await firstAnswer(server.url, subject.withRead ?? subject.load, subject.poll);
+    const afterStart = rssMiB(server.pid);
+    const warm = await closedLoad(server.url, subject.load, {
+      connections: 16,
+      seconds: plan.warmupSeconds,
+    });
+    const afterWarmup = rssMiB(server.pid);
+    const served = { count: warm.requests + 1, rps: warm.rps, errors: warm.errors };
+    const cpuBefore = cpuMicros(server.pid);
+    const runs = await loadUntil(server.url, subject.load, served, plan.requests);
+    const requestsAtHalf = served.count;
+    const atHalf = rssMiB(server.pid);
+    runs.push(...(await loadUntil(server.url, subject.load, served, 2 * plan.requests)));
+    const atFull = rssMiB(server.pid);
+    const anonAtFull = rssMiB(server.pid, "RssAnon");
+    const cpuUsed = cpuMicros(server.pid) - cpuBefore;
+    const serial = await closedLoad(server.url, subject.load, {
+      connections: 1,
+      seconds: plan.serialSeconds,
+    });
+    const steady = await pacedLoad(server.url, subject.load, {
+      rate: plan.steadyRate,
+      connections: 8,
+      seconds: plan.steadySeconds,
+    });
+    const seconds = runs.reduce((s, r) => s + r.requests / Math.max(r.rps, 1), 0);
+    const requests = runs.reduce((s, r) => s + r.requests, 0);
+    return {
+      rss: { afterStart, afterWarmup, atHalf, atFull },
+      anonAtFull,
+      requestsAtHalf,
+      requestsAtFull: served.count,
+      rps16: Math.round(requests / seconds),
+      cpuUsPerRequest: Math.round(cpuUsed / requests),
+      p99ms16: Math.max(...runs.map((r) => r.p99ms)),
+      rps1: serial.rps,
+      p50ms1: serial.p50ms,
+      steady,
+      errors: served.errors + serial.errors + steady.errors,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+export async function measure(subject: Subject, plan: Plan = DEFAULT_PLAN): Promise<Figures> {
+  const start: CpuMark = cpuMark();
+  const coldTrials: Record<string, number[]> = {};
+  for (const which of ["withoutRead", "withRead"] as const) {
+    const first = subject[which];
+    if (first)
+      coldTrials[which] = await coldStart(subject.program, first, plan.coldRuns, subject.poll);
+  }
+  const bytes = await bytesLoaded(subject);
+  const loaded = await underLoad(subject, plan);
+  return {
+    name: subject.name,
+    ...(coldTrials["withRead"] ? { coldWithReadMs: median(coldTrials["withRead"]) } : {}),
+    ...(coldTrials["withoutRead"] ? { coldWithoutReadMs: median(coldTrials["withoutRead"]) } : {}),
+    coldTrials,
+    bytesAtStart: bytes.atStart,
+    ...(bytes.afterRead === undefined ? {} : { bytesAfterRead: bytes.afterRead }),
+    ...loaded,
+    noise: noiseSince(start),
+  };
+}

@@ -1,0 +1,66 @@
+import { expect } from "chai";
+import { cloneJson, diff } from "./patch.ts";
+
+const viaJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as unknown;
+
+describe("cloneJson", () => {
+  const cases: { name: string; given: unknown }[] = [
+    {
+      name: "a VirtualMachine",
+      given: {
+        apiVersion: "kubevirt.io/v1",
+        metadata: { name: "a", labels: { "x/y": "1" } },
+        spec: {
+          template: {
+            spec: { domain: { cpu: { cores: 4, features: [{ name: "vmx", policy: "require" }] } } },
+          },
+        },
+      },
+    },
+    {
+      name: "undefined members and array items",
+      given: { a: undefined, b: [1, undefined, 3], c: { d: undefined } },
+    },
+    { name: "non-finite numbers", given: { a: NaN, b: [Infinity, -Infinity], c: -0 } },
+    {
+      name: "functions and symbols",
+      given: { f: () => 1, s: Symbol("s"), list: [() => 1, Symbol("t")] },
+    },
+    {
+      name: "values with toJSON (a Date)",
+      given: { at: new Date("2026-01-02T03:04:05.000Z"), nested: { toJSON: () => "replaced" } },
+    },
+    {
+      name: "a __proto__ key, which JSON.parse keeps as an own key",
+      given: JSON.parse('{"metadata":{"labels":{"__proto__":"x","a":"b"}}}') as unknown,
+    },
+    {
+      name: "null, booleans, strings, nested empties",
+      given: { n: null, t: true, f: false, s: "", o: {}, l: [[], {}] },
+    },
+  ];
+  for (const { name, given } of cases) {
+    it(`should give what a JSON round trip gives for ${name}`, () => {
+      expect(cloneJson(given)).to.deep.equal(viaJson(given));
+    });
+  }
+
+  it("should return a copy that shares nothing with the input", () => {
+    const given = { metadata: { annotations: { a: "1" } }, list: [{ x: 1 }] };
+    const copy = cloneJson(given);
+    copy.metadata.annotations.a = "2";
+    (copy.list[0] as { x: number }).x = 2;
+    expect(given).to.deep.equal({ metadata: { annotations: { a: "1" } }, list: [{ x: 1 }] });
+  });
+
+  it("should throw JSON's TypeError on a BigInt", () => {
+    expect(() => cloneJson({ n: 1n })).to.throw(TypeError);
+  });
+});
+
+describe("diff", () => {
+  it("should drop undefined members of the changed side, as the API server never sees them", () => {
+    const original = { metadata: { name: "a" } };
+    expect(diff(original, { metadata: { name: "a", labels: undefined } })).to.deep.equal([]);
+  });
+});
