@@ -125,6 +125,7 @@ export async function sampleExchange(running: Running, object?: KubeObject): Pro
       method: probe.method,
       path: probe.path,
       headers: probe.headers ?? {},
+      ...(probe.body === undefined ? {} : { body: probe.body }),
       healthy: probe.healthy,
       faulty: probe.faulty ?? (() => expect.fail(`${name} has no fault answer`)),
     };
