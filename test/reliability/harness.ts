@@ -130,7 +130,17 @@ export async function sampleExchange(running: Running, object?: KubeObject): Pro
       faulty: probe.faulty ?? (() => expect.fail(`${name} has no fault answer`)),
     };
   }
-  const review = admissionReview(object ?? line.admission.sample());
+  const sample = object ?? line.admission.sample();
+  // A Pod's review says so: the core ignores a kind its feature does not handle.
+  const review = admissionReview(
+    sample,
+    sample.kind === "Pod"
+      ? {
+          kind: { group: "", version: "v1", kind: "Pod" },
+          resource: { group: "", version: "v1", resource: "pods" },
+        }
+      : {},
+  );
   const decision = await admit(
     feature,
     review.request,
