@@ -4,6 +4,29 @@ import type { KubeObject } from "../../shared/admission/types.ts";
 import { configMapObject, nodeObject } from "../helpers/cluster.ts";
 import { fakeHost } from "../../functions/cpu-labeller/fixtures/host.ts";
 import { virtualMachine } from "../helpers/review.ts";
+import { cluster as machineCluster, hookRequest, machine } from "../helpers/machines.ts";
+import { readFileSync } from "node:fs";
+import { hookConfigMap } from "../../functions/vbios-injection/hook-configmap.ts";
+import { parse } from "yaml";
+
+/** The objects of an examples/ manifest (a List's items, or the one object). */
+function example(file: string): KubeObject[] {
+  const doc = parse(
+    readFileSync(new URL(`../../examples/${file}`, import.meta.url), "utf8"),
+  ) as KubeObject & { items?: KubeObject[] };
+  return doc.kind === "List" ? (doc.items ?? []) : [doc];
+}
+
+function one(file: string): KubeObject {
+  const [object] = example(file);
+  if (!object) throw new Error(`examples/${file} is empty`);
+  return object;
+}
+
+const CLUSTER = example("cluster.yaml");
+const fail = (name: string, status: number, body: unknown): never => {
+  throw new Error(`${name} is not healthy: ${status} ${JSON.stringify(body)}`);
+};
 
 // The reliability suite's one table: a line per function. Every name in functions/targets.ts must
 // have a line (a test says so), and a line for a feature in functions/mutators.ts makes the
@@ -15,6 +38,8 @@ export interface Probe {
   method: "GET" | "POST";
   path: string;
   headers?: Record<string, string>;
+  /** The request body (JSON text), for a POST. */
+  body?: string;
   /** Throws (a chai assertion) unless the answer is the healthy one. */
   healthy(status: number, body: unknown): void;
   /** Throws unless the answer reports the cluster fault whose cause matches `cause`. */
@@ -164,6 +189,132 @@ export const FUNCTIONS: Record<string, FunctionLine> = {
         });
         if (status !== 200 || JSON.stringify(body) !== want)
           throw new Error(`imds-server is not healthy: ${status} ${JSON.stringify(body)}`);
+      },
+    },
+  },
+  "pci-passthrough": {
+    cluster: CLUSTER,
+    env: () => ({
+      PCI_PASSTHROUGH_ERROR_HANDLING: "reject",
+      ADD_TRACKING_ANNOTATIONS: "true",
+      PCI_MAX_DEVICES: "8",
+      CLUSTER_CACHE_TTL_MS: "15000",
+      CLUSTER_LOOKUP_DEADLINE_MS: "3000",
+    }),
+    admission: {
+      paths: [
+        "/spec/template/spec/domain/devices/hostDevices",
+        "/spec/template/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms",
+      ],
+      values: [
+        "0000:65:00.0",
+        "0000:31:02.0",
+        "0000:ca:00.0",
+        "0000:65:00.0,0000:31:02.0",
+        "nvidia.com/GA102GL_A10",
+        "intel.com/X710_VF",
+        '{"devices": ["0000:65:00.0", "nvidia.com/GA102GL_A10"]}',
+        "0000:99:00.0",
+        "",
+      ],
+      sample: () => one("pci-passthrough.yaml"),
+    },
+  },
+  "gpu-device-plugin": {
+    cluster: CLUSTER,
+    env: () => ({
+      GPU_DEVICE_PLUGIN_ERROR_HANDLING: "reject",
+      ADD_TRACKING_ANNOTATIONS: "true",
+      GPU_MODE: "gpus",
+      GPU_ALLOWED_PLUGINS: "",
+      GPU_MAX_DEVICES: "16",
+      CLUSTER_CACHE_TTL_MS: "15000",
+      CLUSTER_LOOKUP_DEADLINE_MS: "3000",
+    }),
+    admission: {
+      paths: ["/spec/template/spec/domain/devices/gpus"],
+      values: [
+        "nvidia.com/GA102GL_A10=2",
+        "nvidia.com/GA102GL_A10",
+        "nvidia.com/GA102GL_A10=1,intel.com/X710_VF=1",
+        "nvidia.com/GA102GL_A10=0",
+        "nvidia.com/GA102GL_A10=17",
+        "amd.com/NOT_PERMITTED=1",
+        "",
+      ],
+      sample: () => one("gpu-device-plugin.yaml"),
+    },
+  },
+  "vbios-injection": {
+    // The hook ConfigMap is there already: the answer computed in-process (harness.ts) has no
+    // writer, so the sample must be one the function only reads for.
+    cluster: [
+      ...example("vbios-injection-cluster.yaml"),
+      ...example("vbios-rom.yaml"),
+      hookConfigMap("default"),
+    ],
+    env: () => ({
+      VBIOS_INJECTION_ERROR_HANDLING: "reject",
+      ADD_TRACKING_ANNOTATIONS: "true",
+      CLUSTER_CACHE_TTL_MS: "15000",
+      CLUSTER_LOOKUP_DEADLINE_MS: "3000",
+    }),
+    admission: {
+      paths: [
+        "/spec/template/spec/volumes",
+        "/spec/template/spec/domain/devices/disks",
+        "/spec/template/metadata/annotations/hooks.kubevirt.io~1hookSidecars",
+        "/spec/template/metadata/annotations/vm-feature-manager.io~1vbios-rom",
+      ],
+      values: ["phoenix-vbios", "missing-rom", "", "Phoenix_VBIOS"],
+      sample: () => one("vbios-injection.yaml"),
+    },
+  },
+  "macvtap-capabilities": {
+    cluster: [],
+    env: () => ({
+      MACVTAP_CAPABILITIES_ERROR_HANDLING: "reject",
+      ADD_TRACKING_ANNOTATIONS: "true",
+    }),
+    admission: {
+      paths: ["/spec/containers/*/securityContext", "/spec/initContainers/*/securityContext"],
+      values: ["enabled", "disabled", "true", "false", "on", "off", "maybe"],
+      sample: () => one("launcher-pod-macvtap.yaml"),
+    },
+  },
+  "imds-injector": {
+    cluster: CLUSTER,
+    env: () => ({
+      IMDS_INJECTOR_ERROR_HANDLING: "reject",
+      ADD_TRACKING_ANNOTATIONS: "true",
+      IMDS_INJECTOR_SIDECAR_MODE: "native",
+      IMDS_INJECTOR_IMAGE: "",
+      IMDS_INJECTOR_TOKEN_AUDIENCE: "",
+      IMDS_INJECTOR_TOKEN_EXPIRATION_SECONDS: "",
+      CLUSTER_CACHE_TTL_MS: "15000",
+      CLUSTER_LOOKUP_DEADLINE_MS: "3000",
+    }),
+    admission: {
+      paths: ["/spec/initContainers", "/spec/containers", "/spec/volumes", "/spec/resources"],
+      values: ["true", "false", "enabled", "yes", ""],
+      sample: () => one("launcher-pod-imds.yaml"),
+    },
+  },
+  "machine-controller": {
+    // A Metacontroller hook: everything it needs comes in the request; it never calls the API.
+    offline: true,
+    cluster: [],
+    probe: {
+      method: "POST",
+      path: "/sync",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(
+        hookRequest(machine({ template: "small" }), { related: machineCluster() }),
+      ),
+      healthy: (status, body) => {
+        const children = (body as Record<string, unknown> | null)?.["children"];
+        if (status !== 200 || !Array.isArray(children) || children.length === 0)
+          fail("machine-controller", status, body);
       },
     },
   },

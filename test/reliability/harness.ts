@@ -125,11 +125,22 @@ export async function sampleExchange(running: Running, object?: KubeObject): Pro
       method: probe.method,
       path: probe.path,
       headers: probe.headers ?? {},
+      ...(probe.body === undefined ? {} : { body: probe.body }),
       healthy: probe.healthy,
       faulty: probe.faulty ?? (() => expect.fail(`${name} has no fault answer`)),
     };
   }
-  const review = admissionReview(object ?? line.admission.sample());
+  const sample = object ?? line.admission.sample();
+  // A Pod's review says so: the core ignores a kind its feature does not handle.
+  const review = admissionReview(
+    sample,
+    sample.kind === "Pod"
+      ? {
+          kind: { group: "", version: "v1", kind: "Pod" },
+          resource: { group: "", version: "v1", resource: "pods" },
+        }
+      : {},
+  );
   const decision = await admit(
     feature,
     review.request,
