@@ -150,6 +150,11 @@ export class FakeKubeApi {
     return this.object({ apiVersion: "v1", kind: "Node" }, "", name);
   }
 
+  /** Deletes one object, as `kubectl delete` would. */
+  remove(kind: KindRef, namespace: string, name: string): void {
+    this.store.delete(key(kind, namespace, name));
+  }
+
   /** Deletes every object of a kind. */
   clear(kind: KindRef): void {
     const prefix = `${kind.apiVersion}|${kind.kind}|`;

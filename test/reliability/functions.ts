@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import type { Arbitrary } from "fast-check";
 import type { KubeObject } from "../../shared/admission/types.ts";
+import type { FakeKubeApi, FakeObject } from "../helpers/fake-kube-api.ts";
 import { configMapObject, nodeObject } from "../helpers/cluster.ts";
 import { fakeHost } from "../../functions/cpu-labeller/fixtures/host.ts";
 import { virtualMachine } from "../helpers/review.ts";
@@ -79,6 +80,11 @@ export interface FunctionLine {
    * suite's HTTP_HEADERS_TIMEOUT_MS / HTTP_REQUEST_TIMEOUT_MS (2 s).
    */
   clientTimeoutMs?: number;
+  /**
+   * For a function that writes: after the generated objects, drive its write paths against the
+   * local API server (the least-privilege test then sees every verb it is granted used).
+   */
+  exerciseWrites?: (api: FakeKubeApi, sendSample: () => Promise<void>) => Promise<void>;
   /** The function never calls the Kubernetes API (so it has no RBAC and no fault cases). */
   offline?: boolean;
 }
@@ -268,6 +274,14 @@ export const FUNCTIONS: Record<string, FunctionLine> = {
       ],
       values: ["phoenix-vbios", "missing-rom", "", "Phoenix_VBIOS"],
       sample: () => one("vbios-injection.yaml"),
+    },
+    // The hook ConfigMap missing (create), then outdated (update by name).
+    exerciseWrites: async (api, sendSample) => {
+      const hook = hookConfigMap("default");
+      api.remove({ apiVersion: "v1", kind: "ConfigMap" }, "default", hook.metadata?.name ?? "");
+      await sendSample();
+      api.put({ ...hook, data: { onDefineDomain: "outdated" } } as FakeObject);
+      await sendSample();
     },
   },
   "macvtap-capabilities": {

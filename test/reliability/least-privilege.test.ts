@@ -33,6 +33,9 @@ async function exercise(running: Running): Promise<void> {
       const exchange = await sampleExchange(running, object);
       await running.send(exchange);
     }
+    await line.exerciseWrites?.(running.api, async () => {
+      await running.send(await sampleExchange(running, line.admission?.sample()));
+    });
     return;
   }
   await sleep((line.settleMs ?? 0) * 2);
