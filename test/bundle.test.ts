@@ -142,3 +142,51 @@ describe("the built bundle reading the cluster", () => {
     ]);
   });
 });
+
+// What an admission function loads is what its answers need: the AdmissionReview validator is
+// compiled at build time, so ajv's compiler (125 kB, a tenth of a cold start) is no part of any
+// admission function. Read from the bundle's own source maps, for the chunks the process loaded.
+describe("what the built bundle loads", () => {
+  const COUNT_LOADS = fileURLToPath(new URL("../scripts/bench/count-loads.ts", import.meta.url));
+  const admissionTargets = Object.keys(targets).filter(
+    (t) => !["cpu-labeller", "machine-controller"].includes(t),
+  );
+
+  for (const target of admissionTargets) {
+    it(`should answer ${target}'s reviews without loading ajv`, async () => {
+      const loads = join(mkdtempSync(join(tmpdir(), "loads-")), "loads");
+      const fn = await startFunction(
+        target,
+        {
+          KUBECONFIG: "/nonexistent",
+          NODE_OPTIONS: `--import ${COUNT_LOADS}`,
+          BENCH_LOADS_FILE: loads,
+        },
+        "dist/main.js",
+      );
+      try {
+        const vm = virtualMachine({ annotations: {} });
+        expect((await postJson(fn.url, admissionReview(vm))).status).to.equal(200);
+        // Past the reader's warm-up (100 ms after start), which loads client-node.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(packagesIn(readFileSync(loads, "utf8"))).to.not.include("ajv");
+      } finally {
+        await fn.stop();
+      }
+    });
+  }
+});
+
+/** The npm packages whose sources make up the chunks listed (`<bytes>\t<file url>` lines). */
+function packagesIn(loads: string): string[] {
+  const packages = new Set<string>();
+  for (const line of loads.split("\n").filter(Boolean)) {
+    const file = fileURLToPath(line.split("\t")[1] ?? "");
+    const map = JSON.parse(readFileSync(`${file}.map`, "utf8")) as { sources: string[] };
+    for (const source of map.sources) {
+      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source);
+      if (match?.[1]) packages.add(match[1]);
+    }
+  }
+  return [...packages].sort();
+}

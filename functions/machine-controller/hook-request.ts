@@ -1,4 +1,4 @@
-import { jsonDecoder } from "../../shared/runtime/decode.ts";
+import { jsonDecoder } from "../../shared/runtime/json-decoder.ts";
 import { API_VERSION, MACHINE } from "./api.ts";
 import type { HookRequest } from "./observed.ts";
 

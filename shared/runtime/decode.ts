@@ -1,11 +1,12 @@
-import { Ajv } from "ajv";
-import type { Schema, ValidateFunction } from "ajv";
+// Types only: ajv itself is loaded by json-decoder.ts, where a schema is compiled at start-up,
+// and by no admission function (their validator is compiled at build time).
+import type { ValidateFunction } from "ajv";
 
 export type Decoded<T> = { value: T } | { error: string };
 
 /**
  * A checker for a parsed JSON body from a compiled validator (one generated at build time, or
- * compiled once at module load by jsonDecoder): the answer is the body, typed, or the first
+ * compiled once at module load by jsonDecoder in json-decoder.ts): the answer is the body, typed, or the first
  * violation as `invalid <what>: <where> <message>`.
  */
 export function decoderFor<T>(
@@ -18,9 +19,4 @@ export function decoderFor<T>(
     const where = first?.instancePath ? first.instancePath : "(root)";
     return { error: `invalid ${what}: ${where} ${first?.message ?? "is malformed"}` };
   };
-}
-
-/** decoderFor a schema compiled once, where this is called (at module load). */
-export function jsonDecoder<T>(schema: Schema, what: string): (body: unknown) => Decoded<T> {
-  return decoderFor(new Ajv({ allErrors: false }).compile<T>(schema), what);
 }
