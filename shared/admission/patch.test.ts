@@ -1,5 +1,7 @@
 import { expect } from "chai";
-import { cloneJson, diff } from "./patch.ts";
+import fc from "fast-check";
+import jsonpatch from "fast-json-patch";
+import { cloneJson, diff, encodePatch } from "./patch.ts";
 
 const viaJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as unknown;
 
@@ -62,5 +64,53 @@ describe("diff", () => {
   it("should drop undefined members of the changed side, as the API server never sees them", () => {
     const original = { metadata: { name: "a" } };
     expect(diff(original, { metadata: { name: "a", labels: undefined } })).to.deep.equal([]);
+  });
+
+  // What a feature hands back is built by code: members and items may be undefined, numbers
+  // non-finite. The patch, as the API server decodes it, must turn the reviewed object into what
+  // JSON makes of the changed one. Keys from a small set, so that the two sides overlap.
+  const key = fc.constantFrom("a", "b", "c", "a/b", "~1", "");
+  const { value } = fc.letrec<{ value: unknown }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      fc.constant(undefined),
+      fc.constant(null),
+      fc.boolean(),
+      fc.integer({ min: -3, max: 3 }),
+      fc.constantFrom(Number.NaN, Infinity, -0, 0.5),
+      fc.constantFrom("x", "y"),
+      fc.array(tie("value"), { maxLength: 3 }),
+      fc.dictionary(key, tie("value"), { maxKeys: 3 }),
+    ),
+  }));
+  const reviewed = fc.dictionary(key, value, { maxKeys: 4 }).map(viaJson);
+
+  it("should make a patch that turns the reviewed object into the changed one as JSON has it", () => {
+    fc.assert(
+      fc.property(reviewed, fc.dictionary(key, value, { maxKeys: 4 }), (original, changed) => {
+        const sent = JSON.parse(
+          Buffer.from(encodePatch(diff(original, changed)), "base64").toString(),
+        ) as jsonpatch.Operation[];
+        const result = jsonpatch.applyPatch(cloneJson(original), sent, true, false).newDocument;
+        expect(result).to.deep.equal(viaJson(changed));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("should do the same for a change made to a copy of the reviewed object", () => {
+    fc.assert(
+      fc.property(reviewed, key, value, (original, at, set) => {
+        const changed = cloneJson(original) as Record<string, unknown>;
+        const inner = changed["a"];
+        if (typeof inner === "object" && inner !== null && !Array.isArray(inner))
+          (inner as Record<string, unknown>)[at] = set;
+        else changed[at] = set;
+        const sent = JSON.parse(JSON.stringify(diff(original, changed))) as jsonpatch.Operation[];
+        const result = jsonpatch.applyPatch(cloneJson(original), sent, true, false).newDocument;
+        expect(result).to.deep.equal(viaJson(changed));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -8,7 +8,8 @@ export type PatchOperation = Operation;
  *
  * `original` must be JSON data, as the review carried it (the core passes the parsed request
  * object, never a copy: copying it again cost a tenth of a review). `changed` goes through JSON
- * first: fast-json-patch mishandles `undefined` values. A diff of an object against itself is
+ * first: fast-json-patch mishandles `undefined` values (`{a: []}` to `{a: [undefined]}` gives no
+ * operation, where JSON has `[null]`; the properties in patch.test.ts found it). A diff of an object against itself is
  * always empty, so `changed` must be a copy, never the same reference. The diff emits `add` of a
  * whole missing parent and escapes `/` and `~` in keys, which is what makes the patch apply to
  * the original even where parents are missing.
