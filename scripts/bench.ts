@@ -91,7 +91,7 @@ try {
   );
   rows.push(bare, framework);
   for (const name of Object.keys(targets).filter((t) => only.length === 0 || only.includes(t))) {
-    const input = BENCH_INPUTS[name]?.();
+    const input = await BENCH_INPUTS[name]?.();
     if (!input) {
       missing.push(name);
       emit({

@@ -29,18 +29,30 @@ export async function previewMachine(
   cluster: ClusterReader,
   options: { finalize?: boolean; now: Date },
 ): Promise<MachinePreview> {
-  const decoded = decodeHookRequest({ parent: machine });
-  if ("error" in decoded) throw new Error(decoded.error);
+  const request = await hookRequestFor(machine, cluster, options.finalize === true);
   const rules = customize(machine);
-  const request: HookRequest = {
-    parent: machine,
-    children: await children(machine, cluster),
-    related: await related(rules, cluster),
-    finalizing: options.finalize === true,
-  };
   return options.finalize
     ? { customize: rules, finalize: finalize(request, options.now) }
     : { customize: rules, sync: sync(request, options.now) };
+}
+
+/**
+ * The sync (or finalize) request Metacontroller would send for `machine`: its children (labelled
+ * with the Machine's name) and the related objects its customize hook asks for, from `cluster`.
+ */
+export async function hookRequestFor(
+  machine: KubeObject,
+  cluster: ClusterReader,
+  finalizing: boolean,
+): Promise<HookRequest> {
+  const decoded = decodeHookRequest({ parent: machine });
+  if ("error" in decoded) throw new Error(decoded.error);
+  return {
+    parent: machine,
+    children: await children(machine, cluster),
+    related: await related(customize(machine), cluster),
+    finalizing,
+  };
 }
 
 const signal = (): AbortSignal => new AbortController().signal;

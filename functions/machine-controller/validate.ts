@@ -1,14 +1,14 @@
-import type { ErrorObject } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import type { MachineSpec } from "./api.ts";
 import { TEMPLATE_NAMES } from "./api.ts";
 import type { Problem } from "./problems.ts";
 import { conditionOf, problem } from "./problems.ts";
-import { kubernetesAjv } from "./schema/ajv.ts";
-import { machineSpecSchema } from "./schema/machine-spec.ts";
+import { validate } from "./schema/machine-spec-validator.generated.ts";
 
-// The spec is checked against the CRD's own schema (compiled once, at load): a Machine stored
-// before the CRD was installed or tightened gets the same answer the API server would give.
-const validateSpec = kubernetesAjv().compile<MachineSpec>(machineSpecSchema);
+// The spec is checked against the CRD's own schema: a Machine stored before the CRD was installed
+// or tightened gets the same answer the API server would give. Compiled by ajv at build time
+// (npm run build; a test checks it is current): compiling it at start-up took 66 ms.
+const validateSpec = validate as ValidateFunction<MachineSpec>;
 
 /** The spec, typed, or the first way it breaks the Machine schema. */
 export function checkSpec(spec: unknown): MachineSpec | Problem {

@@ -10,6 +10,8 @@ import { fileURLToPath } from "node:url";
 import type { AdmissionReview, KubeObject } from "../../shared/admission/types.ts";
 import { pluralOf } from "../../shared/kube/kinds.ts";
 import { parseObjects } from "../../shared/preview/snapshot.ts";
+import { snapshotReader } from "../../shared/kube/snapshot-reader.ts";
+import { hookRequestFor } from "../../functions/machine-controller/preview.ts";
 import { KNOWN_KINDS } from "../../test/helpers/fake-kube-api.ts";
 import type { BenchRequest } from "./process.ts";
 
@@ -46,7 +48,7 @@ interface AdmissionCase {
  * A function whose `reads` is empty has no case with a read; one whose example needs no read
  * says `readsNothing`.
  */
-export const BENCH_INPUTS: Record<string, () => BenchInput> = {
+export const BENCH_INPUTS: Record<string, () => BenchInput | Promise<BenchInput>> = {
   "nested-virt": () =>
     admission({
       example: "nested-virt-annotation.yaml",
@@ -59,6 +61,24 @@ export const BENCH_INPUTS: Record<string, () => BenchInput> = {
   "macvtap-capabilities": () =>
     admission({ example: "launcher-pod-macvtap.yaml", readsNothing: true }),
   "imds-injector": () => admission({ example: "launcher-pod-imds.yaml" }),
+  // A Metacontroller hook: everything it needs comes in the request, and it never reads the API.
+  // The sync Metacontroller sends for examples/machine-basic.yaml once its children exist and
+  // KubeVirt runs it (examples/machine-basic-running.yaml): the steady state of every Machine.
+  "machine-controller": async () => ({
+    withoutRead: {
+      method: "POST",
+      path: "/sync",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(
+        await hookRequestFor(
+          example("machine-basic.yaml")[0] ?? {},
+          snapshotReader(example("machine-basic-running.yaml")),
+          false,
+        ),
+      ),
+    },
+    cluster: [],
+  }),
   // A DaemonSet, not in any request path: its first answer (200) comes after its first publish,
   // which reads /proc/cpuinfo and patches its Node over TLS; then it serves its last result.
   "cpu-labeller": () => ({
@@ -69,9 +89,13 @@ export const BENCH_INPUTS: Record<string, () => BenchInput> = {
   }),
 };
 
+function example(file: string): KubeObject[] {
+  return parseObjects(readFileSync(`${EXAMPLES}${file}`, "utf8"), file);
+}
+
 /** The review and cluster for an admission function, from its example. */
 export function admission(spec: AdmissionCase): BenchInput {
-  const objects = parseObjects(readFileSync(`${EXAMPLES}${spec.example}`, "utf8"), spec.example);
+  const objects = example(spec.example);
   const wanted = spec.kind ? [spec.kind] : ["VirtualMachine", "Pod"];
   const object = objects.find((o) => wanted.includes(o.kind ?? ""));
   if (!object) throw new Error(`examples/${spec.example} holds no ${wanted.join(" or ")}`);

@@ -125,7 +125,7 @@ try {
   const review = floorReview();
   await profiled("framework floor", floorProgram(ws, "framework"), review, review);
   for (const name of names.length ? names : ["nested-virt"]) {
-    const input = BENCH_INPUTS[name]?.();
+    const input = await BENCH_INPUTS[name]?.();
     const load = input?.load ?? input?.withRead ?? input?.withoutRead;
     if (!input || !load) throw new Error(`no bench input for ${name}`);
     for (const object of input.cluster as FakeObject[]) api.put(object);

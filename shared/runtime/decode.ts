@@ -1,13 +1,12 @@
-// Types only: ajv itself is loaded by json-decoder.ts, where a schema is compiled at start-up,
-// and by no admission function (their validator is compiled at build time).
+// Types only: every validator is compiled at build time (scripts/generate-validators.ts), so no
+// function loads ajv or compiles a schema at start-up.
 import type { ValidateFunction } from "ajv";
 
 export type Decoded<T> = { value: T } | { error: string };
 
 /**
- * A checker for a parsed JSON body from a compiled validator (one generated at build time, or
- * compiled once at module load by jsonDecoder in json-decoder.ts): the answer is the body, typed, or the first
- * violation as `invalid <what>: <where> <message>`.
+ * A checker for a parsed JSON body from a validator generated at build time: the answer is the
+ * body, typed, or the first violation as `invalid <what>: <where> <message>`.
  */
 export function decoderFor<T>(
   validate: ValidateFunction<T>,
