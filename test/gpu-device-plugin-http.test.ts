@@ -4,7 +4,7 @@ import type { FakeObject } from "./helpers/fake-kube-api.ts";
 import { FakeKubeApi } from "./helpers/fake-kube-api.ts";
 import { A10, kubeVirtObject } from "./helpers/devices.ts";
 import type { RunningFunction } from "./helpers/function-process.ts";
-import { postJson, startFunction } from "./helpers/function-process.ts";
+import { clusterClientLoaded, postJson, startFunction } from "./helpers/function-process.ts";
 import { admissionReview, applyResponse, virtualMachine } from "./helpers/review.ts";
 
 const TRIGGER = "vm-feature-manager.io/gpu-device-plugin";
@@ -25,7 +25,7 @@ describe("gpu-device-plugin over HTTP, through the real client", () => {
       GPU_ALLOWED_PLUGINS: "nvidia.com/*",
       GPU_DEVICE_PLUGIN_ERROR_HANDLING: "allow-and-log",
     });
-    await fn.waitForLog((l) => l["msg"] === "cluster client loaded", 10_000);
+    await clusterClientLoaded(fn);
   });
   after(async () => {
     await fn.stop();

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { FakeKubeApi } from "./helpers/fake-kube-api.ts";
 import type { FakeObject } from "./helpers/fake-kube-api.ts";
 import type { RunningFunction } from "./helpers/function-process.ts";
-import { postReview, startFunction } from "./helpers/function-process.ts";
+import { clusterClientLoaded, postReview, startFunction } from "./helpers/function-process.ts";
 import { launcherPod, podReview, vmiObject } from "./helpers/launcher-pod.ts";
 import { applyResponse } from "./helpers/review.ts";
 
@@ -29,7 +29,7 @@ describe("imds-injector over HTTP", () => {
       CLUSTER_LOOKUP_DEADLINE_MS: "500",
       IMDS_INJECTOR_IMAGE: "registry.example.com/functions:1.2.3",
     });
-    await fn.waitForLog((l) => l["msg"] === "cluster client loaded", 10_000);
+    await clusterClientLoaded(fn);
   });
   after(async () => {
     await fn.stop();

@@ -3,7 +3,7 @@ import { request } from "node:http";
 import type { AdmissionReviewResponse } from "../shared/admission/types.ts";
 import { FakeKubeApi } from "./helpers/fake-kube-api.ts";
 import type { RunningFunction } from "./helpers/function-process.ts";
-import { postReview, startFunction } from "./helpers/function-process.ts";
+import { clusterClientLoaded, postReview, startFunction } from "./helpers/function-process.ts";
 import { admissionReview, applyResponse, virtualMachine } from "./helpers/review.ts";
 
 const TRIGGER = "vm-feature-manager.io/nested-virt";
@@ -24,8 +24,7 @@ async function startOnIntelCluster(
   });
   api.addNode("n2", { "cpu-vendor.node.kubevirt.io/AMD": "true" });
   const fn = await startFunction("nested-virt", { KUBECONFIG: api.writeKubeconfig(), ...env });
-  // A cold function loads client-node just after start; wait so the first review does not pay it.
-  await fn.waitForLog((l) => l["msg"] === "cluster client loaded", 10_000);
+  await clusterClientLoaded(fn);
   return fn;
 }
 
@@ -273,5 +272,33 @@ describe("nested-virt with an unreachable cluster", () => {
       /^nested-virt: could not reach the Kubernetes API to read nodes \(ECONNREFUSED\)\. Fix: check that the API server is reachable/,
     );
     expect(body.response.warnings).to.deep.equal([message]);
+  });
+});
+
+// A function that reads the cluster loads its client (client-node, ~33 ms) in the background once
+// it has a request to answer, never on a timer from start-up: such a timer fired while a slow
+// start's first review was still running and held it.
+describe("nested-virt's cluster client warm-up", () => {
+  const api = new FakeKubeApi();
+  let fn: RunningFunction;
+  before(async () => {
+    await api.start();
+    fn = await startFunction("nested-virt", { KUBECONFIG: api.writeKubeconfig() });
+  });
+  after(async () => {
+    await fn.stop();
+    await api.stop();
+  });
+
+  it("should not load the client before its first request, and load it after answering it", async () => {
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const messages = (): unknown[] => fn.logLines().map((l) => l["msg"]);
+    expect(messages()).to.not.include("cluster client loaded");
+    const vm = virtualMachine({ annotations: { [TRIGGER]: "svm" } });
+    expect((await review(fn, admissionReview(vm))).response.allowed).to.equal(true);
+    await fn.waitForLog((l) => l["msg"] === "cluster client loaded", 10_000);
+    const order = messages().filter((m) => m === "admission" || m === "cluster client loaded");
+    expect(order).to.deep.equal(["admission", "cluster client loaded"]);
+    expect(api.requests).to.deep.equal([]);
   });
 });

@@ -12,7 +12,7 @@ import {
   pciDeviceObject,
 } from "./helpers/devices.ts";
 import type { RunningFunction } from "./helpers/function-process.ts";
-import { postJson, startFunction } from "./helpers/function-process.ts";
+import { clusterClientLoaded, postJson, startFunction } from "./helpers/function-process.ts";
 import { admissionReview, applyResponse, virtualMachine } from "./helpers/review.ts";
 
 const TRIGGER = "vm-feature-manager.io/pci-passthrough";
@@ -45,7 +45,7 @@ function servedAgainst(objects: KubeObject[]): { api: FakeKubeApi; fn: () => Run
       // Generous: on a loaded 2-core machine the first reads (discovery included) take a while.
       CLUSTER_LOOKUP_DEADLINE_MS: "5000",
     });
-    await fn.waitForLog((l) => l["msg"] === "cluster client loaded", 10_000);
+    await clusterClientLoaded(fn);
   });
   after(async () => {
     await fn?.stop();

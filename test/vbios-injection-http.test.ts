@@ -7,7 +7,7 @@ import { kubevirtCr, romConfigMap, romVm } from "../functions/vbios-injection/fi
 import type { FakeObject } from "./helpers/fake-kube-api.ts";
 import { FakeKubeApi } from "./helpers/fake-kube-api.ts";
 import type { RunningFunction } from "./helpers/function-process.ts";
-import { postJson, startFunction } from "./helpers/function-process.ts";
+import { clusterClientLoaded, postJson, startFunction } from "./helpers/function-process.ts";
 import { admissionReview, applyResponse } from "./helpers/review.ts";
 
 const PROGRAM = readFileSync(
@@ -37,7 +37,7 @@ for (const entry of ["main.ts", "dist/main.js"]) {
         { KUBECONFIG: api.writeKubeconfig(), CLUSTER_CACHE_TTL_MS: "100" },
         entry,
       );
-      await fn.waitForLog((l) => l["msg"] === "cluster client loaded", 10_000);
+      await clusterClientLoaded(fn);
     });
     after(async () => {
       await fn.stop();

@@ -29,11 +29,16 @@ export interface HandlerOptions {
 export function admissionHandler(feature: Feature, options: HandlerOptions = {}): HttpFunction {
   const settings = options.settings ?? settingsFromEnv(feature.name);
   const log = options.log ?? jsonLogger();
-  const cluster = options.cluster ?? defaultCluster(feature, log);
+  const live = options.cluster ? undefined : defaultCluster(feature, log);
+  const cluster = options.cluster ?? live?.reader ?? EMPTY_CLUSTER;
   const context = { feature, settings, log, cluster };
-  // Not async itself: the review is the only promise a call makes (each costs in the framework's
-  // per-request domain).
+  let warmSoon = live?.warmSoon;
+  // Not async itself: the review is the only promise a call makes.
   return (req: Request, res: Response): Promise<void> | undefined => {
+    if (warmSoon) {
+      warmSoon();
+      warmSoon = undefined;
+    }
     if (req.method === "GET" || req.method === "HEAD") {
       res.status(200).json({ status: "ok", function: feature.name });
       return undefined;
@@ -58,13 +63,17 @@ interface Context {
   cluster: ClusterReader;
 }
 
-function defaultCluster(feature: Feature, log: Logger): ClusterReader {
-  if (feature.reads.length === 0) return EMPTY_CLUSTER;
+function defaultCluster(
+  feature: Feature,
+  log: Logger,
+): { reader: ClusterReader; warmSoon: () => void } | undefined {
+  if (feature.reads.length === 0) return undefined;
   const reader = liveReader({ feature: feature.name, settings: readerSettingsFromEnv(), log });
-  // Load client-node just after start-up rather than during it: the review that woke the function
-  // is answered first when it needs no cluster read, and one that does starts the load itself.
-  setTimeout(() => reader.warm(), 100).unref();
-  return reader;
+  // client-node is loaded 100 ms after the first request, not during start-up nor at a fixed time
+  // after it: the review that woke the function is answered first when it needs no cluster read
+  // (a timer from start-up fired while a slow start's first review ran, and held it ~35 ms), and
+  // one that does starts the load itself.
+  return { reader, warmSoon: () => setTimeout(() => reader.warm(), 100).unref() };
 }
 
 async function review(

@@ -75,6 +75,15 @@ export async function startFunction(
   };
 }
 
+/**
+ * Resolves once `fn` has loaded its cluster client, which a function does 100 ms after its first
+ * request: this sends that request (a health check), so no review a test sends pays for the load.
+ */
+export async function clusterClientLoaded(fn: RunningFunction): Promise<void> {
+  await fetch(fn.url);
+  await fn.waitForLog((l) => l["msg"] === "cluster client loaded", 10_000);
+}
+
 export async function postJson(
   url: string,
   body: unknown,
