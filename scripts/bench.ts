@@ -14,7 +14,14 @@ import type { Figures, Subject } from "./bench/measure.ts";
 import { DEFAULT_PLAN, coldStarts, measure } from "./bench/measure.ts";
 import { cpuMark, describeMachine, noiseSince } from "./bench/machine.ts";
 import type { BenchRequest } from "./bench/process.ts";
-import { floorProgram, functionProgram, imdsProgram, prepare } from "./bench/programs.ts";
+import { memoryLimiting } from "./bench/process.ts";
+import {
+  floorProgram,
+  functionProgram,
+  imdsProgram,
+  prepare,
+  SIDECAR_LIMIT_MIB,
+} from "./bench/programs.ts";
 import type { Check } from "./bench/report.ts";
 import {
   checksTable,
@@ -33,6 +40,7 @@ const IMDS_GET: BenchRequest = {
   headers: { metadata: "true" },
 };
 
+const review = floorReview();
 const machine = describeMachine();
 emit({ bench: "machine", ...machine });
 const runStart = cpuMark();
@@ -75,11 +83,11 @@ function functionSubject(name: string, input: BenchInput): Subject {
     ...(input.withoutRead ? { withoutRead: input.withoutRead } : {}),
     load,
     ...(input.poll ? { poll: true } : {}),
+    coldFloor: { program: floorProgram(ws, "framework"), request: review },
   };
 }
 
 const only = (process.env["BENCH_ONLY"] ?? "").split(",").filter(Boolean);
-const review = floorReview();
 const rows: Figures[] = [];
 const checks: { name: string; floor: string; checks: Check[] }[] = [];
 const missing: string[] = [];
@@ -108,7 +116,7 @@ try {
   }
   if (only.length === 0 || only.includes("imds-server")) {
     const bareGet = await run(
-      plain("floor: bare node:http, GET", floorProgram(ws, "bare"), IMDS_GET),
+      plain("floor: bare node:http, GET", floorProgram(ws, "bare", SIDECAR_LIMIT_MIB), IMDS_GET),
     );
     const imds = await run(plain("imds-server", imdsProgram(ws), IMDS_GET));
     rows.push(bareGet, imds);
@@ -135,4 +143,5 @@ try {
 } finally {
   await api.stop();
   ws.remove();
+  memoryLimiting.remove();
 }

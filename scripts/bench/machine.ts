@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { cpus, loadavg, release, totalmem } from "node:os";
 import { wrkVersion } from "./load.ts";
+import { memoryLimiting } from "./process.ts";
 
 export interface MachineInfo {
   cpu: string;
@@ -13,6 +14,8 @@ export interface MachineInfo {
   node: string;
   generator: string;
   loadAverageAtStart: number[];
+  /** "cgroup v1"/"cgroup v2" when programs run under their memory limits. */
+  memoryCgroups?: string | undefined;
 }
 
 export function describeMachine(): MachineInfo {
@@ -25,6 +28,7 @@ export function describeMachine(): MachineInfo {
     node: process.version,
     generator: wrk ? `wrk ${wrk} (-t1)` : "Node generator (wrk not installed)",
     loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
+    memoryCgroups: memoryLimiting.kind,
   };
 }
 

@@ -42,13 +42,23 @@ export interface Subject {
   withoutRead?: BenchRequest;
   load: BenchRequest;
   poll?: boolean;
+  /**
+   * The floor whose cold start this one's is compared with: started between this one's cold
+   * starts, one for one, so that both medians come from the same minutes of a machine whose load
+   * drifts (the framework floor took 242 ms at the start of one run and 174 ms at its end).
+   */
+  coldFloor?: { program: Program; request: BenchRequest };
 }
 
 export interface Figures {
   name: string;
+  /** The memory cgroup's limit the program ran under (absent: none could be made). */
+  memoryLimitMiB?: number;
   coldWithReadMs?: number;
   coldWithoutReadMs?: number;
   coldTrials: Record<string, number[]>;
+  /** The floor's median cold start over the same minutes (see Subject.coldFloor). */
+  floorColdMs?: number;
   /** JavaScript loaded before the first answer, and in all once its first read is done. */
   bytesAtStart: number;
   bytesAfterRead?: number;
@@ -71,22 +81,53 @@ export interface Figures {
 const median = (values: number[]): number =>
   Math.round([...values].sort((a, b) => a - b)[values.length >> 1] ?? 0);
 
-async function coldStart(
+interface ColdRuns {
+  runs: number;
+  poll?: boolean | undefined;
+  /** Started after each of the program's runs; its times are pushed here. */
+  floor?: { program: Program; request: BenchRequest; times: number[] } | undefined;
+}
+
+async function startToAnswer(
   program: Program,
   first: BenchRequest,
-  runs: number,
-  poll = false,
-): Promise<number[]> {
+  poll: boolean,
+): Promise<number> {
+  const server = await launch(program);
+  await firstAnswer(server.url, first, poll);
+  const elapsed = performance.now() - server.spawnedAt;
+  await server.stop();
+  return Math.round(elapsed * 10) / 10;
+}
+
+async function coldStart(program: Program, first: BenchRequest, cold: ColdRuns): Promise<number[]> {
   const times: number[] = [];
-  for (let i = -1; i < runs; i += 1) {
-    const server = await launch(program);
-    await firstAnswer(server.url, first, poll);
-    const elapsed = performance.now() - server.spawnedAt;
-    await server.stop();
+  for (let i = -1; i < cold.runs; i += 1) {
+    const elapsed = await startToAnswer(program, first, cold.poll === true);
     // Run -1 fills the compile cache (written at exit), as the image's build does.
-    if (i >= 0) times.push(Math.round(elapsed * 10) / 10);
+    if (i < 0) continue;
+    times.push(elapsed);
+    if (cold.floor)
+      cold.floor.times.push(await startToAnswer(cold.floor.program, cold.floor.request, false));
   }
   return times;
+}
+
+/** Cold starts without and with a read, and the floor's between them. */
+async function coldTrialsOf(subject: Subject, plan: Plan): Promise<Record<string, number[]>> {
+  const trials: Record<string, number[]> = {};
+  const floor = subject.coldFloor ? { ...subject.coldFloor, times: [] as number[] } : undefined;
+  for (const which of ["withoutRead", "withRead"] as const) {
+    const first = subject[which];
+    if (first)
+      trials[which] = await coldStart(subject.program, first, {
+        runs: plan.coldRuns,
+        poll: subject.poll,
+        floor,
+      });
+  }
+  if (floor?.times.length) trials["floor"] = floor.times;
+  return trials;
 }
 
 /** The median cold start of a program, in ms. */
@@ -95,7 +136,7 @@ export async function coldStarts(
   first: BenchRequest,
   runs: number,
 ): Promise<number> {
-  return median(await coldStart(program, first, runs));
+  return median(await coldStart(program, first, { runs }));
 }
 
 function loadedBytes(file: string): number {
@@ -196,19 +237,16 @@ async function underLoad(
 
 export async function measure(subject: Subject, plan: Plan = DEFAULT_PLAN): Promise<Figures> {
   const start: CpuMark = cpuMark();
-  const coldTrials: Record<string, number[]> = {};
-  for (const which of ["withoutRead", "withRead"] as const) {
-    const first = subject[which];
-    if (first)
-      coldTrials[which] = await coldStart(subject.program, first, plan.coldRuns, subject.poll);
-  }
+  const coldTrials = await coldTrialsOf(subject, plan);
   const bytes = await bytesLoaded(subject);
   const loaded = await underLoad(subject, plan);
   return {
     name: subject.name,
+    ...(subject.program.memoryLimitMiB ? { memoryLimitMiB: subject.program.memoryLimitMiB } : {}),
     ...(coldTrials["withRead"] ? { coldWithReadMs: median(coldTrials["withRead"]) } : {}),
     ...(coldTrials["withoutRead"] ? { coldWithoutReadMs: median(coldTrials["withoutRead"]) } : {}),
     coldTrials,
+    ...(coldTrials["floor"] ? { floorColdMs: median(coldTrials["floor"]) } : {}),
     bytesAtStart: bytes.atStart,
     ...(bytes.afterRead === undefined ? {} : { bytesAfterRead: bytes.afterRead }),
     ...loaded,

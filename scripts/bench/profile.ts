@@ -12,7 +12,7 @@ import type { FakeObject } from "../../test/helpers/fake-kube-api.ts";
 import { BENCH_INPUTS, baseCluster, floorReview } from "./inputs.ts";
 import { closedLoad } from "./load.ts";
 import type { BenchRequest, Program } from "./process.ts";
-import { firstAnswer, launch } from "./process.ts";
+import { firstAnswer, launch, memoryLimiting } from "./process.ts";
 import { floorProgram, functionProgram, prepare } from "./programs.ts";
 
 interface ProfileNode {
@@ -135,4 +135,5 @@ try {
 } finally {
   await api.stop();
   ws.remove();
+  memoryLimiting.remove();
 }

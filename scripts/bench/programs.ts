@@ -7,7 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundle } from "../build.ts";
+import { commonLimit, memoryLimits } from "./memory-limit.ts";
 import type { Program } from "./process.ts";
+
+const LIMITS = memoryLimits();
+/** The floors run under the limit most Services set, the bare GET floor under the sidecar's. */
+export const FLOOR_LIMIT_MIB = commonLimit(LIMITS);
+export const SIDECAR_LIMIT_MIB = LIMITS["imds-server"] ?? FLOOR_LIMIT_MIB;
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -70,11 +76,20 @@ export function functionProgram(
   return {
     args: [join(ws.dist, "main.js"), "--target", target, "--port", "0"],
     env: { ...ws.imageEnv, LOG_LEVEL: "info", ...env },
+    memoryLimitMiB: LIMITS[target] ?? FLOOR_LIMIT_MIB,
   };
 }
 
-export function floorProgram(ws: Workspace, floor: "bare" | "framework"): Program {
-  return { args: [join(ws.floors, `${floor}.js`)], env: { ...ws.imageEnv, PORT: "0" } };
+export function floorProgram(
+  ws: Workspace,
+  floor: "bare" | "framework",
+  memoryLimitMiB = FLOOR_LIMIT_MIB,
+): Program {
+  return {
+    args: [join(ws.floors, `${floor}.js`)],
+    env: { ...ws.imageEnv, PORT: "0" },
+    memoryLimitMiB,
+  };
 }
 
 /** The metadata sidecar with its network setup off (it listens on 127.0.0.1) and no rate limit. */
@@ -83,6 +98,7 @@ export function imdsProgram(ws: Workspace): Program {
   writeFileSync(tokenPath, `e30.${Buffer.from('{"exp":1900000000}').toString("base64url")}.c2ln`);
   return {
     args: [join(ws.dist, "imds-server.js")],
+    memoryLimitMiB: SIDECAR_LIMIT_MIB,
     env: {
       ...ws.imageEnv,
       LOG_LEVEL: "info",

@@ -19,7 +19,8 @@ export const GROWTH_MIB = 3;
 
 /** An admission (or other Functions Framework) function against the framework floor. */
 export function functionChecks(fn: Figures, floor: Figures): Check[] {
-  const floorCold = floor.coldWithoutReadMs;
+  // The floor's cold starts taken between this function's, where they were (the same minutes).
+  const floorCold = fn.floorColdMs ?? floor.coldWithoutReadMs;
   const checks: Check[] = [];
   if (fn.coldWithReadMs !== undefined) {
     const value = ratio(fn.coldWithReadMs, floorCold);
@@ -107,7 +108,7 @@ export function figuresTable(rows: Figures[], steadyRate: number): string {
     "req/s 16 conn (CPU µs/req)",
     "req/s 1 conn (p50 ms)",
     `p50 / p99 at ${steadyRate}/s (ms)`,
-    "RSS MiB: start / warm / 50k / 100k (private)",
+    "RSS MiB: start / warm / 50k / 100k (private); limit",
     "JS loaded at start (kB; after read)",
     "other work on the machine",
   ];
@@ -119,7 +120,7 @@ export function figuresTable(rows: Figures[], steadyRate: number): string {
       `${f.rps16} (${f.cpuUsPerRequest})`,
       `${f.rps1} (${f.p50ms1})`,
       `${f.steady.p50ms} / ${f.steady.p99ms} (${f.steady.rps}/s)`,
-      `${f.rss.afterStart} / ${f.rss.afterWarmup} / ${f.rss.atHalf} / ${f.rss.atFull} (${f.anonAtFull})`,
+      `${f.rss.afterStart} / ${f.rss.afterWarmup} / ${f.rss.atHalf} / ${f.rss.atFull} (${f.anonAtFull}); ${f.memoryLimitMiB === undefined ? "none" : `${f.memoryLimitMiB}Mi`}`,
       `${kB(f.bytesAtStart)}${f.bytesAfterRead === undefined ? "" : `; ${kB(f.bytesAfterRead)}`}`,
       noiseNote(f.noise),
     ].join(" | "),
@@ -147,6 +148,9 @@ function markdown(head: string[], lines: string[]): string {
 export function machineLine(machine: MachineInfo): string {
   return (
     `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Linux ${machine.kernel}, ` +
-    `Node ${machine.node}, load from ${machine.generator}, load average at start ${machine.loadAverageAtStart.join(" ")}`
+    `Node ${machine.node}, load from ${machine.generator}, load average at start ${machine.loadAverageAtStart.join(" ")}, ` +
+    (machine.memoryCgroups
+      ? `each program in a ${machine.memoryCgroups} memory cgroup with its pod's memory limit`
+      : "**no memory cgroup could be made (run as root): programs ran without their pods' memory limits, and V8 sizes its heap for the whole machine**")
   );
 }
