@@ -1,6 +1,5 @@
 import { parseArgs } from "node:util";
-import { targets } from "./functions/targets.ts";
-import { closeOnSignal, serve } from "./shared/runtime/serve.ts";
+import { loadTarget, targets } from "./functions/targets.ts";
 
 // The image's entry point: FUNCTION_TARGET (or --target) picks the function, PORT (or --port)
 // the port, as with the Functions Framework's own CLI. --list prints the image's functions.
@@ -14,18 +13,11 @@ if (values.list) {
 }
 const target = values.target ?? process.env["FUNCTION_TARGET"] ?? "";
 const port = Number(values.port ?? process.env["PORT"] ?? 8080);
-const load = targets[target];
-if (!load) {
+if (!targets[target]) {
   process.stderr.write(
     `FUNCTION_TARGET="${target}" is not a function of this image; use one of: ${Object.keys(targets).join(", ")}\n`,
   );
   process.exit(2);
 }
-await load();
-const server = await serve({ target, port });
-closeOnSignal(server);
-const address = server.address();
-const bound = typeof address === "object" && address ? address.port : port;
-process.stdout.write(
-  `${JSON.stringify({ level: "info", msg: "serving", function: target, port: bound })}\n`,
-);
+const { start } = await loadTarget(target);
+await start(target, port);

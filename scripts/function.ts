@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { bundle } from "./build.ts";
+import { bundleImage } from "./build.ts";
 
 const { values, positionals } = parseArgs({
   options: { port: { type: "string", default: "8080" } },
@@ -16,7 +16,7 @@ if (!name) {
   process.exit(2);
 }
 const root = fileURLToPath(new URL("..", import.meta.url));
-await bundle(`${root}/dist`);
+await bundleImage(`${root}/dist`);
 const child = spawn(process.execPath, ["dist/main.js"], {
   cwd: root,
   stdio: "inherit",

@@ -93,13 +93,19 @@ describe("imds-injector from the bundle", () => {
   });
 
   it("should carry the fragment as data, read by no file call and parsed by no YAML parser", () => {
-    const chunks = readdirSync(DIST)
-      .filter((f) => f.endsWith(".js"))
-      .map((f) => readFileSync(join(DIST, f), "utf8"));
-    const holding = chunks.filter((c) => c.includes('"vm-identity.vm-feature-functions.io"'));
-    expect(holding).to.have.length(1);
-    expect(holding[0]).to.not.include("readFileSync");
-    expect(chunks.filter((c) => c.includes("YAMLParseError"))).to.deep.equal([]);
+    // Each function is a bundle of its own: imds-injector's carries the fragment, and so does
+    // every other function that reads it (macvtap-capabilities knows the sidecar by it).
+    const files = readdirSync(DIST, { recursive: true, encoding: "utf8" }).filter((f) =>
+      f.endsWith(".js"),
+    );
+    const text = (f: string): string => readFileSync(join(DIST, f), "utf8");
+    const holding = files.filter((f) => text(f).includes('"vm-identity.vm-feature-functions.io"'));
+    expect(holding).to.include.members([
+      join("functions", "imds-injector", "index.js"),
+      join("functions", "macvtap-capabilities", "index.js"),
+    ]);
+    for (const f of holding) expect(text(f), f).to.not.include("readFileSync");
+    expect(files.filter((f) => text(f).includes("YAMLParseError"))).to.deep.equal([]);
   });
 });
 

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { bundle } from "../build.ts";
+import { bundle, bundleImage } from "../build.ts";
 import { commonLimit, memoryLimits } from "./memory-limit.ts";
 import type { Program } from "./process.ts";
 
@@ -31,7 +31,7 @@ export async function prepare(): Promise<Workspace> {
   const dir = mkdtempSync(join(tmpdir(), "vff-bench-"));
   const dist = join(dir, "dist");
   const floors = join(dir, "floors");
-  await bundle(dist);
+  await bundleImage(dist);
   await bundle(floors, {
     bare: `${ROOT}scripts/bench/floors/bare.ts`,
     framework: `${ROOT}scripts/bench/floors/framework.ts`,
