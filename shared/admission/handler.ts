@@ -2,6 +2,7 @@ import type { HttpFunction, Request, Response } from "@google-cloud/functions-fr
 import type { LogLevel, Logger } from "../runtime/log.ts";
 import { jsonLogger } from "../runtime/log.ts";
 import { sendError } from "../runtime/http-errors.ts";
+import { sendJson } from "../runtime/send-json.ts";
 import { admit } from "./admit.ts";
 import type { Decision } from "./admit.ts";
 import type { Feature } from "./feature.ts";
@@ -40,7 +41,7 @@ export function admissionHandler(feature: Feature, options: HandlerOptions = {})
       warmSoon = undefined;
     }
     if (req.method === "GET" || req.method === "HEAD") {
-      res.status(200).json({ status: "ok", function: feature.name });
+      sendJson(res, 200, { status: "ok", function: feature.name });
       return undefined;
     }
     if (req.method !== "POST") {
@@ -98,7 +99,7 @@ async function review(
   }
   const started = performance.now();
   const decision = await admit(feature, decoded.review.request, settings, cluster);
-  res.status(200).json(toReviewResponse(decoded.review, decision.answer));
+  sendJson(res, 200, toReviewResponse(decoded.review, decision.answer));
   log(levelOf(decision), "admission", {
     feature: feature.name,
     ...describeRequest(decoded.review.request),
