@@ -1,13 +1,28 @@
 #!/bin/sh
 # Fills Node's compile cache ($NODE_COMPILE_CACHE) with the bundle's code by starting each function
-# once and stopping it: a cold start then skips compiling what it loads. The Dockerfile runs it at
-# image build, for every function `node dist/main.js --list` names; `npm run bench` fills its own
-# cache the same way (one unmeasured start of each program before its cold starts are timed).
+# once, asking it for its health (a GET, as the platform's probes do), and stopping it: a cold start
+# then skips compiling what it loads. The request matters: a function that reads the cluster loads
+# client-node 100 ms after its first request, and only what was loaded is cached. The Dockerfile
+# runs this at image build, for every function `node dist/main.js --list` names; `npm run bench`
+# primes its own cache the same way (scripts/bench/measure.ts) before any cold start is timed.
 set -eu
 : "${NODE_COMPILE_CACHE:?set NODE_COMPILE_CACHE to the cache folder}"
 cd "$(dirname "$0")/.."
+port=18123
 for target in $(node dist/main.js --list); do
-  # Each runs long enough to load its function and, in the background, client-node; SIGTERM then
-  # ends it cleanly, which is when Node writes the cache. Their errors (no cluster here) are expected.
-  FUNCTION_TARGET="$target" timeout -s TERM 3 node dist/main.js --port 0 >/dev/null 2>&1 || true
+  FUNCTION_TARGET="$target" PORT="$port" node dist/main.js >/dev/null 2>&1 &
+  pid=$!
+  # Until it answers (any status: cpu-labeller says 503 until it has published), for at most 10 s;
+  # then a second for the background load. Errors (no cluster here) are expected.
+  node -e '
+    const until = Date.now() + 10000;
+    const ask = () => fetch(process.argv[1]).then(
+      () => setTimeout(() => {}, 1000),
+      () => Date.now() < until && setTimeout(ask, 50),
+    );
+    ask();
+  ' "http://127.0.0.1:$port/" || true
+  # SIGTERM ends it cleanly, which is when Node writes the cache.
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" || true
 done

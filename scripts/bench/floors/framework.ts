@@ -6,7 +6,8 @@ import { http } from "@google-cloud/functions-framework";
 import { getTestServer } from "@google-cloud/functions-framework/testing";
 
 http("framework-floor", (req, res) => {
-  const review = req.body as { apiVersion?: string; request?: { uid?: string } };
+  // A GET (the compile-cache priming's health check) has no body.
+  const review = (req.body ?? {}) as { apiVersion?: string; request?: { uid?: string } };
   res.json({
     apiVersion: review.apiVersion,
     kind: "AdmissionReview",
