@@ -335,4 +335,31 @@ describe("admit", () => {
       );
     });
   });
+
+  // The API server only sends strings here, but the core never passes on what it has not checked:
+  // a feature's message once said "in namespace [object Object]" (found by the properties).
+  it("should give the feature only strings for the namespace and names", async () => {
+    const seen: unknown[] = [];
+    const recorder: Feature = {
+      ...labeller(),
+      mutate(_object, request) {
+        seen.push([request.namespace, request.name, request.generateName]);
+        return { skip: "recorded" };
+      },
+    };
+    const vm = asked();
+    const wrong = { namespace: [{}], name: 7, generateName: { a: 1 } } as unknown as object;
+    vm.metadata = { ...vm.metadata, ...wrong };
+    const request = { ...admissionReview(vm).request, ...wrong } as unknown as Parameters<
+      typeof admit
+    >[1];
+    await admit(recorder, request, settings());
+    const named = structuredClone(vm);
+    named.metadata = { ...named.metadata, namespace: "vms", name: "web-1", generateName: "web-" };
+    await admit(recorder, admissionReview(named, { name: "" }).request, settings());
+    expect(seen).to.deep.equal([
+      ["", "", ""],
+      ["vms", "web-1", "web-"],
+    ]);
+  });
 });

@@ -127,13 +127,17 @@ export function ignoreReason(feature: Feature, request: AdmissionRequest): strin
   return undefined;
 }
 
+// Strings only: what a feature puts in a message or a lookup must be what it reads.
+const text = (value: unknown): string | undefined =>
+  typeof value === "string" ? value : undefined;
+
 function toMutationRequest(request: AdmissionRequest, object: KubeObject): MutationRequest {
   return {
     operation: request.operation === "UPDATE" ? "UPDATE" : "CREATE",
     kind: request.kind,
-    namespace: request.namespace ?? object.metadata?.namespace ?? "",
-    name: request.name || object.metadata?.name || "",
-    generateName: object.metadata?.generateName ?? "",
+    namespace: text(request.namespace) ?? text(object.metadata?.namespace) ?? "",
+    name: text(request.name) || text(object.metadata?.name) || "",
+    generateName: text(object.metadata?.generateName) ?? "",
     dryRun: request.dryRun === true,
   };
 }
