@@ -89,6 +89,15 @@ describe("vbios-injection resolveTargets", () => {
       },
     },
     {
+      // KubeVirt refuses an entry without a name; it is no candidate and no part of a message.
+      name: "the only named device when an entry has no name",
+      devices: {
+        gpus: [IGPU],
+        hostDevices: [{ deviceName: "amd.com/PHOENIX_HDMI_AUDIO" } as unknown as typeof AUDIO],
+      },
+      want: { targets: [igpu] },
+    },
+    {
       name: "a named device that is already there, without waiting for pci-passthrough",
       annotations: { [TARGET]: "igpu", "vm-feature-manager.io/pci-passthrough": "0000:03:00.1" },
       devices: { gpus: [IGPU] },

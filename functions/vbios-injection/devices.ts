@@ -37,11 +37,14 @@ export function aliasOf(kind: DeviceKind, entry: Readonly<HostDevice>): string {
   return `ua-${entry.claimName ? "dra-" : ""}${base}${entry.name}`;
 }
 
-/** Every gpus[] and hostDevices[] entry of the VM, GPUs first. */
+/**
+ * Every gpus[] and hostDevices[] entry of the VM, GPUs first. An entry without a name is none:
+ * KubeVirt refuses it, and it has no alias the hook could find.
+ */
 export function passedThrough(vm: Readonly<VirtualMachine>): Target[] {
   const devices = vm.spec?.template?.spec?.domain?.devices;
   const of = (kind: DeviceKind, entries: readonly HostDevice[] = []): Target[] =>
-    entries.map((entry) => ({
+    entries.filter(named).map((entry) => ({
       name: entry.name,
       kind,
       alias: aliasOf(kind, entry),
@@ -49,6 +52,9 @@ export function passedThrough(vm: Readonly<VirtualMachine>): Target[] {
     }));
   return [...of("gpu", devices?.gpus), ...of("hostDevice", devices?.hostDevices)];
 }
+
+const named = (entry: Readonly<HostDevice>): boolean =>
+  typeof entry.name === "string" && entry.name !== "";
 
 export function pendingProvider(vm: Readonly<VirtualMachine>): string | undefined {
   const annotations = vm.metadata?.annotations ?? {};
