@@ -4,6 +4,7 @@ import { checkDeviceResources, templateSpec, withDevices } from "../../shared/ku
 import { resourceEntryName } from "../../shared/kubevirt/resource-name.ts";
 import type { VirtualMachine } from "../../shared/kubevirt/types.ts";
 import type { GpuRequest } from "./intent.ts";
+import { cloneJson } from "../../shared/admission/patch.ts";
 
 /**
  * A copy of the VM whose `domain.devices.gpus` serves every request: `count` entries named
@@ -37,7 +38,7 @@ export function limitGpus(
   vm: Readonly<VirtualMachine>,
   requests: readonly GpuRequest[],
 ): { object: VirtualMachine; applied: string } {
-  const object = structuredClone(vm) as VirtualMachine;
+  const object = cloneJson(vm) as VirtualMachine;
   const resources = ((templateSpec(object).domain ??= {}).resources ??= {});
   const limits = (resources.limits ??= {});
   for (const { resourceName, count } of requests) {

@@ -2,6 +2,7 @@ import { FeatureError } from "../../shared/admission/errors.ts";
 import type { Pod } from "../../shared/kube/pod.ts";
 import { guaranteedResources, isGuaranteed, withSidecarResources } from "./resources.ts";
 import type { Sidecar } from "./sidecar.ts";
+import { cloneJson } from "../../shared/admission/patch.ts";
 
 /**
  * A copy of the pod with the sidecar appended (to initContainers as a native sidecar, or to
@@ -10,7 +11,7 @@ import type { Sidecar } from "./sidecar.ts";
  * is a conflict: the sidecar would mount the wrong volume.
  */
 export function inject(pod: Readonly<Pod>, sidecar: Readonly<Sidecar>): Pod {
-  const copy = structuredClone(pod) as Pod;
+  const copy = cloneJson(pod) as Pod;
   const spec = (copy.spec ??= {});
   const volumes = (spec.volumes ??= []);
   for (const volume of sidecar.volumes) {
@@ -23,11 +24,11 @@ export function inject(pod: Readonly<Pod>, sidecar: Readonly<Sidecar>): Pod {
         },
       );
   }
-  const container = structuredClone(sidecar.container);
+  const container = cloneJson(sidecar.container);
   if (isGuaranteed(pod)) container.resources = guaranteedResources(container);
   if (spec.resources && container.resources)
     spec.resources = withSidecarResources(spec.resources, container.resources);
   (spec[sidecar.list] ??= []).push(container);
-  volumes.push(...structuredClone(sidecar.volumes));
+  volumes.push(...cloneJson(sidecar.volumes));
   return copy;
 }

@@ -7,6 +7,7 @@ import {
   parseQuantity,
   sameQuantity,
 } from "../../shared/kube/quantity.ts";
+import { cloneJson } from "../../shared/admission/patch.ts";
 
 /** The resources Kubernetes' QoS classes are decided on. */
 const QOS_RESOURCES = ["cpu", "memory"] as const;
@@ -37,7 +38,7 @@ function requestsEqualLimits(resources: Readonly<ResourceRequirements> | undefin
  * fragment's limit where it sets one and its request otherwise, so the pod stays Guaranteed.
  */
 export function guaranteedResources(container: Readonly<Container>): ResourceRequirements {
-  const resources = structuredClone(container.resources ?? {});
+  const resources = cloneJson(container.resources ?? {});
   const requests: ResourceList = { ...resources.requests };
   const limits: ResourceList = { ...resources.limits };
   for (const name of QOS_RESOURCES) {
@@ -58,7 +59,7 @@ export function withSidecarResources(
   pod: Readonly<ResourceRequirements>,
   sidecar: Readonly<ResourceRequirements>,
 ): ResourceRequirements {
-  const grown = structuredClone(pod) as ResourceRequirements;
+  const grown = cloneJson(pod) as ResourceRequirements;
   for (const field of ["requests", "limits"] as const) {
     const list = grown[field];
     if (!list) continue;

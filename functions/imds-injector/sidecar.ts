@@ -2,6 +2,7 @@ import type { ContainerList } from "../../shared/kube/pod.ts";
 import type { SidecarFragment } from "../../shared/imds-sidecar/fragment.ts";
 import { tokenSources } from "../../shared/imds-sidecar/fragment.ts";
 import type { ImdsInjectorSettings } from "./settings.ts";
+import { cloneJson } from "../../shared/admission/patch.ts";
 
 /** The sidecar ready to add: the fragment with the settings applied, and where it goes. */
 export interface Sidecar extends SidecarFragment {
@@ -14,7 +15,7 @@ export interface Sidecar extends SidecarFragment {
  * only init containers may carry, and, in a launcher pod (restartPolicy Never), never restarted.
  */
 export function buildSidecar(fragment: SidecarFragment, settings: ImdsInjectorSettings): Sidecar {
-  const copy = structuredClone(fragment);
+  const copy = cloneJson(fragment);
   copy.container.image = settings.image;
   for (const token of tokenSources(copy)) {
     token.audience = settings.audience;

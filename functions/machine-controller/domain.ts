@@ -1,4 +1,5 @@
 import type { ResolvedMachine } from "./resolve.ts";
+import { cloneJson } from "../../shared/admission/patch.ts";
 
 type Json = Record<string, unknown>;
 
@@ -32,7 +33,7 @@ function featuresOf({ domain }: ResolvedMachine): Json {
   const features: Json = {};
   if (wanted.acpi !== undefined) features["acpi"] = state(wanted.acpi);
   if (wanted.apic !== undefined) features["apic"] = state(wanted.apic);
-  if (wanted.hyperv) features["hyperv"] = structuredClone(HYPERV);
+  if (wanted.hyperv) features["hyperv"] = cloneJson(HYPERV);
   // KubeVirt refuses Secure Boot without System Management Mode.
   if (domain.firmware?.bootloader?.secureBoot) features["smm"] = {};
   return features;

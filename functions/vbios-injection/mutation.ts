@@ -4,6 +4,7 @@ import type { Target } from "./devices.ts";
 import { HOOK_CONFIGMAP } from "./hook-program.ts";
 import { HOOK_SIDECARS, ourSidecar, withOurSidecar } from "./hook-sidecars.ts";
 import { ROM_KEY } from "./rom.ts";
+import { cloneJson } from "../../shared/admission/patch.ts";
 
 /** The VM volume that brings the ROM ConfigMap into the launcher's compute container. */
 export const ROM_VOLUME = "vbios-rom";
@@ -28,7 +29,7 @@ export interface Plan {
  * an existing disk of that name is kept as the user set it.
  */
 export function injectRom(vm: Readonly<VirtualMachine>, plan: Plan): VirtualMachine {
-  const copy = structuredClone(vm) as VirtualMachine;
+  const copy = cloneJson(vm) as VirtualMachine;
   const template = ((copy.spec ??= {}).template ??= {});
   const spec = (template.spec ??= {});
   spec.volumes = withRomVolume(spec.volumes ?? [], plan.configMap);

@@ -1,4 +1,5 @@
 import type { KubeObject } from "../admission/types.ts";
+import { cloneJson } from "../admission/patch.ts";
 
 // The parts of a core v1 Pod the Pod functions read or change, with Kubernetes' field names.
 // Everything else passes through as unknown JSON.
@@ -78,7 +79,7 @@ export function mapContainers(
   pod: Readonly<Pod>,
   change: (container: Container, placed: PlacedContainer) => Container,
 ): Pod {
-  const copy = structuredClone(pod) as Pod;
+  const copy = cloneJson(pod) as Pod;
   for (const placed of podContainers(copy)) {
     const list = copy.spec?.[placed.list];
     if (list) list[placed.index] = change(placed.container as Container, placed);

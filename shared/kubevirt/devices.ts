@@ -1,6 +1,7 @@
 import { FeatureError } from "../admission/errors.ts";
 import { aliasSafe } from "./resource-name.ts";
 import type { DeviceEntry, VirtualMachine, VmiSpec } from "./types.ts";
+import { cloneJson } from "../admission/patch.ts";
 
 /** A device a feature wants in `hostDevices[]` or `gpus[]`: KubeVirt's `{name, deviceName}`. */
 export interface WantedDevice {
@@ -138,7 +139,7 @@ export function withDevices(
   kind: "hostDevices" | "gpus",
   wanted: readonly WantedDevice[],
 ): { vm: VirtualMachine; serving: WantedDevice[] } {
-  const copy = structuredClone(vm) as VirtualMachine;
+  const copy = cloneJson(vm) as VirtualMachine;
   const devices = ((templateSpec(copy).domain ??= {}).devices ??= {});
   const merge = mergeDevices(devices[kind] ?? [], wanted, `${DEVICES_FIELD}.${kind}`);
   devices[kind] = merge.entries;
