@@ -6,6 +6,7 @@ import type { Express, NextFunction, Request, Response } from "express";
 import { createServer } from "node:http";
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
 import { parseMs } from "../admission/settings.ts";
+import { sendError } from "./http-errors.ts";
 import { answerClientError, MAX_JSON_DEPTH, nestsDeeperThan } from "./http-guards.ts";
 
 /** Admission bodies carry an object and its old version; etcd caps each near 1.5 MiB. */
@@ -74,16 +75,11 @@ function frameworkApp(target: string): Express {
     (process as { domain?: Domain }).domain?.exit();
     try {
       if (!nestsDeeperThan(req.body)) return fn(req, res);
-      res.status(400).json({
-        error: "body_too_deep",
-        message: `the body nests deeper than ${MAX_JSON_DEPTH} levels`,
-      });
+      sendError(res, 400, "body_too_deep", `the body nests deeper than ${MAX_JSON_DEPTH} levels`);
     } catch (error) {
       if (res.headersSent) return res.end();
-      res.status(500).json({
-        error: "internal",
-        message: `${target}: the function failed: ${error instanceof Error ? error.message : String(error)}`,
-      });
+      const reason = error instanceof Error ? error.message : String(error);
+      sendError(res, 500, "internal", `${target}: the function failed: ${reason}`);
     }
     return undefined;
   });
@@ -124,7 +120,7 @@ function jsonErrors(err: unknown, _req: Request, res: Response, next: NextFuncti
   if (res.headersSent) return next(err);
   const status = httpStatus(err);
   const message = status === 400 ? "the body is not valid JSON" : "the request could not be read";
-  res.status(status).json({ error: status === 400 ? "malformed_body" : "bad_request", message });
+  sendError(res, status, status === 400 ? "malformed_body" : "bad_request", message);
 }
 
 function httpStatus(err: unknown): number {
