@@ -79,6 +79,10 @@ describe("diff", () => {
       fc.integer({ min: -3, max: 3 }),
       fc.constantFrom(Number.NaN, Infinity, -0, 0.5),
       fc.constantFrom("x", "y"),
+      // What code may put in an object and JSON writes its own way.
+      fc.constantFrom(() => 1, Symbol("s"), new Date("2026-01-02T03:04:05.000Z"), {
+        toJSON: () => ({ a: 1 }),
+      }),
       fc.array(tie("value"), { maxLength: 3 }),
       fc.dictionary(key, tie("value"), { maxKeys: 3 }),
     ),
@@ -96,6 +100,38 @@ describe("diff", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  // The API server applies the patch as it is; the same operations as fast-json-patch's own diff
+  // of the JSON copy keep every answer what it was before the diff stopped making that copy.
+  it("should give the operations fast-json-patch gives against a JSON copy of the changed side", () => {
+    fc.assert(
+      fc.property(reviewed, fc.dictionary(key, value, { maxKeys: 4 }), (original, changed) => {
+        expect(diff(original, changed)).to.deep.equal(
+          jsonpatch.compare(original as object, viaJson(changed) as object),
+        );
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("should keep a __proto__ key, which JSON.parse makes an own key, as an ordinary member", () => {
+    const original = JSON.parse('{"metadata":{"__proto__":{"a":"1"},"b":"2"}}') as object;
+    const changed = JSON.parse('{"metadata":{"__proto__":{"a":"3"},"c":"4"}}') as object;
+    expect(diff(original, changed)).to.deep.equal([
+      { op: "remove", path: "/metadata/b" },
+      { op: "replace", path: "/metadata/__proto__/a", value: "3" },
+      { op: "add", path: "/metadata/c", value: "4" },
+    ]);
+  });
+
+  it("should give added values that share nothing with the changed object", () => {
+    const changed = { spec: { devices: [{ name: "gpu1" }] } };
+    const ops = diff({}, changed);
+    changed.spec.devices[0] = { name: "changed later" };
+    expect(ops).to.deep.equal([
+      { op: "add", path: "/spec", value: { devices: [{ name: "gpu1" }] } },
+    ]);
   });
 
   it("should do the same for a change made to a copy of the reviewed object", () => {

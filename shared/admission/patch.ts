@@ -4,18 +4,102 @@ import type { Operation } from "fast-json-patch";
 export type PatchOperation = Operation;
 
 /**
- * RFC 6902 operations that turn `original` into `changed`.
+ * RFC 6902 operations that turn `original` into `changed` as JSON has it: the operations
+ * fast-json-patch's `compare` gives against a JSON copy of `changed`, without making that copy.
  *
  * `original` must be JSON data, as the review carried it (the core passes the parsed request
- * object, never a copy: copying it again cost a tenth of a review). `changed` goes through JSON
- * first: fast-json-patch mishandles `undefined` values (`{a: []}` to `{a: [undefined]}` gives no
- * operation, where JSON has `[null]`; the properties in patch.test.ts found it). A diff of an object against itself is
- * always empty, so `changed` must be a copy, never the same reference. The diff emits `add` of a
+ * object, never a copy: copying it again cost a tenth of a review). `changed` may hold what
+ * code builds: undefined members and items, non-finite numbers, functions, `toJSON`; it is read
+ * as JSON reads it (fast-json-patch itself mishandles `undefined`: `{a: []}` to
+ * `{a: [undefined]}` gives no operation where JSON has `[null]`; the properties in patch.test.ts
+ * found it). Added and replaced values are JSON copies of their own. The diff emits `add` of a
  * whole missing parent and escapes `/` and `~` in keys, which is what makes the patch apply to
  * the original even where parents are missing.
  */
 export function diff(original: unknown, changed: unknown): PatchOperation[] {
-  return jsonpatch.compare((original ?? {}) as object, toJson(changed));
+  const base = (original ?? {}) as object;
+  const target = changed ?? {};
+  // Anything but two objects of one kind (never the case for a review) goes through a copy.
+  if (!isWalkable(target) || Array.isArray(base) !== Array.isArray(target))
+    return jsonpatch.compare(base, cloneJson(target) as object);
+  const ops: PatchOperation[] = [];
+  walk(base as Json, target as Json, "", ops);
+  return ops;
+}
+
+type Json = Record<string, unknown> | unknown[];
+
+const hasOwn = (object: object, key: string): boolean =>
+  Object.prototype.hasOwnProperty.call(object, key);
+
+/** An object JSON writes member by member (an array or a plain record, no `toJSON`). */
+function isWalkable(value: unknown): value is Json {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { toJSON?: unknown }).toJSON !== "function"
+  );
+}
+
+// fast-json-patch's _generate, reading `changed` as JSON: old keys last to first, then new ones.
+function walk(before: Json, after: Json, path: string, ops: PatchOperation[]): void {
+  if (before === after) return;
+  if (Array.isArray(before)) return walkArray(before, after as unknown[], path, ops);
+  const record = after as Record<string, unknown>;
+  const oldKeys = Object.keys(before);
+  for (let t = oldKeys.length - 1; t >= 0; t--) {
+    const key = oldKeys[t] as string;
+    const value = own(record, key) ? asJson(record[key]) : undefined;
+    if (value === undefined) ops.push({ op: "remove", path: `${path}/${escape(key)}` });
+    else compare((before as Record<string, unknown>)[key], value, `${path}/${escape(key)}`, ops);
+  }
+  // Keys of both sides were compared above; only keys new to `changed` are left.
+  for (const key of Object.keys(record)) {
+    if (hasOwn(before, key)) continue;
+    const value = asJson(record[key]);
+    if (value !== undefined)
+      ops.push({ op: "add", path: `${path}/${escape(key)}`, value: cloneJson(value) });
+  }
+}
+
+function walkArray(before: unknown[], after: unknown[], path: string, ops: PatchOperation[]): void {
+  for (let i = before.length - 1; i >= 0; i--) {
+    if (i >= after.length) ops.push({ op: "remove", path: `${path}/${i}` });
+    else compare(before[i], asJson(after[i]) ?? null, `${path}/${i}`, ops);
+  }
+  for (let i = before.length; i < after.length; i++)
+    ops.push({ op: "add", path: `${path}/${i}`, value: cloneJson(after[i]) });
+}
+
+/** One member both sides have; `value` is JSON's reading of the changed side's. */
+function compare(before: unknown, value: unknown, at: string, ops: PatchOperation[]): void {
+  if (typeof value !== "object" || value === null) {
+    if (before !== value) ops.push({ op: "replace", path: at, value });
+  } else if (
+    typeof before === "object" &&
+    before !== null &&
+    Array.isArray(before) === Array.isArray(value)
+  ) {
+    walk(before as Json, value as Json, at, ops);
+  } else {
+    ops.push({ op: "replace", path: at, value: cloneJson(value) });
+  }
+}
+
+/** What JSON makes of a member: the object itself, to be walked, or a copy; undefined = left out. */
+function asJson(value: unknown): unknown {
+  return isWalkable(value) ? value : copy(value);
+}
+
+// JSON writes own enumerable members only; JSON.parse makes "__proto__" an own one.
+function own(object: object, key: string): boolean {
+  return Object.prototype.propertyIsEnumerable.call(object, key);
+}
+
+function escape(key: string): string {
+  return key.includes("/") || key.includes("~")
+    ? key.replaceAll("~", "~0").replaceAll("/", "~1")
+    : key;
 }
 
 /**
@@ -61,10 +145,6 @@ function copyObject(value: object): unknown {
 function viaJson(value: object | bigint): unknown {
   const text = JSON.stringify(value) as string | undefined;
   return text === undefined ? undefined : (JSON.parse(text) as unknown);
-}
-
-function toJson(value: unknown): object {
-  return cloneJson(value ?? {}) as object;
 }
 
 export function encodePatch(ops: readonly PatchOperation[]): string {
