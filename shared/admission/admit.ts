@@ -6,7 +6,7 @@ import { appliedAnnotation, errorAnnotation } from "./annotations.ts";
 import { describeError, errorCode } from "./errors.ts";
 import type { Feature, MutationOutcome, MutationRequest } from "./feature.ts";
 import { isSkip } from "./feature.ts";
-import { cloneJson, diff } from "./patch.ts";
+import { diff } from "./patch.ts";
 import type { Answer } from "./response.ts";
 import { allowed, denied, patched } from "./response.ts";
 import type { CoreSettings } from "./settings.ts";
@@ -103,20 +103,19 @@ interface Attempt {
 /** Reads the view and runs the feature on a copy of `object`; a refusal rejects. */
 function attempt(context: Context, object: KubeObject): Promise<Attempt> {
   const { feature, settings, cluster, request } = context;
-  let input: KubeObject;
   try {
     checkMetadata(object);
-    // One copy for the feature, read-only to view and mutate alike; `object` stays the diff's
-    // base whatever a feature does with its copy.
-    input = cloneJson(object);
   } catch (error) {
     return Promise.reject(error as Error);
   }
+  // The feature reads the reviewed object itself and never changes it (Feature's contract, held
+  // by every feature test: their reviews are frozen); what it returns shares what it did not
+  // change, which the diff then need not walk.
   return withDeadline(
     settings.viewDeadlineMs,
     (signal) =>
-      feature.view(input, request, scopedReader(cluster, feature.name, feature.reads), signal),
-    (view) => mutated(context, object, feature.mutate(input, request, view)),
+      feature.view(object, request, scopedReader(cluster, feature.name, feature.reads), signal),
+    (view) => mutated(context, object, feature.mutate(object, request, view)),
   );
 }
 
@@ -126,9 +125,8 @@ function mutated(
   outcome: MutationOutcome<KubeObject>,
 ): Attempt {
   if (isSkip(outcome)) {
-    const unchanged = withoutError(withErrorCopy(object, feature.name), feature.name);
     return {
-      object: unchanged,
+      object: withoutError(object, feature.name),
       result: "skipped",
       warnings: outcome.warnings,
       reason: outcome.skip,
@@ -188,7 +186,7 @@ async function onError(context: Context, original: KubeObject, error: unknown): 
         patchOps: 0,
       };
     case "allow-and-log": {
-      const marked = setAnnotation(cloneJson(original), errorAnnotation(feature.name), message);
+      const marked = setAnnotation(original, errorAnnotation(feature.name), message);
       return finish(original, marked, {
         result: "error-allowed",
         warnings: [message],
@@ -212,7 +210,7 @@ async function stripTrigger(
 ): Promise<Decision> {
   const { feature } = context;
   const stripped = withoutError(
-    removeAnnotation(cloneJson(original), feature.triggerAnnotation),
+    removeAnnotation(original, feature.triggerAnnotation),
     feature.name,
   );
   const base = { result: "error-stripped" as const, reason: message };
@@ -247,13 +245,6 @@ function track(object: KubeObject, feature: string, applied: string): KubeObject
   return setAnnotation(withoutError(object, feature), appliedAnnotation(feature), applied);
 }
 
-// A skipped object changes only when it carries the error annotation: only then is a copy needed.
-function withErrorCopy(original: KubeObject, feature: string): KubeObject {
-  const annotations = original.metadata?.annotations;
-  return annotations && errorAnnotation(feature) in annotations ? cloneJson(original) : original;
-}
-
-// Changes `object` in place: callers pass a copy the core owns (the feature's output is one).
 function withoutError(object: KubeObject, feature: string): KubeObject {
   return removeAnnotation(object, errorAnnotation(feature));
 }

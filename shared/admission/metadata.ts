@@ -34,22 +34,29 @@ function malformed(field: string, shape: string): FeatureError {
   });
 }
 
-/** Sets one annotation; an object whose annotations are no map is left as it is. */
-export function setAnnotation(object: KubeObject, key: string, value: string): KubeObject {
+/**
+ * The object with one annotation set, as a new object sharing everything else with `object`
+ * (never changed: it may be the reviewed object). Annotations that are no map are left alone.
+ */
+export function setAnnotation<T extends KubeObject>(object: T, key: string, value: string): T {
   const metadata: unknown = object.metadata ?? {};
   const annotations: unknown = isMap(metadata) ? (metadata["annotations"] ?? {}) : undefined;
   if (!isMap(metadata) || !isMap(annotations)) return object;
-  object.metadata = {
-    ...metadata,
-    annotations: { ...(annotations as Record<string, string>), [key]: value },
+  return {
+    ...object,
+    metadata: {
+      ...metadata,
+      annotations: { ...(annotations as Record<string, string>), [key]: value },
+    },
   };
-  return object;
 }
 
-/** Removes one annotation in place (callers pass a copy the core owns). */
-export function removeAnnotation(object: KubeObject, key: string): KubeObject {
-  if (hasAnnotation(object, key)) delete (object.metadata?.annotations ?? {})[key];
-  return object;
+/** The object without one annotation, a new object when it had it; `object` is never changed. */
+export function removeAnnotation<T extends KubeObject>(object: T, key: string): T {
+  if (!hasAnnotation(object, key)) return object;
+  const annotations = { ...object.metadata?.annotations };
+  delete annotations[key];
+  return { ...object, metadata: { ...object.metadata, annotations } };
 }
 
 export function hasAnnotation(object: KubeObject, key: string): boolean {

@@ -7,14 +7,14 @@ export type PatchOperation = Operation;
  * RFC 6902 operations that turn `original` into `changed` as JSON has it: the operations
  * fast-json-patch's `compare` gives against a JSON copy of `changed`, without making that copy.
  *
- * `original` must be JSON data, as the review carried it (the core passes the parsed request
- * object, never a copy: copying it again cost a tenth of a review). `changed` may hold what
- * code builds: undefined members and items, non-finite numbers, functions, `toJSON`; it is read
- * as JSON reads it (fast-json-patch itself mishandles `undefined`: `{a: []}` to
- * `{a: [undefined]}` gives no operation where JSON has `[null]`; the properties in patch.test.ts
- * found it). Added and replaced values are JSON copies of their own. The diff emits `add` of a
- * whole missing parent and escapes `/` and `~` in keys, which is what makes the patch apply to
- * the original even where parents are missing.
+ * `original` must be JSON data, as the review carried it. `changed` shares with it whatever the
+ * feature did not change (features copy only the paths they change): a shared part is the same
+ * by reference and is not walked. What code built may hold undefined members and items,
+ * non-finite numbers, functions, `toJSON`; it is read as JSON reads it (fast-json-patch itself
+ * mishandles `undefined`: `{a: []}` to `{a: [undefined]}` gives no operation where JSON has
+ * `[null]`; the properties in patch.test.ts found it). Added and replaced values are JSON copies
+ * of their own. The diff emits `add` of a whole missing parent and escapes `/` and `~` in keys,
+ * which is what makes the patch apply to the original even where parents are missing.
  */
 export function diff(original: unknown, changed: unknown): PatchOperation[] {
   const base = (original ?? {}) as object;
