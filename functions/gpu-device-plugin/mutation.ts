@@ -4,7 +4,7 @@ import { checkDeviceResources, templateSpec, withDevices } from "../../shared/ku
 import { resourceEntryName } from "../../shared/kubevirt/resource-name.ts";
 import type { VirtualMachine } from "../../shared/kubevirt/types.ts";
 import type { GpuRequest } from "./intent.ts";
-import { cloneJson } from "../../shared/admission/patch.ts";
+import { copyPath } from "../../shared/admission/copy-path.ts";
 
 /**
  * A copy of the VM whose `domain.devices.gpus` serves every request: `count` entries named
@@ -38,9 +38,11 @@ export function limitGpus(
   vm: Readonly<VirtualMachine>,
   requests: readonly GpuRequest[],
 ): { object: VirtualMachine; applied: string } {
-  const object = cloneJson(vm) as VirtualMachine;
-  const resources = ((templateSpec(object).domain ??= {}).resources ??= {});
-  const limits = (resources.limits ??= {});
+  const object = { ...vm } as VirtualMachine;
+  const resources = copyPath(object, "spec", "template", "spec", "domain", "resources") as {
+    requests?: Record<string, unknown>;
+  };
+  const limits = copyPath(resources, "limits");
   for (const { resourceName, count } of requests) {
     const want = String(count);
     for (const [kind, values] of [

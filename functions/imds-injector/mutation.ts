@@ -3,17 +3,18 @@ import type { Pod } from "../../shared/kube/pod.ts";
 import { guaranteedResources, isGuaranteed, withSidecarResources } from "./resources.ts";
 import type { Sidecar } from "./sidecar.ts";
 import { cloneJson } from "../../shared/admission/patch.ts";
+import { copyPath } from "../../shared/admission/copy-path.ts";
 
 /**
- * A copy of the pod with the sidecar appended (to initContainers as a native sidecar, or to
- * containers) and its volumes added. In a Guaranteed pod the sidecar's requests equal its limits;
+ * The pod with the sidecar appended (to initContainers as a native sidecar, or to containers) and
+ * its volumes added: a new object sharing what it does not change. In a Guaranteed pod the sidecar's requests equal its limits;
  * pod-level resources, when set, grow by the sidecar's. A pod volume with a sidecar volume's name
  * is a conflict: the sidecar would mount the wrong volume.
  */
 export function inject(pod: Readonly<Pod>, sidecar: Readonly<Sidecar>): Pod {
-  const copy = cloneJson(pod) as Pod;
-  const spec = (copy.spec ??= {});
-  const volumes = (spec.volumes ??= []);
+  const copy = { ...pod } as Pod;
+  const spec = copyPath(copy, "spec") as NonNullable<Pod["spec"]>;
+  const volumes = spec.volumes ?? [];
   for (const volume of sidecar.volumes) {
     if (volumes.some((v) => v.name === volume.name))
       throw new FeatureError(
@@ -28,7 +29,7 @@ export function inject(pod: Readonly<Pod>, sidecar: Readonly<Sidecar>): Pod {
   if (isGuaranteed(pod)) container.resources = guaranteedResources(container);
   if (spec.resources && container.resources)
     spec.resources = withSidecarResources(spec.resources, container.resources);
-  (spec[sidecar.list] ??= []).push(container);
-  volumes.push(...cloneJson(sidecar.volumes));
+  spec[sidecar.list] = [...(spec[sidecar.list] ?? []), container];
+  spec.volumes = [...volumes, ...cloneJson(sidecar.volumes)];
   return copy;
 }

@@ -1,5 +1,5 @@
 import { FeatureError } from "../../shared/admission/errors.ts";
-import { cloneJson } from "../../shared/admission/patch.ts";
+import { copyPath } from "../../shared/admission/copy-path.ts";
 import type { CpuFeature, VirtualMachine } from "../../shared/kubevirt/types.ts";
 
 export type Flag = "vmx" | "svm";
@@ -21,7 +21,8 @@ export function requiredFlag(vm: Readonly<VirtualMachine>): Flag | undefined {
 }
 
 /**
- * A copy of the VM that requires `flag`, creating missing parents and keeping other features.
+ * The VM requiring `flag` (a new object sharing what it does not change), creating missing
+ * parents and keeping other features.
  * An entry that disables or forbids the flag, or one that requires the other vendor's flag, is a
  * choice the user made: report it rather than overwrite it.
  */
@@ -46,16 +47,13 @@ export function requireFlag(vm: Readonly<VirtualMachine>, flag: Flag): VirtualMa
       },
     );
   }
-  if (own) return cloneJson(vm) as VirtualMachine;
+  if (own) return vm as VirtualMachine;
   return withFeatures(vm, [...features, { name: flag, policy: "require" }]);
 }
 
 function withFeatures(vm: Readonly<VirtualMachine>, features: CpuFeature[]): VirtualMachine {
-  const copy = cloneJson(vm) as VirtualMachine;
-  const spec = (copy.spec ??= {});
-  const template = (spec.template ??= {});
-  const vmi = (template.spec ??= {});
-  const domain = (vmi.domain ??= {});
-  domain.cpu = { ...domain.cpu, features };
+  const copy = { ...vm } as VirtualMachine;
+  const domain = copyPath(copy, "spec", "template", "spec", "domain");
+  domain["cpu"] = { ...(domain["cpu"] as object | undefined), features };
   return copy;
 }

@@ -4,7 +4,7 @@ import type { Target } from "./devices.ts";
 import { HOOK_CONFIGMAP } from "./hook-program.ts";
 import { HOOK_SIDECARS, ourSidecar, withOurSidecar } from "./hook-sidecars.ts";
 import { ROM_KEY } from "./rom.ts";
-import { cloneJson } from "../../shared/admission/patch.ts";
+import { copyPath } from "../../shared/admission/copy-path.ts";
 
 /** The VM volume that brings the ROM ConfigMap into the launcher's compute container. */
 export const ROM_VOLUME = "vbios-rom";
@@ -23,18 +23,18 @@ export interface Plan {
 }
 
 /**
- * A copy of the VM that gives the ROM to the targets: the ROM ConfigMap as volume `vbios-rom`
+ * The VM giving the ROM to the targets (a new object sharing what it does not change): the ROM ConfigMap as volume `vbios-rom`
  * with a read-only CD-ROM disk of the same name (KubeVirt mounts a ConfigMap volume for qemu only
  * when a disk uses it), our hook sidecar, and the hook's instructions. Missing parents are created;
  * an existing disk of that name is kept as the user set it.
  */
 export function injectRom(vm: Readonly<VirtualMachine>, plan: Plan): VirtualMachine {
-  const copy = cloneJson(vm) as VirtualMachine;
-  const template = ((copy.spec ??= {}).template ??= {});
-  const spec = (template.spec ??= {});
+  const copy = { ...vm } as VirtualMachine;
+  const template = copyPath(copy, "spec", "template") as Template;
+  const spec = copyPath(template, "spec") as NonNullable<Template["spec"]>;
   spec.volumes = withRomVolume(spec.volumes ?? [], plan.configMap);
-  addRomDisk(((spec.domain ??= {}).devices ??= {}));
-  addHookAnnotations(template, plan);
+  addRomDisk(copyPath(spec, "domain", "devices") as Devices);
+  addHookAnnotations(copyPath(template, "metadata", "annotations") as Record<string, string>, plan);
   return copy;
 }
 
@@ -44,8 +44,7 @@ function addRomDisk(devices: Devices): void {
 }
 
 // Template annotations reach the VMI: KubeVirt reads the sidecar list there, the hook its request.
-function addHookAnnotations(template: Template, plan: Plan): void {
-  const annotations = ((template.metadata ??= {}).annotations ??= {});
+function addHookAnnotations(annotations: Record<string, string>, plan: Plan): void {
   annotations[HOOK_SIDECARS] = withOurSidecar(annotations[HOOK_SIDECARS], ourSidecar(plan.image));
   annotations[ROM_ANNOTATION] = JSON.stringify({
     file: ROM_FILE,

@@ -16,7 +16,11 @@ export interface MutationRequest {
 
 /** A feature's answer when it changed the object. */
 export interface Mutation<T extends KubeObject> {
-  /** The mutated copy; the input object is never touched. */
+  /**
+   * The changed object: a new one that shares with the input whatever it does not change (copy
+   * only the objects on the paths you change, `copyPath`), or the input itself when nothing
+   * changes. The input is the reviewed object and is never changed (feature tests freeze it).
+   */
   object: T;
   /** Short value for the `<feature>-applied` tracking annotation, e.g. `vmx`. */
   applied: string;

@@ -1,5 +1,5 @@
 import type { KubeObject } from "../admission/types.ts";
-import { cloneJson } from "../admission/patch.ts";
+import { copyPath } from "../admission/copy-path.ts";
 
 // The parts of a core v1 Pod the Pod functions read or change, with Kubernetes' field names.
 // Everything else passes through as unknown JSON.
@@ -74,15 +74,22 @@ export function podContainers(pod: Readonly<Pod>): PlacedContainer[] {
   );
 }
 
-/** A copy of the pod with `change` applied to every init container and container. */
+/**
+ * The pod with `change` applied to every init container and container: a new object sharing the
+ * rest with `pod`. `change` returns a new container (or the one it was given), never changes it.
+ */
 export function mapContainers(
   pod: Readonly<Pod>,
-  change: (container: Container, placed: PlacedContainer) => Container,
+  change: (container: Readonly<Container>, placed: PlacedContainer) => Container,
 ): Pod {
-  const copy = cloneJson(pod) as Pod;
-  for (const placed of podContainers(copy)) {
-    const list = copy.spec?.[placed.list];
-    if (list) list[placed.index] = change(placed.container as Container, placed);
+  const copy = { ...pod } as Pod;
+  const spec = copyPath(copy, "spec") as NonNullable<Pod["spec"]>;
+  for (const list of ["initContainers", "containers"] as const) {
+    const containers = spec[list];
+    if (containers)
+      spec[list] = containers.map((container, index) =>
+        change(container, { list, index, container }),
+      );
   }
   return copy;
 }

@@ -1,3 +1,4 @@
+import { copyPath } from "../admission/copy-path.ts";
 import type { NodeInfo } from "./placement.ts";
 import type { NodeSelectorRequirement, NodeSelectorTerm, VmiSpec } from "./types.ts";
 
@@ -9,15 +10,20 @@ export function hostnameOf(node: NodeInfo): string {
 }
 
 /**
- * Pins the VMI spec (changed in place: pass a copy) to one node with required node affinity on
+ * Pins the VMI spec (changed in place: pass the caller's own copy; what lies under it is copied
+ * where it changes, never changed) to one node with required node affinity on
  * `kubernetes.io/hostname`. Required terms are ORed, so the requirement is added to every
  * existing term (each keeps its other requirements); without terms it becomes the only one. A
  * term that already carries exactly this requirement is left as it is.
  */
 export function pinToHostname(spec: VmiSpec, hostname: string): VmiSpec {
   const pin: NodeSelectorRequirement = { key: HOSTNAME_LABEL, operator: "In", values: [hostname] };
-  const nodeAffinity = ((spec.affinity ??= {}).nodeAffinity ??= {});
-  const required = (nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution ??= {});
+  const required = copyPath(
+    spec,
+    "affinity",
+    "nodeAffinity",
+    "requiredDuringSchedulingIgnoredDuringExecution",
+  ) as { nodeSelectorTerms?: NodeSelectorTerm[] };
   const terms = required.nodeSelectorTerms ?? [];
   required.nodeSelectorTerms =
     terms.length === 0 ? [{ matchExpressions: [pin] }] : terms.map((t) => withRequirement(t, pin));

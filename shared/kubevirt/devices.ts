@@ -1,7 +1,7 @@
 import { FeatureError } from "../admission/errors.ts";
 import { aliasSafe } from "./resource-name.ts";
 import type { DeviceEntry, VirtualMachine, VmiSpec } from "./types.ts";
-import { cloneJson } from "../admission/patch.ts";
+import { copyPath } from "../admission/copy-path.ts";
 
 /** A device a feature wants in `hostDevices[]` or `gpus[]`: KubeVirt's `{name, deviceName}`. */
 export interface WantedDevice {
@@ -139,16 +139,17 @@ export function withDevices(
   kind: "hostDevices" | "gpus",
   wanted: readonly WantedDevice[],
 ): { vm: VirtualMachine; serving: WantedDevice[] } {
-  const copy = cloneJson(vm) as VirtualMachine;
-  const devices = ((templateSpec(copy).domain ??= {}).devices ??= {});
-  const merge = mergeDevices(devices[kind] ?? [], wanted, `${DEVICES_FIELD}.${kind}`);
+  const copy = { ...vm } as VirtualMachine;
+  const devices = copyPath(copy, "spec", "template", "spec", "domain", "devices");
+  const existing = (devices[kind] ?? []) as DeviceEntry[];
+  const merge = mergeDevices(existing, wanted, `${DEVICES_FIELD}.${kind}`);
   devices[kind] = merge.entries;
   return { vm: copy, serving: merge.serving };
 }
 
 const DEVICES_FIELD = "spec.template.spec.domain.devices";
 
-/** The VM's `spec.template.spec`, created on the (copied) VM when missing. */
+/** The VM's `spec.template.spec`, created on the VM when missing: pass the caller's own copy. */
 export function templateSpec(vm: VirtualMachine): VmiSpec {
   const template = ((vm.spec ??= {}).template ??= {});
   return (template.spec ??= {});

@@ -1,0 +1,31 @@
+import { FeatureError } from "./errors.ts";
+
+/**
+ * Makes every object along `keys` under `owned` a shallow copy of its own (an empty one where it
+ * is missing) and returns the last, for the caller to change in place. `owned` must be the
+ * caller's copy already; everything off the path stays shared with the reviewed object, which is
+ * how a feature's answer is built (the core diffs only what is not shared).
+ *
+ * A value on the path that is not an object is the user's, and is not silently replaced.
+ */
+export function copyPath(owned: object, ...keys: string[]): Record<string, unknown> {
+  let at = owned as Record<string, unknown>;
+  keys.forEach((key, depth) => {
+    const value = at[key];
+    if (value !== undefined && value !== null && !isRecord(value)) {
+      const field = keys.slice(0, depth + 1).join(".");
+      throw new FeatureError(`the object's ${field} is not an object`, {
+        field,
+        fix: `send ${field} as an object, as the Kubernetes API requires`,
+      });
+    }
+    const copy = { ...value };
+    at[key] = copy;
+    at = copy;
+  });
+  return at;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
