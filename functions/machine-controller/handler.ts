@@ -1,5 +1,6 @@
 import type { HttpFunction, Request, Response } from "@google-cloud/functions-framework";
 import { sendError } from "../../shared/runtime/http-errors.ts";
+import { sendJson } from "../../shared/runtime/send-json.ts";
 import type { Logger } from "../../shared/runtime/log.ts";
 import { jsonLogger } from "../../shared/runtime/log.ts";
 import { FUNCTION } from "./api.ts";
@@ -55,8 +56,7 @@ export function machineControllerHandler(options: HandlerOptions = {}): HttpFunc
   const metrics = options.metrics ?? hookMetrics();
   return async (req: Request, res: Response): Promise<void> => {
     if (req.method === "GET" || req.method === "HEAD") {
-      if (req.path !== "/metrics")
-        return void res.status(200).json({ status: "ok", function: FUNCTION });
+      if (req.path !== "/metrics") return sendJson(res, 200, { status: "ok", function: FUNCTION });
       res
         .status(200)
         .type(metrics.registry.contentType)
@@ -117,7 +117,7 @@ function run({ hook, log, now, metrics }: Context, request: HookRequest, res: Re
     metrics.observe(hook, seconds);
     const failed = fields["phase"] === "Failed";
     if (failed) metrics.error(hook, String(fields["reason"]));
-    res.status(200).json(body);
+    sendJson(res, 200, body);
     const durationMs = Math.round(seconds * 100_000) / 100;
     log(failed ? "warn" : "info", "hook", {
       function: FUNCTION,
