@@ -4,7 +4,7 @@ import { checkDeviceResources, templateSpec, withDevices } from "../../shared/ku
 import { resourceEntryName } from "../../shared/kubevirt/resource-name.ts";
 import type { VirtualMachine } from "../../shared/kubevirt/types.ts";
 import type { GpuRequest } from "./intent.ts";
-import { copyPath } from "../../shared/admission/copy-path.ts";
+import { copyPath } from "../../shared/admission/sharing.ts";
 
 /**
  * A copy of the VM whose `domain.devices.gpus` serves every request: `count` entries named

@@ -2,8 +2,7 @@ import { FeatureError } from "../../shared/admission/errors.ts";
 import type { Pod } from "../../shared/kube/pod.ts";
 import { guaranteedResources, isGuaranteed, withSidecarResources } from "./resources.ts";
 import type { Sidecar } from "./sidecar.ts";
-import { cloneJson } from "../../shared/admission/patch.ts";
-import { copyPath } from "../../shared/admission/copy-path.ts";
+import { copyPath } from "../../shared/admission/sharing.ts";
 
 /**
  * The pod with the sidecar appended (to initContainers as a native sidecar, or to containers) and
@@ -25,11 +24,12 @@ export function inject(pod: Readonly<Pod>, sidecar: Readonly<Sidecar>): Pod {
         },
       );
   }
-  const container = cloneJson(sidecar.container);
-  if (isGuaranteed(pod)) container.resources = guaranteedResources(container);
+  const container = isGuaranteed(pod)
+    ? { ...sidecar.container, resources: guaranteedResources(sidecar.container) }
+    : sidecar.container;
   if (spec.resources && container.resources)
     spec.resources = withSidecarResources(spec.resources, container.resources);
   spec[sidecar.list] = [...(spec[sidecar.list] ?? []), container];
-  spec.volumes = [...volumes, ...cloneJson(sidecar.volumes)];
+  spec.volumes = [...volumes, ...sidecar.volumes];
   return copy;
 }

@@ -3,6 +3,7 @@ import type { SidecarFragment } from "../../shared/imds-sidecar/fragment.ts";
 import { tokenSources } from "../../shared/imds-sidecar/fragment.ts";
 import type { ImdsInjectorSettings } from "./settings.ts";
 import { cloneJson } from "../../shared/admission/patch.ts";
+import { deepFreeze } from "../../shared/admission/sharing.ts";
 
 /** The sidecar ready to add: the fragment with the settings applied, and where it goes. */
 export interface Sidecar extends SidecarFragment {
@@ -13,6 +14,7 @@ export interface Sidecar extends SidecarFragment {
  * The fragment with the image, the token's audience and expiry from the settings. In `regular`
  * mode (clusters older than 1.29) the sidecar is a plain container: without restartPolicy, which
  * only init containers may carry, and, in a launcher pod (restartPolicy Never), never restarted.
+ * Frozen: every answer shares it (the diff copies what it adds to the patch).
  */
 export function buildSidecar(fragment: SidecarFragment, settings: ImdsInjectorSettings): Sidecar {
   const copy = cloneJson(fragment);
@@ -23,7 +25,7 @@ export function buildSidecar(fragment: SidecarFragment, settings: ImdsInjectorSe
   }
   if (settings.mode === "regular") {
     delete copy.container.restartPolicy;
-    return { ...copy, list: "containers" };
+    return deepFreeze({ ...copy, list: "containers" });
   }
-  return { ...copy, list: "initContainers" };
+  return deepFreeze({ ...copy, list: "initContainers" });
 }

@@ -4,7 +4,7 @@ import type { Target } from "./devices.ts";
 import { HOOK_CONFIGMAP } from "./hook-program.ts";
 import { HOOK_SIDECARS, ourSidecar, withOurSidecar } from "./hook-sidecars.ts";
 import { ROM_KEY } from "./rom.ts";
-import { copyPath } from "../../shared/admission/copy-path.ts";
+import { copyPath } from "../../shared/admission/sharing.ts";
 
 /** The VM volume that brings the ROM ConfigMap into the launcher's compute container. */
 export const ROM_VOLUME = "vbios-rom";

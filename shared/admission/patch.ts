@@ -50,8 +50,11 @@ function walk(before: Json, after: Json, path: string, ops: PatchOperation[]): v
   for (let t = oldKeys.length - 1; t >= 0; t--) {
     const key = oldKeys[t] as string;
     const value = own(record, key) ? asJson(record[key]) : undefined;
+    const old = (before as Record<string, unknown>)[key];
+    // Most members are equal, or the very object the review holds: no path to build for them.
+    if (value === old) continue;
     if (value === undefined) ops.push({ op: "remove", path: `${path}/${escape(key)}` });
-    else compare((before as Record<string, unknown>)[key], value, `${path}/${escape(key)}`, ops);
+    else compare(old, value, `${path}/${escape(key)}`, ops);
   }
   // Keys of both sides were compared above; only keys new to `changed` are left.
   for (const key of Object.keys(record)) {
@@ -65,7 +68,10 @@ function walk(before: Json, after: Json, path: string, ops: PatchOperation[]): v
 function walkArray(before: unknown[], after: unknown[], path: string, ops: PatchOperation[]): void {
   for (let i = before.length - 1; i >= 0; i--) {
     if (i >= after.length) ops.push({ op: "remove", path: `${path}/${i}` });
-    else compare(before[i], asJson(after[i]) ?? null, `${path}/${i}`, ops);
+    else {
+      const value = asJson(after[i]) ?? null;
+      if (value !== before[i]) compare(before[i], value, `${path}/${i}`, ops);
+    }
   }
   for (let i = before.length; i < after.length; i++)
     ops.push({ op: "add", path: `${path}/${i}`, value: cloneJson(after[i]) });

@@ -1,4 +1,4 @@
-import { copyPath } from "../admission/copy-path.ts";
+import { copyPath } from "../admission/sharing.ts";
 import type { NodeInfo } from "./placement.ts";
 import type { NodeSelectorRequirement, NodeSelectorTerm, VmiSpec } from "./types.ts";
 

@@ -1,3 +1,4 @@
+import { deepFreeze } from "../../shared/admission/sharing.ts";
 import type { PatchOperation } from "../../shared/admission/patch.ts";
 import type {
   AdmissionRequest,
@@ -55,25 +56,14 @@ export function admissionReview(
       namespace: object?.metadata?.namespace ?? "default",
       operation: "CREATE",
       userInfo: { username: "admin" },
+      // A feature reads the reviewed object and never changes it: in a module, which is strict,
+      // a change to a frozen object throws, so a feature that breaks the contract fails its tests.
       object: deepFreeze(structuredClone(object)),
       oldObject: null,
       dryRun: false,
       ...request,
     },
   };
-}
-
-/**
- * `value` with every object in it frozen: a feature reads the reviewed object and never changes
- * it (the core hands it over without a copy), and in a module, which is strict, a change to a
- * frozen object throws, so a feature that breaks the contract fails its tests.
- */
-export function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const item of Object.values(value)) deepFreeze(item);
-  }
-  return value;
 }
 
 export function decodePatch(response: AdmissionResponse): PatchOperation[] {

@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import { copyPath } from "./copy-path.ts";
-import { deepFreeze } from "../../test/helpers/review.ts";
+import { copyPath, deepFreeze } from "./sharing.ts";
 
 describe("copyPath", () => {
   const vm = deepFreeze({

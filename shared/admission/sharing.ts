@@ -29,3 +29,16 @@ export function copyPath(owned: object, ...keys: string[]): Record<string, unkno
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/**
+ * `value` with every object in it frozen, for data a feature builds once and then shares with
+ * every answer (imds-injector's sidecar): an attempt to change it throws rather than changing
+ * every later answer. Feature tests freeze their reviews with it too.
+ */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}
