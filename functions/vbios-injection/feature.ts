@@ -6,7 +6,8 @@ import { VIRTUAL_MACHINE_KIND } from "../../shared/kubevirt/types.ts";
 import type { Facts } from "./decide.ts";
 import { decide } from "./decide.ts";
 import type { HookOutcome, HookWriter } from "./hook-configmap.ts";
-import { coreHookWriter, ensureHookConfigMap } from "./hook-configmap.ts";
+import { coreHookWriter, rememberedHooks } from "./hook-configmap.ts";
+import { readerSettingsFromEnv } from "../../shared/kube/settings.ts";
 import { FEATURE, TRIGGER } from "./intent.ts";
 import { kubeVirtFacts } from "./kubevirt.ts";
 import { injectRom } from "./mutation.ts";
@@ -24,11 +25,17 @@ export interface VbiosOptions {
   settings?: VbiosSettings;
   /** The hook ConfigMap's writer; the live one by default (client-node, loaded on first write). */
   writer?: HookWriter;
+  /** How long a namespace's hook ConfigMap, once written or found current, is not checked again. */
+  hookMemoryMs?: number;
 }
 
 export function vbiosInjection(options: VbiosOptions = {}): Feature<VirtualMachine, VbiosView> {
   const settings = options.settings ?? vbiosSettingsFromEnv();
-  const writer = options.writer ?? coreHookWriter();
+  // As long as the reader serves a cached answer: a shorter memory would not read anything newer.
+  const ensureHook = rememberedHooks(
+    options.writer ?? coreHookWriter(),
+    options.hookMemoryMs ?? readerSettingsFromEnv().ttlMs,
+  );
   return {
     name: FEATURE,
     kinds: [VIRTUAL_MACHINE_KIND],
@@ -49,7 +56,7 @@ export function vbiosInjection(options: VbiosOptions = {}): Feature<VirtualMachi
       // Throws what mutate would: nothing is written for a VM that is going to be refused.
       decide(vm, request, settings, facts);
       if (request.dryRun) return { facts };
-      return { facts, hook: await ensureHookConfigMap(cluster, writer, request.namespace, signal) };
+      return { facts, hook: await ensureHook(cluster, request.namespace, signal) };
     },
     mutate(vm, request, view): MutationOutcome<VirtualMachine> {
       const decision = decide(vm, request, settings, view.facts);

@@ -7,7 +7,12 @@ import type { ClusterReader } from "../../shared/kube/reader.ts";
 import { snapshotReader } from "../../shared/kube/snapshot-reader.ts";
 import type { FakeObject } from "../../test/helpers/fake-kube-api.ts";
 import { FakeKubeApi, useKubeconfig } from "../../test/helpers/fake-kube-api.ts";
-import { coreHookWriter, ensureHookConfigMap, hookConfigMap } from "./hook-configmap.ts";
+import {
+  coreHookWriter,
+  ensureHookConfigMap,
+  hookConfigMap,
+  rememberedHooks,
+} from "./hook-configmap.ts";
 
 const PROGRAM = readFileSync(new URL("./hook/on-define-domain.py", import.meta.url), "utf8");
 const PATH = "/api/v1/namespaces/gaming/configmaps";
@@ -95,6 +100,37 @@ describe("the hook ConfigMap, written through client-node", () => {
     expect(writes()).to.deep.equal([
       ["PUT", `${PATH}/vbios-injection-hook`],
       ["POST", PATH],
+    ]);
+  });
+
+  // The shared reader caches its 404 for the cache's lifetime; without the memory every VM of the
+  // namespace admitted meanwhile sent a create (and got a 409).
+  it("should not write again in a namespace it wrote in, until the reader's cache has expired", async () => {
+    const cachedAbsent = snapshotReader([]);
+    let clock = 0;
+    const ensure = rememberedHooks(coreHookWriter(), 15_000, () => clock);
+    const outcomes = [await ensure(cachedAbsent, "gaming", signal())];
+    clock = 14_999;
+    outcomes.push(await ensure(cachedAbsent, "gaming", signal()));
+    outcomes.push(await ensure(cachedAbsent, "gaming", signal()));
+    expect(writes()).to.deep.equal([["POST", PATH]]);
+    clock = 15_000;
+    outcomes.push(await ensure(cachedAbsent, "gaming", signal()));
+    expect(outcomes).to.deep.equal(["created", "current", "current", "current"]);
+    // After the memory: checked again (here the stale read says absent, and the API a 409).
+    expect(writes()).to.deep.equal([
+      ["POST", PATH],
+      ["POST", PATH],
+    ]);
+  });
+
+  it("should remember each namespace on its own", async () => {
+    const ensure = rememberedHooks(coreHookWriter(), 15_000, () => 0);
+    await ensure(snapshotReader([]), "gaming", signal());
+    await ensure(snapshotReader([]), "render", signal());
+    expect(writes()).to.deep.equal([
+      ["POST", PATH],
+      ["POST", "/api/v1/namespaces/render/configmaps"],
     ]);
   });
 

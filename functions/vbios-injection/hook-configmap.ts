@@ -119,3 +119,26 @@ export function coreHookWriter(load: () => Promise<CoreClient> = loadCoreClient)
     },
   };
 }
+
+/**
+ * ensureHookConfigMap, skipped for `ttlMs` in a namespace where this process has just written the
+ * hook ConfigMap or found it current. The shared reader caches a 404 like any answer: after the
+ * first VM of a namespace created the ConfigMap, the read still said absent for the cache's
+ * lifetime, and every VM admitted in it meanwhile tried the create again (a 409 each: npm run
+ * bench:profile showed one API write a review). A ConfigMap deleted meanwhile is found as late as
+ * a cached read would find it.
+ */
+export function rememberedHooks(
+  writer: HookWriter,
+  ttlMs: number,
+  now: () => number = Date.now,
+): (cluster: ClusterReader, namespace: string, signal: AbortSignal) => Promise<HookOutcome> {
+  const confirmed = new Map<string, number>();
+  return async (cluster, namespace, signal) => {
+    const at = confirmed.get(namespace);
+    if (at !== undefined && now() - at < ttlMs) return "current";
+    const outcome = await ensureHookConfigMap(cluster, writer, namespace, signal);
+    confirmed.set(namespace, now());
+    return outcome;
+  };
+}
