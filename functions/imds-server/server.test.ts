@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jsonLogger } from "../../shared/runtime/log.ts";
 import { RateLimiter } from "./rate-limit.ts";
-import { createImdsServer } from "./server.ts";
+import { createImdsServer, requestPath } from "./server.ts";
 import type { ImdsServerOptions } from "./server.ts";
 
 interface Answer {
@@ -172,6 +172,11 @@ describe("imds server", () => {
     ]);
   });
 
+  it("should answer a path with dot segments as URL parsing resolves it", async () => {
+    const answer = await call(port, "/v1/../v1/./identity", { headers: META });
+    expect(answer.status).to.equal(200);
+  });
+
   it("should answer 404 not_found when the path is unknown", async () => {
     const answer = await call(port, "/latest/meta-data/", { headers: META });
     expect([answer.status, JSON.parse(answer.body)]).to.deep.equal([
@@ -261,4 +266,29 @@ describe("imds server", () => {
       error: "Error: boom",
     });
   });
+});
+
+describe("requestPath", () => {
+  const targets = [
+    "/",
+    "/v1/identity",
+    "/v1/identity/",
+    "/V1/Identity",
+    "/v1//identity",
+    "/v1/identity?x=1",
+    "/v1/identity#x",
+    "/v1/../healthz",
+    "/v1/./token",
+    "/v1/%69dentity",
+    "//evil.example/v1/token",
+    "http://imds/v1/token",
+    "/v1/token;x",
+    "/v1/ident ity",
+    "",
+  ];
+  for (const target of targets) {
+    it(`should give URL parsing's path for ${JSON.stringify(target)}`, () => {
+      expect(requestPath(target)).to.equal(new URL(target, "http://imds").pathname);
+    });
+  }
 });

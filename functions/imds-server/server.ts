@@ -94,7 +94,7 @@ async function dispatch(
 ): Promise<Reply> {
   const early = precheck(req, options);
   if (early) return early;
-  const path = new URL(req.url ?? "/", "http://imds").pathname;
+  const path = requestPath(req.url ?? "/");
   const route = table.get(path);
   if (!route) return failure(404, "not_found", `no endpoint at ${path}`);
   if (req.method !== "GET") {
@@ -102,6 +102,15 @@ async function dispatch(
     return { ...reply, headers: { allow: "GET" } };
   }
   return (route.guarded ? guard(req) : undefined) ?? route.handle();
+}
+
+// Letters, digits, `-`, `_` and single slashes: what a guest sends, and what URL parsing keeps as
+// it is (no dot segments, escapes, query or authority to resolve).
+const PLAIN_PATH = /^(?:\/[A-Za-z0-9_-]+)+\/?$|^\/$/;
+
+/** The request target's path as `new URL` resolves it, without building a URL for a plain one. */
+export function requestPath(target: string): string {
+  return PLAIN_PATH.test(target) ? target : new URL(target, "http://imds").pathname;
 }
 
 function send(res: ServerResponse, reply: Reply): void {
