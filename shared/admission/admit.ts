@@ -25,9 +25,9 @@ export interface Decision {
 }
 
 /**
- * The one admission path every feature goes through: match, read the cluster view, mutate a copy,
- * apply the error policy and the tracking annotations, and diff against the original. It never
- * rejects: whatever fails, even in the error policy, is an answer.
+ * The one admission path every feature goes through: match, read the cluster view, run the
+ * feature's mutation, apply the error policy and the tracking annotations, and diff against the
+ * original. It never rejects: whatever fails, even in the error policy, is an answer.
  *
  * Written with `then` rather than `await`: once a process has made a domain (the Functions
  * Framework makes one per call) its async hook sees every promise, about 1 µs each under load,
@@ -100,7 +100,7 @@ interface Attempt {
   auditAnnotations?: Record<string, string> | undefined;
 }
 
-/** Reads the view and runs the feature on a copy of `object`; a refusal rejects. */
+/** Reads the view and runs the feature on `object`; a refusal rejects. */
 function attempt(context: Context, object: KubeObject): Promise<Attempt> {
   const { feature, settings, cluster, request } = context;
   try {
