@@ -78,6 +78,29 @@ describe("sendJson", () => {
     expect(answer).to.deep.include({ status: 500, body: { error: "internal" } });
   });
 
+  it("should drop a held answer whose client has gone, and keep serving", async () => {
+    const { responses, bodies } = await held(1);
+    const [first] = responses as [ServerResponse];
+    const gone = new Promise<[ServerResponse, Promise<void>]>((resolve) => {
+      pending = [(res) => resolve([res, new Promise((closed) => res.on("close", closed))])];
+    });
+    const controller = new AbortController();
+    const abandoned = fetch(url, { method: "POST", body: "{}", signal: controller.signal }).catch(
+      (e: unknown) => e,
+    );
+    const [second, closed] = await gone;
+    controller.abort();
+    await closed;
+    sendJson(first, 200, { n: 1 });
+    sendJson(second, 200, { n: 2 });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await bodies[0]).to.deep.include({ status: 200, body: { n: 1 } });
+    expect(await abandoned).to.be.instanceOf(Error);
+    const next = await held(1);
+    sendJson(next.responses[0] as ServerResponse, 200, { n: 3 });
+    expect(await next.bodies[0]).to.deep.include({ status: 200, body: { n: 3 } });
+  });
+
   it("should throw JSON's own error to the caller for a body it cannot write", async () => {
     const { responses, bodies } = await held(1);
     const [res] = responses as [ServerResponse];
