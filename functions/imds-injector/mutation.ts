@@ -6,9 +6,9 @@ import { copyPath } from "../../shared/admission/sharing.ts";
 
 /**
  * The pod with the sidecar appended (to initContainers as a native sidecar, or to containers) and
- * its volumes added: a new object sharing what it does not change. In a Guaranteed pod the sidecar's requests equal its limits;
- * pod-level resources, when set, grow by the sidecar's. A pod volume with a sidecar volume's name
- * is a conflict: the sidecar would mount the wrong volume.
+ * its volumes added: a new object sharing what it does not change. In a Guaranteed pod the
+ * sidecar's requests equal its limits; pod-level resources, when set, grow by the sidecar's. A
+ * pod volume with a sidecar volume's name is a conflict: the sidecar would mount the wrong volume.
  */
 export function inject(pod: Readonly<Pod>, sidecar: Readonly<Sidecar>): Pod {
   const copy = { ...pod } as Pod;

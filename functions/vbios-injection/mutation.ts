@@ -23,10 +23,11 @@ export interface Plan {
 }
 
 /**
- * The VM giving the ROM to the targets (a new object sharing what it does not change): the ROM ConfigMap as volume `vbios-rom`
- * with a read-only CD-ROM disk of the same name (KubeVirt mounts a ConfigMap volume for qemu only
- * when a disk uses it), our hook sidecar, and the hook's instructions. Missing parents are created;
- * an existing disk of that name is kept as the user set it.
+ * The VM giving the ROM to the targets, as a new object sharing what it does not change: the ROM
+ * ConfigMap as volume `vbios-rom` with a read-only CD-ROM disk of the same name (KubeVirt mounts a
+ * ConfigMap volume for qemu only when a disk uses it), our hook sidecar, and the hook's
+ * instructions. Missing parents are created; an existing disk of that name is kept as the user
+ * set it.
  */
 export function injectRom(vm: Readonly<VirtualMachine>, plan: Plan): VirtualMachine {
   const copy = { ...vm } as VirtualMachine;

@@ -29,9 +29,6 @@ export function diff(original: unknown, changed: unknown): PatchOperation[] {
 
 type Json = Record<string, unknown> | unknown[];
 
-const hasOwn = (object: object, key: string): boolean =>
-  Object.prototype.hasOwnProperty.call(object, key);
-
 /** An object JSON writes member by member (an array or a plain record, no `toJSON`). */
 function isWalkable(value: unknown): value is Json {
   return (
@@ -53,15 +50,20 @@ function walk(before: Json, after: Json, path: string, ops: PatchOperation[]): v
     const old = (before as Record<string, unknown>)[key];
     // Most members are equal, or the very object the review holds: no path to build for them.
     if (value === old) continue;
-    if (value === undefined) ops.push({ op: "remove", path: `${path}/${escape(key)}` });
-    else compare(old, value, `${path}/${escape(key)}`, ops);
+    if (value === undefined)
+      ops.push({ op: "remove", path: `${path}/${jsonpatch.escapePathComponent(key)}` });
+    else compare(old, value, `${path}/${jsonpatch.escapePathComponent(key)}`, ops);
   }
   // Keys of both sides were compared above; only keys new to `changed` are left.
   for (const key of Object.keys(record)) {
-    if (hasOwn(before, key)) continue;
+    if (Object.hasOwn(before, key)) continue;
     const value = asJson(record[key]);
     if (value !== undefined)
-      ops.push({ op: "add", path: `${path}/${escape(key)}`, value: cloneJson(value) });
+      ops.push({
+        op: "add",
+        path: `${path}/${jsonpatch.escapePathComponent(key)}`,
+        value: cloneJson(value),
+      });
   }
 }
 
@@ -92,7 +94,7 @@ function compare(before: unknown, value: unknown, at: string, ops: PatchOperatio
   }
 }
 
-/** What JSON makes of a member: the object itself, to be walked, or a copy; undefined = left out. */
+/** What JSON makes of a member: the object itself, to be walked, or a copy; undefined: left out. */
 function asJson(value: unknown): unknown {
   return isWalkable(value) ? value : copy(value);
 }
@@ -100,12 +102,6 @@ function asJson(value: unknown): unknown {
 // JSON writes own enumerable members only; JSON.parse makes "__proto__" an own one.
 function own(object: object, key: string): boolean {
   return Object.prototype.propertyIsEnumerable.call(object, key);
-}
-
-function escape(key: string): string {
-  return key.includes("/") || key.includes("~")
-    ? key.replaceAll("~", "~0").replaceAll("/", "~1")
-    : key;
 }
 
 /**

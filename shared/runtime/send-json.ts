@@ -39,7 +39,8 @@ function endOfTurn(): void {
 }
 
 function write(res: ServerResponse, status: number, text: string): void {
-  // Answered meanwhile (a guard's 500 after the function threw) or the client is gone.
+  // One answer a response: a second (serve.ts's 500 for a function that answered and then threw)
+  // is dropped, as is one for a client that has gone.
   if (res.headersSent || res.destroyed) return;
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
