@@ -144,3 +144,24 @@ describe("compareQuantities", () => {
     expect(compareQuantities(q("41Gi"), q("40Gi"))).to.equal(1);
   });
 });
+
+describe("parseQuantity's shared values", () => {
+  it("should hand every caller the same spelling's value frozen, so none can change another's", () => {
+    const first = parseQuantity("1536Mi");
+    const again = parseQuantity("1536Mi");
+    expect(again).to.equal(first);
+    expect(Object.isFrozen(first)).to.equal(true);
+    expect(() => {
+      (first as { nanos: bigint }).nanos = 0n;
+    }).to.throw(TypeError);
+    expect(parseQuantity("1536Mi")?.nanos).to.equal(1536n * 1024n * 1024n * 1_000_000_000n);
+  });
+
+  it("should read every spelling right past the number it keeps, and remember refusals too", () => {
+    for (let i = 1; i <= 3000; i += 1)
+      expect(parseQuantity(`${i}m`)?.nanos).to.equal(BigInt(i) * 1_000_000n);
+    expect(parseQuantity("10GB")).to.equal(undefined);
+    expect(parseQuantity("10GB")).to.equal(undefined);
+    expect(parseQuantity(" 2Gi ")?.nanos).to.equal(parseQuantity("2Gi")?.nanos);
+  });
+});

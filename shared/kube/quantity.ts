@@ -12,8 +12,8 @@ export type QuantityFormat = "BinarySI" | "DecimalSI" | "DecimalExponent";
 
 export interface Quantity {
   /** The value in units of 10^-9, rounded up as the API server rounds (nano precision). */
-  nanos: bigint;
-  format: QuantityFormat;
+  readonly nanos: bigint;
+  readonly format: QuantityFormat;
 }
 
 const NANO = 1_000_000_000n;
@@ -33,16 +33,34 @@ const DECIMAL: Record<string, number> = {
 const SYNTAX =
   /^([+-]?)([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:(Ki|Mi|Gi|Ti|Pi|Ei)|([numkMGTPE])|[eE]([+-]?[0-9]+))?$/;
 
+// Reviews spell the same few quantities over and over (`100m`, `1Gi`): each spelling is read
+// once, into a frozen value every caller shares. Emptied when full, so no input grows it for good.
+const parsed = new Map<string, Quantity | undefined>();
+const PARSED_MAX = 1024;
+
 /** The quantity, or undefined when `input` is not one (`1.5.2`, `10GB`, `K`). */
 export function parseQuantity(input: QuantityInput): Quantity | undefined {
-  const match = SYNTAX.exec(textOf(input));
+  const text = textOf(input);
+  const known = parsed.get(text);
+  if (known !== undefined || parsed.has(text)) return known;
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  const quantity = read(text);
+  parsed.set(text, quantity);
+  return quantity;
+}
+
+function read(text: string): Quantity | undefined {
+  const match = SYNTAX.exec(text);
   if (!match) return undefined;
   const [, sign, number = "", binary, decimal, exponent] = match;
   const power = exponent === undefined ? (DECIMAL[decimal ?? ""] ?? 0) : Number(exponent);
   if (Math.abs(power) > 100) return undefined;
   const steps = BINARY.indexOf((binary ?? "") as (typeof BINARY)[number]);
   const magnitude = scaled(number, steps, power);
-  return { nanos: sign === "-" ? -magnitude : magnitude, format: formatOf(binary, exponent) };
+  return Object.freeze({
+    nanos: sign === "-" ? -magnitude : magnitude,
+    format: formatOf(binary, exponent),
+  });
 }
 
 function formatOf(binary: string | undefined, exponent: string | undefined): QuantityFormat {
