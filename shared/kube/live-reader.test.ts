@@ -90,6 +90,31 @@ describe("liveReader through client-node against the local API server (HTTPS, ow
     ]);
   });
 
+  it("should cache every query apart: kind, namespace, name and each selector", async () => {
+    const r = reader();
+    const names = (found: unknown): unknown =>
+      found === "absent"
+        ? found
+        : (found as { metadata?: { name?: string } }[]).map((o) => o.metadata?.name);
+    const reads = async (): Promise<unknown[]> => [
+      names(await r.list(NODE, { labelSelector: "zone=a" }, signal())),
+      names(await r.list(NODE, { labelSelector: "zone=b" }, signal())),
+      names(await r.list(NODE, { fieldSelector: "metadata.name=n2" }, signal())),
+      names(await r.list(VMI, { namespace: "team-a" }, signal())),
+      names(await r.list(VMI, { namespace: "team-b" }, signal())),
+      names(await r.list(VMI, {}, signal())),
+      (await r.get(NODE, "", "n1", signal())) === "absent",
+      (await r.get(VMI, "team-a", "vm-1", signal())) === "absent",
+      (await r.get(VMI, "team-b", "vm-1", signal())) === "absent",
+    ];
+    const want = [["n1"], ["n2"], ["n2"], ["vm-1"], ["vm-2"], ["vm-1", "vm-2"], false, false, true];
+    expect(await reads()).to.deep.equal(want);
+    // Served from the cache the second time, each from its own entry.
+    const before = api.requests.length;
+    expect(await reads()).to.deep.equal(want);
+    expect(api.requests.length).to.equal(before);
+  });
+
   it("should answer absent for an object that does not exist (404)", async () => {
     expect(await reader().get(CONFIG_MAP, "team-a", "missing", signal())).to.equal("absent");
     expect(await reader().get(VMI, "team-a", "missing", signal())).to.equal("absent");

@@ -51,7 +51,7 @@ export function liveReader({
   };
   function cached<T>(
     key: string,
-    what: string,
+    what: () => string,
     load: (c: ObjectClient, s: AbortSignal) => Promise<T>,
     signal: AbortSignal,
   ): Promise<T> {
@@ -59,29 +59,25 @@ export function liveReader({
       key,
       () => new SharedLookup<unknown>(async (s) => load(await objects(), s), cacheOptions),
     ) as SharedLookup<T>;
-    // A fresh answer needs no deadline and cannot fail: one promise, not three.
+    // A fresh answer needs no deadline and cannot fail: one promise, not three; and what a failure
+    // would say is written only when there can be one.
     const fresh = lookup.fresh();
-    return fresh ? Promise.resolve(fresh.data) : bounded(lookup.get(signal), what, signal);
+    return fresh ? Promise.resolve(fresh.data) : bounded(lookup.get(signal), what(), signal);
   }
+  // Keys joined by a character no apiVersion, kind, name or selector holds: every review looks
+  // its reads up, and a JSON array written for each was garbage made on every lookup.
   return {
     get: (kind, namespace, name, signal): Promise<KubeObject | Absent> =>
       cached(
-        JSON.stringify(["get", kind.apiVersion, kind.kind, namespace, name]),
-        describeGet(kind, namespace, name),
+        `get\0${kind.apiVersion}\0${kind.kind}\0${namespace}\0${name}`,
+        () => describeGet(kind, namespace, name),
         (c, s) => c.get(kind, namespace, name, s),
         signal,
       ),
     list: (kind: KindRef, query: ListQuery, signal): Promise<KubeObject[] | Absent> =>
       cached(
-        JSON.stringify([
-          "list",
-          kind.apiVersion,
-          kind.kind,
-          query.namespace ?? "",
-          query.labelSelector ?? "",
-          query.fieldSelector ?? "",
-        ]),
-        describeList(kind, query),
+        `list\0${kind.apiVersion}\0${kind.kind}\0${query.namespace ?? ""}\0${query.labelSelector ?? ""}\0${query.fieldSelector ?? ""}`,
+        () => describeList(kind, query),
         (c, s) => c.list(kind, query, s),
         signal,
       ),
