@@ -69,16 +69,13 @@ export function pendingProvider(vm: Readonly<VirtualMachine>): string | undefine
 export function resolveTargets(vm: Readonly<VirtualMachine>, intent: Intent): Resolution {
   const devices = passedThrough(vm);
   const pending = pendingProvider(vm);
-  const wait = {
-    wait: `no ROM injected yet: waiting for ${pending} to add the device (this function runs again when it does)`,
-  };
   if (intent.targets) {
     const missing = intent.targets.filter((name) => !devices.some((d) => d.name === name));
-    if (missing.length > 0 && pending) return wait;
+    if (missing.length > 0 && pending) return waitFor(pending);
     if (missing.length > 0) throw unknownTarget(missing, devices);
     return { targets: intent.targets.map((name) => only(name, devices)) };
   }
-  if (pending) return wait;
+  if (pending) return waitFor(pending);
   const [first, ...rest] = devices;
   if (!first) {
     throw new FeatureError("the VM passes through no GPU or host device to give the ROM to", {
@@ -94,6 +91,10 @@ export function resolveTargets(vm: Readonly<VirtualMachine>, intent: Intent): Re
   }
   return { targets: [first] };
 }
+
+const waitFor = (provider: string): Resolution => ({
+  wait: `no ROM injected yet: waiting for ${provider} to add the device (this function runs again when it does)`,
+});
 
 function only(name: string, devices: readonly Target[]): Target {
   const found = devices.filter((d) => d.name === name);
