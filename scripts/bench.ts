@@ -11,7 +11,7 @@ import type { FakeObject } from "../test/helpers/fake-kube-api.ts";
 import { BENCH_INPUTS, baseCluster, floorReview } from "./bench/inputs.ts";
 import type { BenchInput } from "./bench/inputs.ts";
 import type { Figures, Subject } from "./bench/measure.ts";
-import { DEFAULT_PLAN, coldStarts, measure } from "./bench/measure.ts";
+import { DEFAULT_PLAN, coldStarts, measure, throughput } from "./bench/measure.ts";
 import { cpuMark, describeMachine, noiseSince } from "./bench/machine.ts";
 import type { BenchRequest } from "./bench/process.ts";
 import { memoryLimiting } from "./bench/process.ts";
@@ -22,13 +22,14 @@ import {
   prepare,
   SIDECAR_LIMIT_MIB,
 } from "./bench/programs.ts";
-import type { Check } from "./bench/report.ts";
+import type { Check, OwnRequestRow } from "./bench/report.ts";
 import {
   checksTable,
   figuresTable,
   functionChecks,
   imdsChecks,
   machineLine,
+  ownRequestTable,
 } from "./bench/report.ts";
 
 const emit = (fields: Record<string, unknown>): void => {
@@ -91,6 +92,7 @@ const only = (process.env["BENCH_ONLY"] ?? "").split(",").filter(Boolean);
 const rows: Figures[] = [];
 const checks: { name: string; floor: string; checks: Check[] }[] = [];
 const missing: string[] = [];
+const ownRequest: OwnRequestRow[] = [];
 try {
   resetCluster([]);
   const bare = await run(plain("floor: bare node:http", floorProgram(ws, "bare"), review));
@@ -110,8 +112,12 @@ try {
       continue;
     }
     resetCluster(input.cluster as FakeObject[]);
-    const figures = await run(functionSubject(name, input));
+    const subject = functionSubject(name, input);
+    const figures = await run(subject);
     rows.push(figures);
+    const floorOnIt = await throughput(floorProgram(ws, "framework"), review, subject.load);
+    emit({ bench: "framework floor on this request", function: name, ...floorOnIt });
+    ownRequest.push({ fn: figures, floor: floorOnIt, commonFloor: framework });
     checks.push({ name, floor: "framework", checks: functionChecks(figures, framework) });
   }
   if (only.length === 0 || only.includes("imds-server")) {
@@ -136,6 +142,9 @@ try {
   );
   process.stdout.write(`\n## Figures\n${figuresTable(rows, DEFAULT_PLAN.steadyRate)}\n`);
   process.stdout.write(`\n## Targets\n${checksTable(checks)}\n`);
+  process.stdout.write(
+    `\n## The framework floor on each function's own request\n${ownRequestTable(ownRequest)}\n`,
+  );
   if (missing.length)
     process.stdout.write(
       `\nno bench input: ${missing.join(", ")} (add a line to scripts/bench/inputs.ts)\n`,

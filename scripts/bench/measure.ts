@@ -271,6 +271,40 @@ async function underLoad(
   }
 }
 
+/** Throughput at 16 connections and the server's CPU per request, in a process of its own. */
+export interface Throughput {
+  rps16: number;
+  cpuUsPerRequest: number;
+  /** The size of the request sent under load. */
+  requestBytes: number;
+}
+
+/**
+ * Only throughput, after the same warm-up as `measure`: the framework floor fed a function's own
+ * request, to tell the framework's cost of a bigger body from the function's own work.
+ */
+export async function throughput(
+  program: Program,
+  first: BenchRequest,
+  load: BenchRequest,
+  plan: Plan = DEFAULT_PLAN,
+): Promise<Throughput> {
+  const server = await launch(program);
+  try {
+    await firstAnswer(server.url, first);
+    await closedLoad(server.url, load, { connections: 16, seconds: plan.warmupSeconds });
+    const cpuBefore = cpuMicros(server.pid);
+    const run = await closedLoad(server.url, load, { connections: 16, seconds: 5 });
+    return {
+      rps16: Math.round(run.rps),
+      cpuUsPerRequest: Math.round((cpuMicros(server.pid) - cpuBefore) / Math.max(run.requests, 1)),
+      requestBytes: Buffer.byteLength(load.body ?? ""),
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
 export async function measure(subject: Subject, plan: Plan = DEFAULT_PLAN): Promise<Figures> {
   const start: CpuMark = cpuMark();
   const coldTrials = await coldTrialsOf(subject, plan);

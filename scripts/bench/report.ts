@@ -1,6 +1,6 @@
 // The issue's targets, each figure beside its floor as a ratio, and the tables printed at the end
 // of `npm run bench` (the same tables docs/benchmarks.md quotes).
-import type { Figures } from "./measure.ts";
+import type { Figures, Throughput } from "./measure.ts";
 import type { MachineInfo, Noise } from "./machine.ts";
 import { NOISY_CORES } from "./machine.ts";
 
@@ -135,6 +135,45 @@ export function checksTable(rows: { name: string; floor: string; checks: Check[]
     ),
   );
   return markdown(["server", "floor", "figure", "value", "target", "status"], lines);
+}
+
+export interface OwnRequestRow {
+  fn: Figures;
+  /** The framework floor fed the function's own request under load. */
+  floor: Throughput;
+  /** The framework floor of the targets, fed the floor review. */
+  commonFloor: Figures;
+}
+
+/**
+ * Not a target: what the framework itself costs on each function's request (a Pod review is
+ * three times the floor review, and the framework parses all of it before the function runs),
+ * beside what the function costs on the same request.
+ */
+export function ownRequestTable(rows: OwnRequestRow[]): string {
+  const lines = rows.map(({ fn, floor, commonFloor }) =>
+    [
+      fn.name,
+      `${Math.round(floor.requestBytes / 102.4) / 10}`,
+      `${floor.rps16} (${floor.cpuUsPerRequest})`,
+      `${cell(ratio(commonFloor.cpuUsPerRequest, floor.cpuUsPerRequest))}`,
+      `${fn.rps16} (${fn.cpuUsPerRequest})`,
+      `${cell(ratio(fn.rps16, floor.rps16))}`,
+      `${cell(ratio(floor.cpuUsPerRequest, fn.cpuUsPerRequest))}`,
+    ].join(" | "),
+  );
+  return markdown(
+    [
+      "function",
+      "request (kB)",
+      "floor on it: req/s 16 conn (CPU µs/req)",
+      "floor review's CPU / this one's",
+      "function: req/s 16 conn (CPU µs/req)",
+      "req/s / floor on it",
+      "floor's CPU on it / own",
+    ],
+    lines,
+  );
 }
 
 function markdown(head: string[], lines: string[]): string {
