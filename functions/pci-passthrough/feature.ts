@@ -35,16 +35,21 @@ export function pciPassthrough(
     operations: ["CREATE", "UPDATE"],
     triggerAnnotation: TRIGGER,
     reads: [KUBEVIRT, PCI_DEVICE, NODE],
-    async view(vm, _request, cluster, signal) {
+    // Not async, and the reads made together: every review with an address reads all three.
+    view(vm, _request, cluster, signal): Promise<PciPassthroughView> {
       const intent = readIntent(vm, settings.maxDevices);
-      if (intent.ask === "absent") return {};
-      const kubevirt = await readKubeVirt(cluster, signal);
-      if (addressesOf(intent.entries).size === 0) return { kubevirt };
-      const [pciDevices, nodes] = await Promise.all([
+      if (intent.ask === "absent") return Promise.resolve({});
+      if (addressesOf(intent.entries).size === 0)
+        return readKubeVirt(cluster, signal).then((kubevirt) => ({ kubevirt }));
+      return Promise.all([
+        readKubeVirt(cluster, signal),
         cluster.list(PCI_DEVICE, {}, signal),
         cluster.list(NODE, {}, signal),
-      ]);
-      return { kubevirt, pciDevices, nodes: nodes === ABSENT ? [] : nodes };
+      ]).then(([kubevirt, pciDevices, nodes]) => ({
+        kubevirt,
+        pciDevices,
+        nodes: nodes === ABSENT ? [] : nodes,
+      }));
     },
     mutate(vm, _request, view): MutationOutcome<VirtualMachine> {
       const intent = readIntent(vm, settings.maxDevices);

@@ -44,13 +44,27 @@ export interface KubeVirtCr extends KubeObject {
  * `harvester-system/kubevirt` on Harvester): the list is cluster-wide, so no namespace has to be
  * configured. `absent` when KubeVirt's CRD is not served or no CR exists.
  */
-export async function readKubeVirt(
+export function readKubeVirt(
   cluster: ClusterReader,
   signal: AbortSignal,
 ): Promise<KubeVirtCr | Absent> {
-  const found = await cluster.list(KUBEVIRT, {}, signal);
-  if (found === ABSENT) return ABSENT;
-  // More than one CR is not a working KubeVirt; the oldest is the one virt-operator reconciles.
+  // Not async, and the choice kept per list: the live reader hands every review the same cached
+  // list, and three functions read the CR on every review.
+  return cluster.list(KUBEVIRT, {}, signal).then((found) => {
+    if (found === ABSENT) return ABSENT;
+    let chosen = oldest.get(found);
+    if (chosen === undefined) {
+      chosen = oldestOf(found);
+      oldest.set(found, chosen);
+    }
+    return chosen;
+  });
+}
+
+const oldest = new WeakMap<readonly KubeObject[], KubeVirtCr | Absent>();
+
+// More than one CR is not a working KubeVirt; the oldest is the one virt-operator reconciles.
+function oldestOf(found: readonly KubeObject[]): KubeVirtCr | Absent {
   const [first] = [...found].sort((a, b) =>
     String(a.metadata?.["creationTimestamp"] ?? "").localeCompare(
       String(b.metadata?.["creationTimestamp"] ?? ""),
