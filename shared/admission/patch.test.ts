@@ -2,6 +2,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import jsonpatch from "fast-json-patch";
 import { cloneJson, diff, encodePatch } from "./patch.ts";
+import { deepFreeze } from "./sharing.ts";
 
 const viaJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as unknown;
 
@@ -113,6 +114,37 @@ describe("diff", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it("should give the same operations when the changed side is frozen, whatever it holds", () => {
+    fc.assert(
+      fc.property(reviewed, fc.dictionary(key, value, { maxKeys: 4 }), (original, changed) => {
+        const want = jsonpatch.compare(original as object, viaJson(changed) as object);
+        expect(diff(original, deepFreeze(changed))).to.deep.equal(want);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("should add frozen JSON as it is, with no copy: nothing can change it after", () => {
+    const sidecar = deepFreeze({ name: "imds", ports: [{ containerPort: 80 }], env: [] });
+    const [op] = diff({ spec: {} }, { spec: { sidecar } });
+    expect(op).to.deep.equal({ op: "add", path: "/spec/sidecar", value: sidecar });
+    expect(op && "value" in op ? op.value : undefined).to.equal(sidecar);
+    // A fresh object around frozen parts: the object copied, the parts shared.
+    const container = { ...sidecar, env: [{ name: "A", value: "1" }] };
+    const [wrapped] = diff({ spec: {} }, { spec: { containers: [container] } });
+    const sent = wrapped && "value" in wrapped ? (wrapped.value as (typeof container)[]) : [];
+    expect(sent).to.deep.equal([container]);
+    expect(sent[0]).to.not.equal(container);
+    expect(sent[0]?.ports).to.equal(sidecar.ports);
+    expect(sent[0]?.env).to.not.equal(container.env);
+    // Not JSON as it stands (JSON writes -0 as 0, drops undefined): copied, as JSON reads it.
+    for (const odd of [{ a: -0 }, { a: undefined }, [1, undefined], { toJSON: () => 1 }]) {
+      const [copied] = diff({}, { odd: deepFreeze(odd) });
+      expect(copied && "value" in copied ? copied.value : undefined).to.not.equal(odd);
+      expect(copied).to.deep.equal({ op: "add", path: "/odd", value: viaJson(odd) });
+    }
   });
 
   it("should keep a __proto__ key, which JSON.parse makes an own key, as an ordinary member", () => {

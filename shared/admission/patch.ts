@@ -13,7 +13,7 @@ export type PatchOperation = Operation;
  * non-finite numbers, functions, `toJSON`; it is read as JSON reads it (fast-json-patch itself
  * mishandles `undefined`: `{a: []}` to `{a: [undefined]}` gives no operation where JSON has
  * `[null]`; the properties in patch.test.ts found it). Added and replaced values are JSON copies
- * of their own. The diff emits `add` of a whole missing parent and escapes `/` and `~` in keys,
+ * of their own (or frozen JSON that needs none). The diff emits `add` of a whole missing parent and escapes `/` and `~` in keys,
  * which is what makes the patch apply to the original even where parents are missing.
  */
 export function diff(original: unknown, changed: unknown): PatchOperation[] {
@@ -62,7 +62,7 @@ function walk(before: Json, after: Json, path: string, ops: PatchOperation[]): v
       ops.push({
         op: "add",
         path: `${path}/${jsonpatch.escapePathComponent(key)}`,
-        value: cloneJson(value),
+        value: added(value),
       });
   }
 }
@@ -76,7 +76,7 @@ function walkArray(before: unknown[], after: unknown[], path: string, ops: Patch
     }
   }
   for (let i = before.length; i < after.length; i++)
-    ops.push({ op: "add", path: `${path}/${i}`, value: cloneJson(after[i]) });
+    ops.push({ op: "add", path: `${path}/${i}`, value: added(after[i]) });
 }
 
 /** One member both sides have; `value` is JSON's reading of the changed side's. */
@@ -90,13 +90,49 @@ function compare(before: unknown, value: unknown, at: string, ops: PatchOperatio
   ) {
     walk(before as Json, value as Json, at, ops);
   } else {
-    ops.push({ op: "replace", path: at, value: cloneJson(value) });
+    ops.push({ op: "replace", path: at, value: added(value) });
   }
 }
 
+/**
+ * An added or replacing value as its operation carries it: a JSON copy, except for what in it is
+ * frozen JSON already (what a feature builds once and shares with every answer, such as
+ * imds-injector's sidecar), which nothing can change and whose copy would equal it: that is
+ * shared. Checking makes no garbage; the copy was the largest part of that feature's diff.
+ */
+function added(value: unknown): unknown {
+  return copy(value, true) ?? null;
+}
+
+function isFrozenJson(value: unknown): boolean {
+  if (typeof value !== "object" || value === null)
+    return typeof value === "string" || typeof value === "boolean" || isJsonNumber(value);
+  if (!Object.isFrozen(value)) return false;
+  return Array.isArray(value) ? isFrozenJsonArray(value) : isFrozenJsonRecord(value);
+}
+
+function isFrozenJsonArray(value: readonly unknown[]): boolean {
+  for (let i = 0; i < value.length; i++) if (!(i in value) || !isFrozenJson(value[i])) return false;
+  return true;
+}
+
+function isFrozenJsonRecord(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return false;
+  // for-in walks the enumerable keys a plain object's own are (its prototype has none).
+  for (const key in value)
+    if (key === "__proto__" || !isFrozenJson((value as Record<string, unknown>)[key])) return false;
+  return true;
+}
+
+// JSON writes -0 as 0 and the non-finite numbers as null: a copy would not equal those.
+const isJsonNumber = (value: unknown): boolean =>
+  typeof value === "number" && Number.isFinite(value) && !Object.is(value, -0);
+
 /** What JSON makes of a member: the object itself, to be walked, or a copy; undefined: left out. */
 function asJson(value: unknown): unknown {
-  return isWalkable(value) ? value : copy(value);
+  return isWalkable(value) ? value : copy(value, false);
 }
 
 // JSON writes own enumerable members only; JSON.parse makes "__proto__" an own one.
@@ -111,11 +147,12 @@ function own(object: object, key: string): boolean {
  * honoured) without building the string: about five times faster on a VM, and a review makes two.
  */
 export function cloneJson<T>(value: T): T {
-  return (copy(value) ?? null) as T;
+  return (copy(value, false) ?? null) as T;
 }
 
-function copy(value: unknown): unknown {
-  if (typeof value === "object" && value !== null) return copyObject(value);
+// `shareFrozen`: see `added`.
+function copy(value: unknown, shareFrozen: boolean): unknown {
+  if (typeof value === "object" && value !== null) return copyObject(value, shareFrozen);
   // JSON writes -0 as 0, and NaN and the infinities as null.
   if (typeof value === "number") return Number.isFinite(value) ? value || 0 : null;
   if (typeof value === "function" || typeof value === "symbol") return undefined;
@@ -124,12 +161,13 @@ function copy(value: unknown): unknown {
   return value;
 }
 
-function copyObject(value: object): unknown {
+function copyObject(value: object, shareFrozen: boolean): unknown {
+  if (shareFrozen && isFrozenJson(value)) return value;
   if (typeof (value as { toJSON?: unknown }).toJSON === "function") return viaJson(value);
-  if (Array.isArray(value)) return value.map((item: unknown) => copy(item) ?? null);
+  if (Array.isArray(value)) return value.map((item: unknown) => copy(item, shareFrozen) ?? null);
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
-    const item = copy((value as Record<string, unknown>)[key]);
+    const item = copy((value as Record<string, unknown>)[key], shareFrozen);
     if (item === undefined) continue;
     // JSON.parse makes "__proto__" an own key; plain assignment would set the prototype instead.
     if (key === "__proto__")
