@@ -22,6 +22,19 @@ describe("vbios-injection ROM checks", () => {
     });
   });
 
+  it("should give every size and head as decoding would, padded or not, one byte and none", () => {
+    for (const size of [0, 1, 2, 3, 4, 5, 511, 512, 513, 131072 + 1]) {
+      const bytes = Buffer.alloc(size, 0x11);
+      if (size > 0) bytes[0] = 0x55;
+      if (size > 1) bytes[1] = 0xaa;
+      const found = facts({ binaryData: { rom: bytes.toString("base64") } });
+      expect(found.state === "present" ? found.rom : undefined, `${size} bytes`).to.deep.equal({
+        size,
+        head: [...bytes.subarray(0, 2)],
+      });
+    }
+  });
+
   it("should accept a ROM with the option ROM signature and give its size", () => {
     expect(
       checkRom(facts({ binaryData: { rom: romBytes(1024) } }), "gaming", "phoenix-vbios"),

@@ -32,9 +32,11 @@ export function romFacts(configMap: KubeObject | Absent): RomFacts {
     binaryKeys: Object.keys(binary).sort(),
   };
   const encoded = binary[ROM_KEY];
+  // Counted and peeked at, not decoded: every review reads these facts, and a video BIOS is
+  // 64-256 KiB (the API server keeps binaryData valid base64, so the count is exact).
   if (typeof encoded === "string") {
-    const bytes = Buffer.from(encoded, "base64");
-    facts.rom = { size: bytes.length, head: [...bytes.subarray(0, 2)] };
+    const head = Buffer.from(encoded.slice(0, 4), "base64");
+    facts.rom = { size: Buffer.byteLength(encoded, "base64"), head: [...head.subarray(0, 2)] };
   }
   return facts;
 }
