@@ -27,7 +27,7 @@ describe("vbios-injection ROM checks", () => {
       const bytes = Buffer.alloc(size, 0x11);
       if (size > 0) bytes[0] = 0x55;
       if (size > 1) bytes[1] = 0xaa;
-      const found = facts({ binaryData: { rom: bytes.toString("base64") } });
+      const found = facts({ binaryData: { rom: bytes } });
       expect(found.state === "present" ? found.rom : undefined, `${size} bytes`).to.deep.equal({
         size,
         head: [...bytes.subarray(0, 2)],
