@@ -57,7 +57,11 @@ export const BENCH_INPUTS: Record<string, () => BenchInput | Promise<BenchInput>
     }),
   "pci-passthrough": () => admission({ example: "pci-passthrough.yaml" }),
   "gpu-device-plugin": () => admission({ example: "gpu-device-plugin.yaml" }),
-  "vbios-injection": () => admission({ example: "vbios-injection.yaml" }),
+  // The example's ROM is a 512-byte stand-in; the cluster here holds one of a video BIOS's size.
+  "vbios-injection": () => {
+    const input = admission({ example: "vbios-injection.yaml" });
+    return { ...input, cluster: [...input.cluster, videoBiosConfigMap(128 * 1024)] };
+  },
   "macvtap-capabilities": () =>
     admission({ example: "launcher-pod-macvtap.yaml", readsNothing: true }),
   "imds-injector": () => admission({ example: "launcher-pod-imds.yaml" }),
@@ -88,6 +92,14 @@ export const BENCH_INPUTS: Record<string, () => BenchInput | Promise<BenchInput>
     poll: true,
   }),
 };
+
+/** examples/vbios-rom.yaml's ConfigMap with a ROM of `bytes` (55 AA, then zeros). */
+function videoBiosConfigMap(bytes: number): KubeObject {
+  const [configMap] = example("vbios-rom.yaml");
+  const rom = Buffer.alloc(bytes);
+  rom.set([0x55, 0xaa]);
+  return { ...configMap, binaryData: { rom: rom.toString("base64") } };
+}
 
 function example(file: string): KubeObject[] {
   return parseObjects(readFileSync(`${EXAMPLES}${file}`, "utf8"), file);
