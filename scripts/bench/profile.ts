@@ -3,6 +3,8 @@
 // it, with V8's sampling profiler on, under 16 connections for a few seconds, and prints its self
 // time grouped by where the code comes from: a package under node_modules (mapped back through
 // the bundle's source map), the project's own code, Node's internals, or GC and idle.
+// BENCH_PROFILE_SECONDS (5) sets how long each server is profiled, TOPF (25) how many functions
+// the by-function table lists.
 import { readdirSync, readFileSync, rmSync, mkdtempSync } from "node:fs";
 import { SourceMap } from "node:module";
 import { tmpdir } from "node:os";
