@@ -115,7 +115,8 @@ async function profiled(
   console.log("| where | % |\n| --- | --- |");
   for (const [where, share] of rows.slice(0, 18)) console.log(`| ${where} | ${share} |`);
   console.log(`\nby function (self time):\n| function | % |\n| --- | --- |`);
-  for (const [where, share] of functions.slice(0, Number(process.env["TOPF"] ?? 25))) console.log(`| ${where} | ${share} |`);
+  for (const [where, share] of functions.slice(0, Number(process.env["TOPF"] ?? 25)))
+    console.log(`| ${where} | ${share} |`);
 }
 
 const names = process.argv.slice(2);
