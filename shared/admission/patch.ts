@@ -13,8 +13,9 @@ export type PatchOperation = Operation;
  * non-finite numbers, functions, `toJSON`; it is read as JSON reads it (fast-json-patch itself
  * mishandles `undefined`: `{a: []}` to `{a: [undefined]}` gives no operation where JSON has
  * `[null]`; the properties in patch.test.ts found it). Added and replaced values are JSON copies
- * of their own (or frozen JSON that needs none). The diff emits `add` of a whole missing parent and escapes `/` and `~` in keys,
- * which is what makes the patch apply to the original even where parents are missing.
+ * of their own, but for frozen JSON inside them, which is shared (see `added`). The diff emits
+ * `add` of a whole missing parent and escapes `/` and `~` in keys, which is what makes the patch
+ * apply to the original even where parents are missing.
  */
 export function diff(original: unknown, changed: unknown): PatchOperation[] {
   const base = (original ?? {}) as object;
