@@ -55,12 +55,16 @@ export function machineControllerHandler(options: HandlerOptions = {}): HttpFunc
   const now = options.now ?? ((): Date => new Date());
   const metrics = options.metrics ?? hookMetrics();
   return async (req: Request, res: Response): Promise<void> => {
+    metrics.warmSoon();
     if (req.method === "GET" || req.method === "HEAD") {
       if (req.path !== "/metrics") return sendJson(res, 200, { status: "ok", function: FUNCTION });
-      res
-        .status(200)
-        .type(metrics.registry.contentType)
-        .send(await metrics.registry.metrics());
+      try {
+        const { contentType, text } = await metrics.exposition();
+        res.status(200).type(contentType).send(text);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        sendError(res, 500, "metrics_unavailable", `${FUNCTION}: /metrics: ${reason}`);
+      }
       return;
     }
     const hook = HOOKS[req.path];

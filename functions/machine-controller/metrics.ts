@@ -1,6 +1,13 @@
-import { Counter, Histogram, Registry } from "prom-client";
+import type { Counter, Histogram, Registry } from "prom-client";
+import type * as PromClientModule from "prom-client";
 
 export type Hook = "customize" | "sync" | "finalize";
+
+/** What /metrics answers: Prometheus text and its content type. */
+export interface Exposition {
+  contentType: string;
+  text: string;
+}
 
 /**
  * The function's own metrics, on its /metrics: how long each hook call took and which ones did
@@ -9,13 +16,78 @@ export type Hook = "customize" | "sync" | "finalize";
  * several in one process.
  */
 export interface HookMetrics {
-  registry: Registry;
   observe(hook: Hook, seconds: number): void;
   /** `reason`: a condition reason (TemplateNotFound, ...), invalid_request or internal. */
   error(hook: Hook, reason: string): void;
+  /** Loads the metrics library soon, off the path of the answer in hand. */
+  warmSoon(): void;
+  exposition(): Promise<Exposition>;
 }
 
-export function hookMetrics(): HookMetrics {
+type PromClient = Pick<typeof PromClientModule, "Counter" | "Histogram" | "Registry">;
+
+interface Loaded {
+  registry: Registry;
+  duration: Histogram<"hook">;
+  errors: Counter<"hook" | "reason">;
+}
+
+type Entry = { hook: Hook; seconds: number } | { hook: Hook; reason: string };
+
+/**
+ * prom-client (with the tracing API and digests it brings) is a third of what the function loads
+ * and nothing a first answer needs: it is loaded 100 ms after the first request, or by the first
+ * scrape, and what was recorded before it was there is counted when it is (npm run bench: cold
+ * start without it). Until then records wait in a list; a burst larger than `maxWaiting` before
+ * the load is done counts only its first records.
+ */
+export function hookMetrics(
+  load: () => Promise<PromClient> = () => import("prom-client"),
+  maxWaiting = 10_000,
+): HookMetrics {
+  let loaded: Loaded | undefined;
+  let loading: Promise<Loaded> | undefined;
+  const waiting: Entry[] = [];
+  const record = (entry: Entry, into: Loaded): void => {
+    if ("seconds" in entry) into.duration.observe({ hook: entry.hook }, entry.seconds);
+    else into.errors.inc({ hook: entry.hook, reason: entry.reason });
+  };
+  const ready = (): Promise<Loaded> => {
+    loading ??= load().then(
+      (prom) => {
+        loaded = instruments(prom);
+        for (const entry of waiting.splice(0)) record(entry, loaded);
+        return loaded;
+      },
+      (error: unknown) => {
+        // The next scrape tries again.
+        loading = undefined;
+        throw error;
+      },
+    );
+    return loading;
+  };
+  const add = (entry: Entry): void => {
+    if (loaded) record(entry, loaded);
+    else if (waiting.length < maxWaiting) waiting.push(entry);
+  };
+  let warming = false;
+  return {
+    observe: (hook, seconds) => add({ hook, seconds }),
+    error: (hook, reason) => add({ hook, reason }),
+    warmSoon() {
+      if (warming) return;
+      warming = true;
+      setTimeout(() => void ready().catch(() => undefined), 100).unref();
+    },
+    async exposition() {
+      const { registry } = await ready();
+      return { contentType: registry.contentType, text: await registry.metrics() };
+    },
+  };
+}
+
+function instruments({ Counter, Histogram, Registry }: PromClient): Loaded {
   const registry = new Registry();
   const duration = new Histogram({
     name: "machine_controller_hook_duration_seconds",
@@ -30,9 +102,5 @@ export function hookMetrics(): HookMetrics {
     labelNames: ["hook", "reason"],
     registers: [registry],
   });
-  return {
-    registry,
-    observe: (hook, seconds) => duration.observe({ hook }, seconds),
-    error: (hook, reason) => errors.inc({ hook, reason }),
-  };
+  return { registry, duration, errors };
 }
