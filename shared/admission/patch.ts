@@ -105,11 +105,17 @@ function added(value: unknown): unknown {
   return copy(value, true) ?? null;
 }
 
+// Frozen JSON found once stays frozen JSON: nothing in it can change, so it is not walked again.
+const knownFrozenJson = new WeakSet<object>();
+
 function isFrozenJson(value: unknown): boolean {
   if (typeof value !== "object" || value === null)
     return typeof value === "string" || typeof value === "boolean" || isJsonNumber(value);
+  if (knownFrozenJson.has(value)) return true;
   if (!Object.isFrozen(value)) return false;
-  return Array.isArray(value) ? isFrozenJsonArray(value) : isFrozenJsonRecord(value);
+  const frozen = Array.isArray(value) ? isFrozenJsonArray(value) : isFrozenJsonRecord(value);
+  if (frozen) knownFrozenJson.add(value);
+  return frozen;
 }
 
 function isFrozenJsonArray(value: readonly unknown[]): boolean {

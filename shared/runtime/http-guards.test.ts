@@ -17,6 +17,14 @@ describe("nestsDeeperThan", () => {
       max: 2,
       want: false,
     },
+    // JSON.parse makes "__proto__" an own member, which is walked like any other.
+    {
+      name: "a __proto__ member past the limit",
+      value: JSON.parse('{"__proto__":{"a":{}}}'),
+      max: 2,
+      want: true,
+    },
+    { name: "an array inside an object past the limit", value: { a: [[{}]] }, max: 3, want: true },
   ];
   for (const tc of cases) {
     it(`should say ${String(tc.want)} for ${tc.name}`, () => {

@@ -11,22 +11,28 @@ import type { Duplex } from "node:stream";
 export const MAX_JSON_DEPTH = 512;
 
 /**
- * Whether a parsed JSON value nests deeper than `max` arrays or objects; walks it without
- * recursion, and keeps only arrays and objects on its stack (every review passes through here:
- * an entry per leaf was a tenth of the garbage a review made).
+ * Whether a parsed JSON value nests deeper than `max` arrays or objects. It recurses, but never
+ * more than `max` + 1 calls deep (keep `max` in the hundreds), and allocates nothing: every
+ * review passes through here, and the walk with a stack of its own and Object.values was ~2.5x
+ * slower on a launcher Pod.
  */
 export function nestsDeeperThan(value: unknown, max = MAX_JSON_DEPTH): boolean {
-  if (!isNested(value)) return false;
-  const nodes: object[] = [value];
-  const depths: number[] = [1];
-  for (let node = nodes.pop(); node !== undefined; node = nodes.pop()) {
-    const depth = depths.pop() ?? 0;
-    if (depth > max) return true;
-    for (const child of Array.isArray(node) ? (node as unknown[]) : Object.values(node))
-      if (isNested(child)) {
-        nodes.push(child);
-        depths.push(depth + 1);
-      }
+  return isNested(value) && deeper(value, 1, max);
+}
+
+function deeper(node: object, depth: number, max: number): boolean {
+  if (depth > max) return true;
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      const child: unknown = node[i];
+      if (isNested(child) && deeper(child, depth + 1, max)) return true;
+    }
+    return false;
+  }
+  // for-in: a parsed body's objects are plain, and their prototype has no enumerable keys.
+  for (const key in node) {
+    const child = (node as Record<string, unknown>)[key];
+    if (isNested(child) && deeper(child, depth + 1, max)) return true;
   }
   return false;
 }
