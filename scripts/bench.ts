@@ -11,7 +11,13 @@ import type { FakeObject } from "../test/helpers/fake-kube-api.ts";
 import { BENCH_INPUTS, baseCluster, floorReview } from "./bench/inputs.ts";
 import type { BenchInput } from "./bench/inputs.ts";
 import type { Figures, Subject } from "./bench/measure.ts";
-import { DEFAULT_PLAN, coldStarts, measure, throughput } from "./bench/measure.ts";
+import {
+  DEFAULT_PLAN,
+  coldStarts,
+  measure,
+  pairedThroughput,
+  throughput,
+} from "./bench/measure.ts";
 import { cpuMark, describeMachine, noiseSince } from "./bench/machine.ts";
 import type { BenchRequest } from "./bench/process.ts";
 import { memoryLimiting } from "./bench/process.ts";
@@ -115,10 +121,21 @@ try {
     const subject = functionSubject(name, input);
     const figures = await run(subject);
     rows.push(figures);
+    // The throughput targets: the function and the floor loaded in turns (see pairedThroughput).
+    const inTurns = await pairedThroughput(
+      {
+        program: subject.program,
+        first: subject.withRead ?? subject.load,
+        load: subject.load,
+        poll: subject.poll === true,
+      },
+      { program: floorProgram(ws, "framework"), request: review },
+    );
+    emit({ bench: "in turns with the framework floor", function: name, ...inTurns });
     const floorOnIt = await throughput(floorProgram(ws, "framework"), review, subject.load);
     emit({ bench: "framework floor on this request", function: name, ...floorOnIt });
-    ownRequest.push({ fn: figures, floor: floorOnIt, commonFloor: framework });
-    checks.push({ name, floor: "framework", checks: functionChecks(figures, framework) });
+    ownRequest.push({ fn: figures, floor: floorOnIt, inTurns });
+    checks.push({ name, floor: "framework", checks: functionChecks(figures, framework, inTurns) });
   }
   if (only.length === 0 || only.includes("imds-server")) {
     const bareGet = await run(

@@ -305,6 +305,77 @@ export async function throughput(
   }
 }
 
+/** A function and the framework floor, loaded in turns: each side's medians and the ratios. */
+export interface Paired {
+  fn: Throughput;
+  floor: Throughput;
+  /** Medians over the turns of fn/floor req/s and floor/fn CPU per request, turn by turn. */
+  rpsRatio: number;
+  cpuRatio: number;
+  turns: number;
+}
+
+// Unrounded, and the mean of the middle two of an even count: the ratios are of a few turns.
+const middle = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] ?? NaN)
+    : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+};
+
+/**
+ * Throughput of a function against the framework floor's, both processes up at once and loaded in
+ * turns (floor, function, function, floor, ...), `seconds` each: the machine's speed drifts within
+ * minutes (the floor review cost 170 µs a request at the start of one run and 236 at its end), and
+ * a ratio of two figures taken minutes apart carries that drift. The ratio of each pair of turns
+ * sees the same minute; their median is the figure.
+ */
+export async function pairedThroughput(
+  fn: { program: Program; first: BenchRequest; load: BenchRequest; poll?: boolean },
+  floor: { program: Program; request: BenchRequest },
+  turns = 4,
+  seconds = 3,
+): Promise<Paired> {
+  const sides = [
+    { server: await launch(floor.program), first: floor.request, load: floor.request, poll: false },
+    { server: await launch(fn.program), first: fn.first, load: fn.load, poll: fn.poll === true },
+  ] as const;
+  try {
+    const figures = sides.map(() => ({ rps: [] as number[], cpu: [] as number[] }));
+    for (const side of sides) {
+      await firstAnswer(side.server.url, side.first, side.poll);
+      await closedLoad(side.server.url, side.load, { connections: 16, seconds: 2 });
+    }
+    for (let turn = 0; turn < turns; turn++) {
+      const order = turn % 2 === 0 ? [0, 1] : [1, 0];
+      for (const i of order) {
+        const side = sides[i as 0 | 1];
+        const before = cpuMicros(side.server.pid);
+        const run = await closedLoad(side.server.url, side.load, { connections: 16, seconds });
+        figures[i]?.rps.push(run.rps);
+        figures[i]?.cpu.push((cpuMicros(side.server.pid) - before) / Math.max(run.requests, 1));
+      }
+    }
+    const [floorRuns, fnRuns] = figures as [(typeof figures)[0], (typeof figures)[0]];
+    const summary = (runs: typeof floorRuns, load: BenchRequest): Throughput => ({
+      rps16: Math.round(middle(runs.rps)),
+      cpuUsPerRequest: Math.round(middle(runs.cpu)),
+      requestBytes: Buffer.byteLength(load.body ?? ""),
+    });
+    const round2 = (value: number): number => Math.round(value * 100) / 100;
+    return {
+      floor: summary(floorRuns, floor.request),
+      fn: summary(fnRuns, fn.load),
+      rpsRatio: round2(middle(fnRuns.rps.map((rps, t) => rps / (floorRuns.rps[t] ?? NaN)))),
+      cpuRatio: round2(middle(fnRuns.cpu.map((cpu, t) => (floorRuns.cpu[t] ?? NaN) / cpu))),
+      turns,
+    };
+  } finally {
+    for (const side of sides) await side.server.stop();
+  }
+}
+
 export async function measure(subject: Subject, plan: Plan = DEFAULT_PLAN): Promise<Figures> {
   const start: CpuMark = cpuMark();
   const coldTrials = await coldTrialsOf(subject, plan);
@@ -313,10 +384,10 @@ export async function measure(subject: Subject, plan: Plan = DEFAULT_PLAN): Prom
   return {
     name: subject.name,
     ...(subject.program.memoryLimitMiB ? { memoryLimitMiB: subject.program.memoryLimitMiB } : {}),
-    ...(coldTrials["withRead"] ? { coldWithReadMs: median(coldTrials["withRead"]) } : {}),
-    ...(coldTrials["withoutRead"] ? { coldWithoutReadMs: median(coldTrials["withoutRead"]) } : {}),
+    ...(coldTrials["withRead"] ? { coldWithReadMs: middle(coldTrials["withRead"]) } : {}),
+    ...(coldTrials["withoutRead"] ? { coldWithoutReadMs: middle(coldTrials["withoutRead"]) } : {}),
     coldTrials,
-    ...(coldTrials["floor"] ? { floorColdMs: median(coldTrials["floor"]) } : {}),
+    ...(coldTrials["floor"] ? { floorColdMs: middle(coldTrials["floor"]) } : {}),
     bytesAtStart: bytes.atStart,
     ...(bytes.afterRead === undefined ? {} : { bytesAfterRead: bytes.afterRead }),
     ...loaded,
