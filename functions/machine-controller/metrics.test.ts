@@ -57,6 +57,12 @@ describe("machine-controller hookMetrics", () => {
     expect(loads).to.equal(1);
   });
 
+  it("should load prom-client itself by default", async () => {
+    const metrics = hookMetrics();
+    metrics.observe("customize", 0.001);
+    expect(count((await metrics.exposition()).text, "customize")).to.equal(1);
+  });
+
   it("should keep at most maxWaiting records before the library loads", async () => {
     const metrics = hookMetrics(prom, 2);
     for (let i = 0; i < 5; i++) metrics.observe("finalize", 0.001);

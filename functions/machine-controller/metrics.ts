@@ -42,7 +42,7 @@ type Entry = { hook: Hook; seconds: number } | { hook: Hook; reason: string };
  * than `maxWaiting` before the load is done counts only its first records.
  */
 export function hookMetrics(
-  load: () => Promise<PromClient> = () => import("prom-client"),
+  load: () => Promise<PromClient> = loadPromClient,
   maxWaiting = 10_000,
 ): HookMetrics {
   let loaded: Loaded | undefined;
@@ -85,6 +85,13 @@ export function hookMetrics(
       return { contentType: registry.contentType, text: await registry.metrics() };
     },
   };
+}
+
+// prom-client is CommonJS: Node's import gives its exports by name and as `default`, the image's
+// bundle (its own chunk, split out by esbuild) only as `default`.
+async function loadPromClient(): Promise<PromClient> {
+  const loaded = (await import("prom-client")) as PromClient & { default?: PromClient };
+  return loaded.default ?? loaded;
 }
 
 function instruments({ Counter, Histogram, Registry }: PromClient): Loaded {
