@@ -53,7 +53,15 @@ function answer(hook: Hook, request: HookRequest, now: Date): Answer {
 export function machineControllerHandler(options: HandlerOptions = {}): HttpFunction {
   const log = options.log ?? jsonLogger();
   const now = options.now ?? ((): Date => new Date());
-  const metrics = options.metrics ?? hookMetrics();
+  const metrics =
+    options.metrics ??
+    hookMetrics({
+      onLoadError: (error) =>
+        log("warn", "metrics library could not be loaded; /metrics answers 500 until it is", {
+          function: FUNCTION,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+    });
   return async (req: Request, res: Response): Promise<void> => {
     metrics.warmSoon();
     if (req.method === "GET" || req.method === "HEAD") {

@@ -15,9 +15,11 @@ const count = (text: string, hook: string): number =>
 describe("machine-controller hookMetrics", () => {
   it("should not load the metrics library to record", () => {
     let loads = 0;
-    const metrics = hookMetrics(() => {
-      loads++;
-      return prom();
+    const metrics = hookMetrics({
+      load: () => {
+        loads++;
+        return prom();
+      },
     });
     metrics.observe("sync", 0.001);
     metrics.error("sync", "TemplateNotFound");
@@ -25,7 +27,7 @@ describe("machine-controller hookMetrics", () => {
   });
 
   it("should count what was recorded before the library loaded, once", async () => {
-    const metrics = hookMetrics(prom);
+    const metrics = hookMetrics({ load: prom });
     metrics.observe("sync", 0.001);
     metrics.observe("sync", 0.002);
     metrics.observe("customize", 0.001);
@@ -44,9 +46,11 @@ describe("machine-controller hookMetrics", () => {
 
   it("should load the library 100 ms after warmSoon, once however often it is asked", async () => {
     let loads = 0;
-    const metrics = hookMetrics(() => {
-      loads++;
-      return prom();
+    const metrics = hookMetrics({
+      load: () => {
+        loads++;
+        return prom();
+      },
     });
     metrics.warmSoon();
     metrics.warmSoon();
@@ -63,17 +67,36 @@ describe("machine-controller hookMetrics", () => {
     expect(count((await metrics.exposition()).text, "customize")).to.equal(1);
   });
 
+  it("should report a background load that fails, and load again at the next scrape", async () => {
+    const failures: unknown[] = [];
+    let loads = 0;
+    const metrics = hookMetrics({
+      load: () => {
+        loads++;
+        return loads === 1 ? Promise.reject(new Error("no prom-client")) : prom();
+      },
+      onLoadError: (error) => failures.push(error),
+    });
+    metrics.observe("sync", 0.001);
+    metrics.warmSoon();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(failures.map((e) => (e as Error).message)).to.deep.equal(["no prom-client"]);
+    expect(count((await metrics.exposition()).text, "sync")).to.equal(1);
+  });
+
   it("should keep at most maxWaiting records before the library loads", async () => {
-    const metrics = hookMetrics(prom, 2);
+    const metrics = hookMetrics({ load: prom, maxWaiting: 2 });
     for (let i = 0; i < 5; i++) metrics.observe("finalize", 0.001);
     expect(count((await metrics.exposition()).text, "finalize")).to.equal(2);
   });
 
   it("should reject a scrape when the library fails to load, and try again on the next", async () => {
     let loads = 0;
-    const metrics = hookMetrics(() => {
-      loads++;
-      return loads === 1 ? Promise.reject(new Error("no prom-client")) : prom();
+    const metrics = hookMetrics({
+      load: () => {
+        loads++;
+        return loads === 1 ? Promise.reject(new Error("no prom-client")) : prom();
+      },
     });
     metrics.observe("sync", 0.001);
     const failed = await metrics.exposition().then(

@@ -41,10 +41,20 @@ type Entry = { hook: Hook; seconds: number } | { hook: Hook; reason: string };
  * before it was there is counted when it is. Until then records wait in a list; a burst larger
  * than `maxWaiting` before the load is done counts only its first records.
  */
-export function hookMetrics(
-  load: () => Promise<PromClient> = loadPromClient,
+export interface MetricsOptions {
+  /** How prom-client is loaded (tests pass their own). */
+  load?: () => Promise<PromClient>;
+  /** How many records may wait for the library. */
+  maxWaiting?: number;
+  /** A load that fails in the background is otherwise seen only by the next scrape. */
+  onLoadError?: (error: unknown) => void;
+}
+
+export function hookMetrics({
+  load = loadPromClient,
   maxWaiting = 10_000,
-): HookMetrics {
+  onLoadError = () => undefined,
+}: MetricsOptions = {}): HookMetrics {
   let loaded: Loaded | undefined;
   let loading: Promise<Loaded> | undefined;
   const waiting: Entry[] = [];
@@ -78,7 +88,7 @@ export function hookMetrics(
     warmSoon() {
       if (warming) return;
       warming = true;
-      setTimeout(() => void ready().catch(() => undefined), 100).unref();
+      setTimeout(() => void ready().catch(onLoadError), 100).unref();
     },
     async exposition() {
       const { registry } = await ready();
