@@ -13,11 +13,12 @@ for target in $(node dist/main.js --list); do
   FUNCTION_TARGET="$target" PORT="$port" node dist/main.js >/dev/null 2>&1 &
   pid=$!
   # Until it answers (any status: cpu-labeller says 503 until it has published), for at most 10 s;
-  # then a second for the background load. Errors (no cluster here) are expected.
+  # then three seconds for the background load (client-node's, 100 ms after the request: one
+  # second was not always enough on a loaded machine). Errors (no cluster here) are expected.
   node -e '
     const until = Date.now() + 10000;
     const ask = () => fetch(process.argv[1]).then(
-      () => setTimeout(() => {}, 1000),
+      () => setTimeout(() => {}, 3000),
       () => Date.now() < until && setTimeout(ask, 50),
     );
     ask();

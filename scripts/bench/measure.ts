@@ -104,12 +104,12 @@ const HEALTH: BenchRequest = { method: "GET", path: "/", headers: {} };
 
 /**
  * Fills the compile cache as the image's build does (scripts/prime-compile-cache.sh): one start,
- * one health check, a second for what loads after it, SIGTERM (Node writes the cache at exit).
+ * one health check, three seconds for what loads after it, SIGTERM (Node writes the cache at exit).
  */
 export async function prime(program: Program): Promise<void> {
   const server = await launch(program);
   await send(server.url, HEALTH).catch(() => 0);
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await new Promise((resolve) => setTimeout(resolve, 3000));
   await server.stop();
 }
 
