@@ -34,13 +34,6 @@ interface Loaded {
 
 type Entry = { hook: Hook; seconds: number } | { hook: Hook; reason: string };
 
-/**
- * prom-client (with the tracing API and digests it brings, 64 kB) was two fifths of what the
- * function loaded beyond the framework before its first answer, and that answer needs none of it:
- * it is loaded 100 ms after the first request, or by the first scrape, and what was recorded
- * before it was there is counted when it is. Until then records wait in a list; a burst larger
- * than `maxWaiting` before the load is done counts only its first records.
- */
 export interface MetricsOptions {
   /** How prom-client is loaded (tests pass their own). */
   load?: () => Promise<PromClient>;
@@ -50,6 +43,13 @@ export interface MetricsOptions {
   onLoadError?: (error: unknown) => void;
 }
 
+/**
+ * prom-client (with the tracing API and digests it brings, 64 kB) was two fifths of what the
+ * function loaded beyond the framework before its first answer, and that answer needs none of it:
+ * it is loaded 100 ms after the first request, or by the first scrape, and what was recorded
+ * before it was there is counted when it is. Until then records wait in a list; a burst larger
+ * than `maxWaiting` before the load is done counts only its first records.
+ */
 export function hookMetrics({
   load = loadPromClient,
   maxWaiting = 10_000,

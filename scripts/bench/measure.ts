@@ -11,7 +11,7 @@ import type { LoadResult } from "./load.ts";
 import { closedLoad, pacedLoad } from "./load.ts";
 import type { CpuMark, Noise } from "./machine.ts";
 import { cpuMark, noiseSince } from "./machine.ts";
-import type { BenchRequest, Program } from "./process.ts";
+import type { BenchRequest, Program, Running } from "./process.ts";
 import { cpuMicros, firstAnswer, launch, rssMiB, send } from "./process.ts";
 
 const COUNT_LOADS = fileURLToPath(new URL("./count-loads.ts", import.meta.url));
@@ -78,8 +78,14 @@ export interface Figures {
   noise: Noise;
 }
 
-const median = (values: number[]): number =>
-  Math.round([...values].sort((a, b) => a - b)[values.length >> 1] ?? 0);
+// The mean of the middle two of an even count; unrounded: the turns' ratios are of four pairs.
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] ?? NaN)
+    : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+};
 
 interface ColdRuns {
   runs: number;
@@ -315,14 +321,15 @@ export interface Paired {
   turns: number;
 }
 
-// Unrounded, and the mean of the middle two of an even count: the ratios are of a few turns.
-const middle = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] ?? NaN)
-    : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
-};
+/** One server of a pair and what its turns measured. */
+interface Side {
+  server: Running;
+  first: BenchRequest;
+  load: BenchRequest;
+  poll: boolean;
+  rps: number[];
+  cpu: number[];
+}
 
 /**
  * Throughput of a function against the framework floor's, both processes up at once and loaded in
@@ -337,38 +344,40 @@ export async function pairedThroughput(
   turns = 4,
   seconds = 3,
 ): Promise<Paired> {
-  const sides = [
-    { server: await launch(floor.program), first: floor.request, load: floor.request, poll: false },
-    { server: await launch(fn.program), first: fn.first, load: fn.load, poll: fn.poll === true },
-  ] as const;
+  const side = async (
+    program: Program,
+    first: BenchRequest,
+    load: BenchRequest,
+    poll: boolean,
+  ): Promise<Side> => ({ server: await launch(program), first, load, poll, rps: [], cpu: [] });
+  const floorSide = await side(floor.program, floor.request, floor.request, false);
+  const fnSide = await side(fn.program, fn.first, fn.load, fn.poll === true);
+  const sides = [floorSide, fnSide];
   try {
-    const figures = sides.map(() => ({ rps: [] as number[], cpu: [] as number[] }));
-    for (const side of sides) {
-      await firstAnswer(side.server.url, side.first, side.poll);
-      await closedLoad(side.server.url, side.load, { connections: 16, seconds: 2 });
+    for (const { server, first, load, poll } of sides) {
+      await firstAnswer(server.url, first, poll);
+      await closedLoad(server.url, load, { connections: 16, seconds: 2 });
     }
-    for (let turn = 0; turn < turns; turn++) {
-      const order = turn % 2 === 0 ? [0, 1] : [1, 0];
-      for (const i of order) {
-        const side = sides[i as 0 | 1];
-        const before = cpuMicros(side.server.pid);
-        const run = await closedLoad(side.server.url, side.load, { connections: 16, seconds });
-        figures[i]?.rps.push(run.rps);
-        figures[i]?.cpu.push((cpuMicros(side.server.pid) - before) / Math.max(run.requests, 1));
+    for (let t = 0; t < turns; t++) {
+      // floor, function, function, floor, ...: neither side always goes first.
+      for (const { server, load, rps, cpu } of t % 2 === 0 ? sides : [fnSide, floorSide]) {
+        const before = cpuMicros(server.pid);
+        const run = await closedLoad(server.url, load, { connections: 16, seconds });
+        rps.push(run.rps);
+        cpu.push((cpuMicros(server.pid) - before) / Math.max(run.requests, 1));
       }
     }
-    const [floorRuns, fnRuns] = figures as [(typeof figures)[0], (typeof figures)[0]];
-    const summary = (runs: typeof floorRuns, load: BenchRequest): Throughput => ({
-      rps16: Math.round(middle(runs.rps)),
-      cpuUsPerRequest: Math.round(middle(runs.cpu)),
+    const summary = ({ rps, cpu, load }: Side): Throughput => ({
+      rps16: Math.round(median(rps)),
+      cpuUsPerRequest: Math.round(median(cpu)),
       requestBytes: Buffer.byteLength(load.body ?? ""),
     });
     const round2 = (value: number): number => Math.round(value * 100) / 100;
     return {
-      floor: summary(floorRuns, floor.request),
-      fn: summary(fnRuns, fn.load),
-      rpsRatio: round2(middle(fnRuns.rps.map((rps, t) => rps / (floorRuns.rps[t] ?? NaN)))),
-      cpuRatio: round2(middle(fnRuns.cpu.map((cpu, t) => (floorRuns.cpu[t] ?? NaN) / cpu))),
+      floor: summary(floorSide),
+      fn: summary(fnSide),
+      rpsRatio: round2(median(fnSide.rps.map((rps, t) => rps / (floorSide.rps[t] ?? NaN)))),
+      cpuRatio: round2(median(fnSide.cpu.map((cpu, t) => (floorSide.cpu[t] ?? NaN) / cpu))),
       turns,
     };
   } finally {
@@ -384,10 +393,10 @@ export async function measure(subject: Subject, plan: Plan = DEFAULT_PLAN): Prom
   return {
     name: subject.name,
     ...(subject.program.memoryLimitMiB ? { memoryLimitMiB: subject.program.memoryLimitMiB } : {}),
-    ...(coldTrials["withRead"] ? { coldWithReadMs: middle(coldTrials["withRead"]) } : {}),
-    ...(coldTrials["withoutRead"] ? { coldWithoutReadMs: middle(coldTrials["withoutRead"]) } : {}),
+    ...(coldTrials["withRead"] ? { coldWithReadMs: median(coldTrials["withRead"]) } : {}),
+    ...(coldTrials["withoutRead"] ? { coldWithoutReadMs: median(coldTrials["withoutRead"]) } : {}),
     coldTrials,
-    ...(coldTrials["floor"] ? { floorColdMs: middle(coldTrials["floor"]) } : {}),
+    ...(coldTrials["floor"] ? { floorColdMs: median(coldTrials["floor"]) } : {}),
     bytesAtStart: bytes.atStart,
     ...(bytes.afterRead === undefined ? {} : { bytesAfterRead: bytes.afterRead }),
     ...loaded,

@@ -1,4 +1,4 @@
-// The issue's targets, each figure inTurns its floor as a ratio, and the tables printed at the end
+// The issue's targets, each figure beside its floor as a ratio, and the tables printed at the end
 // of `npm run bench` (the same tables docs/benchmarks.md quotes).
 import type { Figures, Paired, Throughput } from "./measure.ts";
 import type { MachineInfo, Noise } from "./machine.ts";
@@ -162,7 +162,7 @@ export interface OwnRequestRow {
 /**
  * Not a target: what the framework itself costs on each function's request (a Pod review is
  * three times the floor review, and the framework parses all of it before the function runs),
- * inTurns what the function costs on the same request.
+ * beside what the function costs on the same request.
  */
 export function ownRequestTable(rows: OwnRequestRow[]): string {
   const lines = rows.map(({ fn, floor, inTurns }) =>
