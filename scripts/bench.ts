@@ -35,6 +35,7 @@ import {
   functionChecks,
   imdsChecks,
   machineLine,
+  inTurnsTable,
   ownRequestTable,
 } from "./bench/report.ts";
 
@@ -159,6 +160,7 @@ try {
   );
   process.stdout.write(`\n## Figures\n${figuresTable(rows, DEFAULT_PLAN.steadyRate)}\n`);
   process.stdout.write(`\n## Targets\n${checksTable(checks)}\n`);
+  process.stdout.write(`\n## In turns with the framework floor\n${inTurnsTable(ownRequest)}\n`);
   process.stdout.write(
     `\n## The framework floor on each function's own request\n${ownRequestTable(ownRequest)}\n`,
   );

@@ -78,7 +78,7 @@ export interface Figures {
   noise: Noise;
 }
 
-// The mean of the middle two of an even count; unrounded: the turns' ratios are of four pairs.
+// The mean of the middle two of an even count; unrounded: the turns' ratios are medians of them.
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -315,9 +315,12 @@ export async function throughput(
 export interface Paired {
   fn: Throughput;
   floor: Throughput;
-  /** Medians over the turns of fn/floor req/s and floor/fn CPU per request, turn by turn. */
+  /** Medians over every turn of every pair of processes: fn/floor req/s and floor/fn CPU a request. */
   rpsRatio: number;
   cpuRatio: number;
+  /** floor/fn CPU a request, the median of each pair of processes on its own. */
+  cpuRatioByPair: number[];
+  pairs: number;
   turns: number;
 }
 
@@ -331,19 +334,67 @@ interface Side {
   cpu: number[];
 }
 
+interface PairPlan {
+  /** Pairs of processes, one after another. */
+  pairs: number;
+  /** Turns each side of a pair gets. */
+  turns: number;
+  seconds: number;
+}
+
 /**
  * Throughput of a function against the framework floor's, both processes up at once and loaded in
  * turns (floor, function, function, floor, ...), `seconds` each: the machine's speed drifts within
  * minutes (the floor review cost 170 µs a request at the start of one run and 236 at its end), and
  * a ratio of two figures taken minutes apart carries that drift. The ratio of each pair of turns
- * sees the same minute; their median is the figure.
+ * sees the same second; the median over all of them is the figure.
+ *
+ * Short turns and several pairs of processes, because two things moved the ratio on this kind of
+ * host: two copies of one build, six turns of 3 s each, came out 0.88-1.07 of each other, and
+ * 1 s turns brought that to 0.98-1.01; and a function's process against the floor's moved by more
+ * than the turns within it do (vbios-injection 0.74 and 0.87 CPU, pairs a minute apart).
  */
 export async function pairedThroughput(
   fn: { program: Program; first: BenchRequest; load: BenchRequest; poll?: boolean },
   floor: { program: Program; request: BenchRequest },
-  turns = 4,
-  seconds = 3,
+  plan: PairPlan = { pairs: 3, turns: 8, seconds: 1 },
 ): Promise<Paired> {
+  const floorTurns: Pick<Side, "rps" | "cpu"> = { rps: [], cpu: [] };
+  const fnTurns: Pick<Side, "rps" | "cpu"> = { rps: [], cpu: [] };
+  const cpuRatioByPair: number[] = [];
+  for (let p = 0; p < plan.pairs; p++) {
+    const [floorSide, fnSide] = await pairTurns(fn, floor, plan);
+    cpuRatioByPair.push(round2(median(ratios(floorSide.cpu, fnSide.cpu))));
+    for (const [all, side] of [
+      [floorTurns, floorSide],
+      [fnTurns, fnSide],
+    ] as const) {
+      all.rps.push(...side.rps);
+      all.cpu.push(...side.cpu);
+    }
+  }
+  const summary = ({ rps, cpu }: Pick<Side, "rps" | "cpu">, load: BenchRequest): Throughput => ({
+    rps16: Math.round(median(rps)),
+    cpuUsPerRequest: Math.round(median(cpu)),
+    requestBytes: Buffer.byteLength(load.body ?? ""),
+  });
+  return {
+    floor: summary(floorTurns, floor.request),
+    fn: summary(fnTurns, fn.load),
+    rpsRatio: round2(median(ratios(fnTurns.rps, floorTurns.rps))),
+    cpuRatio: round2(median(ratios(floorTurns.cpu, fnTurns.cpu))),
+    cpuRatioByPair,
+    pairs: plan.pairs,
+    turns: plan.turns,
+  };
+}
+
+/** One pair of processes, started together, loaded in turns, stopped. */
+async function pairTurns(
+  fn: { program: Program; first: BenchRequest; load: BenchRequest; poll?: boolean },
+  floor: { program: Program; request: BenchRequest },
+  plan: PairPlan,
+): Promise<[Side, Side]> {
   const side = async (
     program: Program,
     first: BenchRequest,
@@ -358,32 +409,25 @@ export async function pairedThroughput(
       await firstAnswer(server.url, first, poll);
       await closedLoad(server.url, load, { connections: 16, seconds: 2 });
     }
-    for (let t = 0; t < turns; t++) {
+    for (let t = 0; t < plan.turns; t++) {
       // floor, function, function, floor, ...: neither side always goes first.
       for (const { server, load, rps, cpu } of t % 2 === 0 ? sides : [fnSide, floorSide]) {
         const before = cpuMicros(server.pid);
-        const run = await closedLoad(server.url, load, { connections: 16, seconds });
+        const run = await closedLoad(server.url, load, { connections: 16, seconds: plan.seconds });
         rps.push(run.rps);
         cpu.push((cpuMicros(server.pid) - before) / Math.max(run.requests, 1));
       }
     }
-    const summary = ({ rps, cpu, load }: Side): Throughput => ({
-      rps16: Math.round(median(rps)),
-      cpuUsPerRequest: Math.round(median(cpu)),
-      requestBytes: Buffer.byteLength(load.body ?? ""),
-    });
-    const round2 = (value: number): number => Math.round(value * 100) / 100;
-    return {
-      floor: summary(floorSide),
-      fn: summary(fnSide),
-      rpsRatio: round2(median(fnSide.rps.map((rps, t) => rps / (floorSide.rps[t] ?? NaN)))),
-      cpuRatio: round2(median(fnSide.cpu.map((cpu, t) => (floorSide.cpu[t] ?? NaN) / cpu))),
-      turns,
-    };
+    return [floorSide, fnSide];
   } finally {
-    for (const side of sides) await side.server.stop();
+    for (const { server } of sides) await server.stop();
   }
 }
+
+/** a[t] / b[t], turn by turn. */
+const ratios = (a: number[], b: number[]): number[] => a.map((value, t) => value / (b[t] ?? NaN));
+
+const round2 = (value: number): number => Math.round(value * 100) / 100;
 
 export async function measure(subject: Subject, plan: Plan = DEFAULT_PLAN): Promise<Figures> {
   const start: CpuMark = cpuMark();

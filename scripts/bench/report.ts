@@ -192,6 +192,31 @@ export function ownRequestTable(rows: OwnRequestRow[]): string {
   );
 }
 
+/** The throughput targets' figures, with each pair of processes' CPU ratio beside the median. */
+export function inTurnsTable(rows: OwnRequestRow[]): string {
+  const lines = rows.map(({ fn, inTurns }) =>
+    [
+      fn.name,
+      `${inTurns.fn.rps16} (${inTurns.fn.cpuUsPerRequest})`,
+      `${inTurns.floor.rps16} (${inTurns.floor.cpuUsPerRequest})`,
+      `${inTurns.rpsRatio}`,
+      `${inTurns.cpuRatio}`,
+      inTurns.cpuRatioByPair.join(", "),
+    ].join(" | "),
+  );
+  return markdown(
+    [
+      "function",
+      "function: req/s 16 conn (CPU µs/req)",
+      "floor: req/s 16 conn (CPU µs/req)",
+      "req/s / floor",
+      "floor CPU / own",
+      "floor CPU / own, each pair of processes",
+    ],
+    lines,
+  );
+}
+
 function markdown(head: string[], lines: string[]): string {
   return [
     `| ${head.join(" | ")} |`,
