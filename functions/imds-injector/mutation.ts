@@ -1,6 +1,6 @@
 import { FeatureError } from "../../shared/admission/errors.ts";
 import type { Pod } from "../../shared/kube/pod.ts";
-import { guaranteedResources, isGuaranteed, withSidecarResources } from "./resources.ts";
+import { isGuaranteed, withSidecarResources } from "./resources.ts";
 import type { Sidecar } from "./sidecar.ts";
 import { copyPath } from "../../shared/admission/sharing.ts";
 
@@ -24,9 +24,7 @@ export function inject(pod: Readonly<Pod>, sidecar: Readonly<Sidecar>): Pod {
         },
       );
   }
-  const container = isGuaranteed(pod)
-    ? { ...sidecar.container, resources: guaranteedResources(sidecar.container) }
-    : sidecar.container;
+  const container = isGuaranteed(pod) ? sidecar.guaranteedContainer : sidecar.container;
   if (spec.resources && container.resources)
     spec.resources = withSidecarResources(spec.resources, container.resources);
   spec[sidecar.list] = [...(spec[sidecar.list] ?? []), container];

@@ -182,3 +182,42 @@ describe("diff", () => {
     );
   });
 });
+
+describe("encodePatch", () => {
+  const decoded = (ops: jsonpatch.Operation[]): string =>
+    Buffer.from(encodePatch(ops), "base64").toString();
+
+  // Frozen values the diff shared are written from a text kept for them; every answer that adds
+  // one must still carry exactly what JSON writes, the first time and every time after.
+  it("should write what JSON writes, shared frozen values included, every time they are added", () => {
+    const sidecar = deepFreeze({ name: "imds", env: [{ name: "A", value: 'q"\u2028é' }], n: 1 });
+    const volume = deepFreeze({ name: "token", projected: { sources: [] } });
+    for (const at of [0, 1, 7]) {
+      const ops = diff(
+        { spec: { containers: [{ name: "c" }], volumes: [] } },
+        { spec: { containers: [{ name: "c" }, sidecar], volumes: [volume], at } },
+      );
+      expect(ops.map((op) => ("value" in op ? op.value : undefined))).to.include(sidecar);
+      expect(decoded(ops)).to.equal(JSON.stringify(ops));
+      expect(decoded(ops)).to.equal(decoded(ops));
+    }
+  });
+
+  it("should write what JSON writes for any change, frozen or not", () => {
+    const key = fc.constantFrom("a", "b", "a/b", "~1", "");
+    const json = fc.jsonValue({ maxDepth: 3 }).map(viaJson);
+    fc.assert(
+      fc.property(
+        fc.dictionary(key, json),
+        fc.dictionary(key, json),
+        fc.boolean(),
+        (a, b, freeze) => {
+          const ops = diff(a, freeze ? deepFreeze(b) : b);
+          expect(decoded(ops)).to.equal(JSON.stringify(ops));
+          expect(decoded(ops)).to.equal(JSON.stringify(ops));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});

@@ -195,5 +195,28 @@ function viaJson(value: object | bigint): unknown {
 }
 
 export function encodePatch(ops: readonly PatchOperation[]): string {
-  return Buffer.from(JSON.stringify(ops)).toString("base64");
+  let text = "";
+  for (const op of ops) text += `${text === "" ? "" : ","}${operationText(op)}`;
+  return Buffer.from(`[${text}]`).toString("base64");
+}
+
+// The JSON text of frozen JSON the diff shared: nothing can change it, so it is written once.
+// Only what knownFrozenJson holds is here, and a WeakMap keeps nothing alive.
+const frozenTexts = new WeakMap<object, string>();
+
+/**
+ * `JSON.stringify(op)`, with a shared frozen value's text written once for every answer that adds
+ * it: imds-injector's sidecar is most of its patch, and writing it was a fifth of its own work
+ * a review. The diff makes every operation as `{op, path, value}`, in that order.
+ */
+function operationText(op: PatchOperation): string {
+  const value = "value" in op ? (op.value as unknown) : undefined;
+  if (typeof value !== "object" || value === null || !knownFrozenJson.has(value))
+    return JSON.stringify(op);
+  let known = frozenTexts.get(value);
+  if (known === undefined) {
+    known = JSON.stringify(value);
+    frozenTexts.set(value, known);
+  }
+  return `{"op":${JSON.stringify(op.op)},"path":${JSON.stringify(op.path)},"value":${known}}`;
 }
