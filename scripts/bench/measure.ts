@@ -299,16 +299,26 @@ export async function throughput(
   try {
     await firstAnswer(server.url, first);
     await closedLoad(server.url, load, { connections: 16, seconds: plan.warmupSeconds });
-    const cpuBefore = cpuMicros(server.pid);
-    const run = await closedLoad(server.url, load, { connections: 16, seconds: 5 });
+    const run = await loadedRun(server, load, 5);
     return {
       rps16: Math.round(run.rps),
-      cpuUsPerRequest: Math.round((cpuMicros(server.pid) - cpuBefore) / Math.max(run.requests, 1)),
+      cpuUsPerRequest: Math.round(run.cpuUs),
       requestBytes: Buffer.byteLength(load.body ?? ""),
     };
   } finally {
     await server.stop();
   }
+}
+
+/** 16 connections for `seconds`: req/s, and the server's CPU a request in µs. */
+async function loadedRun(
+  server: Running,
+  load: BenchRequest,
+  seconds: number,
+): Promise<{ rps: number; cpuUs: number }> {
+  const before = cpuMicros(server.pid);
+  const run = await closedLoad(server.url, load, { connections: 16, seconds });
+  return { rps: run.rps, cpuUs: (cpuMicros(server.pid) - before) / Math.max(run.requests, 1) };
 }
 
 /** A function and the framework floor, loaded in turns: each side's medians and the ratios. */
@@ -412,10 +422,9 @@ async function pairTurns(
     for (let t = 0; t < plan.turns; t++) {
       // floor, function, function, floor, ...: neither side always goes first.
       for (const { server, load, rps, cpu } of t % 2 === 0 ? sides : [fnSide, floorSide]) {
-        const before = cpuMicros(server.pid);
-        const run = await closedLoad(server.url, load, { connections: 16, seconds: plan.seconds });
+        const run = await loadedRun(server, load, plan.seconds);
         rps.push(run.rps);
-        cpu.push((cpuMicros(server.pid) - before) / Math.max(run.requests, 1));
+        cpu.push(run.cpuUs);
       }
     }
     return [floorSide, fnSide];

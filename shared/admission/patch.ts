@@ -105,8 +105,9 @@ function added(value: unknown): unknown {
   return copy(value, true) ?? null;
 }
 
-// Frozen JSON found once stays frozen JSON: nothing in it can change, so it is not walked again.
-const knownFrozenJson = new WeakSet<object>();
+// Frozen JSON found once stays frozen JSON: nothing in it can change, so it is not walked again,
+// and its JSON text, once a patch has written it (undefined until then), is written only once.
+const knownFrozenJson = new WeakMap<object, string | undefined>();
 
 function isFrozenJson(value: unknown): boolean {
   if (typeof value !== "object" || value === null)
@@ -114,7 +115,7 @@ function isFrozenJson(value: unknown): boolean {
   if (knownFrozenJson.has(value)) return true;
   if (!Object.isFrozen(value)) return false;
   const frozen = Array.isArray(value) ? isFrozenJsonArray(value) : isFrozenJsonRecord(value);
-  if (frozen) knownFrozenJson.add(value);
+  if (frozen) knownFrozenJson.set(value, undefined);
   return frozen;
 }
 
@@ -200,10 +201,6 @@ export function encodePatch(ops: readonly PatchOperation[]): string {
   return Buffer.from(`[${text}]`).toString("base64");
 }
 
-// The JSON text of frozen JSON the diff shared: nothing can change it, so it is written once.
-// Only what knownFrozenJson holds is here, and a WeakMap keeps nothing alive.
-const frozenTexts = new WeakMap<object, string>();
-
 /**
  * `JSON.stringify(op)`, with a shared frozen value's text written once for every answer that adds
  * it: imds-injector's sidecar is most of its patch, and writing it was a fifth of its own work
@@ -213,10 +210,10 @@ function operationText(op: PatchOperation): string {
   const value = "value" in op ? (op.value as unknown) : undefined;
   if (typeof value !== "object" || value === null || !knownFrozenJson.has(value))
     return JSON.stringify(op);
-  let known = frozenTexts.get(value);
+  let known = knownFrozenJson.get(value);
   if (known === undefined) {
     known = JSON.stringify(value);
-    frozenTexts.set(value, known);
+    knownFrozenJson.set(value, known);
   }
   return `{"op":${JSON.stringify(op.op)},"path":${JSON.stringify(op.path)},"value":${known}}`;
 }
