@@ -12,6 +12,8 @@ import { FEATURE, readIntent, TRIGGER, TRIGGER_FIELD } from "./intent.ts";
 import { attachGpus, limitGpus } from "./mutation.ts";
 import type { GpuSettings } from "./settings.ts";
 import { gpuSettingsFromEnv, pluginAllowed } from "./settings.ts";
+import type { Eventually } from "../../shared/runtime/eventually.ts";
+import { then } from "../../shared/runtime/eventually.ts";
 
 export interface GpuView {
   /** Read only in `gpus` mode, where the CR's permitted devices decide what KubeVirt starts. */
@@ -31,10 +33,10 @@ export function gpuDevicePlugin(
     operations: ["CREATE", "UPDATE"],
     triggerAnnotation: TRIGGER,
     reads: [KUBEVIRT],
-    async view(vm, _request, cluster, signal) {
+    view(vm, _request, cluster, signal): Eventually<GpuView> {
       if (readIntent(vm, settings.maxDevices).ask === "absent" || settings.mode !== "gpus")
         return {};
-      return { kubevirt: await readKubeVirt(cluster, signal) };
+      return then(readKubeVirt(cluster, signal), (kubevirt) => ({ kubevirt }));
     },
     mutate(vm, _request, view): MutationOutcome<VirtualMachine> {
       const intent = readIntent(vm, settings.maxDevices);

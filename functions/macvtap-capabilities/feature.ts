@@ -19,7 +19,7 @@ export function macvtapCapabilities(): Feature<Pod, undefined> {
     operations: ["CREATE"],
     triggerAnnotation: TRIGGER,
     reads: [],
-    view: async () => undefined,
+    view: () => undefined,
     mutate(pod): MutationOutcome<Pod> {
       const notLauncher = notLauncherReason(pod);
       if (notLauncher) return { skip: notLauncher };

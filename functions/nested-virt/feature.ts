@@ -15,6 +15,8 @@ import { rulesParser } from "./rules-source.ts";
 import type { NestedVirtSettings } from "./settings.ts";
 import { nestedVirtSettingsFromEnv } from "./settings.ts";
 import { resolveVendor } from "./vendor.ts";
+import type { Eventually } from "../../shared/runtime/eventually.ts";
+import { then } from "../../shared/runtime/eventually.ts";
 
 export interface NestedVirtView {
   rules?: Rules;
@@ -38,13 +40,16 @@ export function nestedVirt(
     operations: ["CREATE", "UPDATE"],
     triggerAnnotation: TRIGGER,
     reads: [NODE, CONFIG_MAP],
-    async view(vm, request, cluster, signal) {
-      const view: NestedVirtView = {};
-      if (decide(vm, request, undefined).next === "read-rules")
-        view.rules = rulesFrom(await cluster.get(CONFIG_MAP, ref.namespace, ref.name, signal));
-      if (decide(vm, request, view.rules).next === "resolve-vendor")
-        view.nodes = nodeInfos(await cluster.list(NODE, {}, signal));
-      return view;
+    view(vm, request, cluster, signal): Eventually<NestedVirtView> {
+      // The nodes are read only when the rules (if any were read) leave the vendor to find.
+      const withNodes = (view: NestedVirtView): Eventually<NestedVirtView> =>
+        decide(vm, request, view.rules).next === "resolve-vendor"
+          ? then(cluster.list(NODE, {}, signal), (nodes) => ({ ...view, nodes: nodeInfos(nodes) }))
+          : view;
+      if (decide(vm, request, undefined).next !== "read-rules") return withNodes({});
+      return then(cluster.get(CONFIG_MAP, ref.namespace, ref.name, signal), (configMap) =>
+        withNodes({ rules: rulesFrom(configMap) }),
+      );
     },
     mutate(vm, request, view): MutationOutcome<VirtualMachine> {
       const warnings = view.rules ? problemsFor(view.rules, request.namespace) : [];

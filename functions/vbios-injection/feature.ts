@@ -14,6 +14,8 @@ import { injectRom } from "./mutation.ts";
 import { romFacts } from "./rom.ts";
 import type { VbiosSettings } from "./settings.ts";
 import { vbiosSettingsFromEnv } from "./settings.ts";
+import type { Eventually } from "../../shared/runtime/eventually.ts";
+import { all, then } from "../../shared/runtime/eventually.ts";
 
 export interface VbiosView {
   facts?: Facts;
@@ -42,21 +44,23 @@ export function vbiosInjection(options: VbiosOptions = {}): Feature<VirtualMachi
     operations: ["CREATE", "UPDATE"],
     triggerAnnotation: TRIGGER,
     reads: [CONFIG_MAP, KUBEVIRT],
-    async view(vm, request, cluster, signal) {
+    view(vm, request, cluster, signal): Eventually<VbiosView> {
       const first = decide(vm, request, settings, undefined);
       if (first.next !== "read") return {};
-      const [configMap, kubevirt] = await Promise.all([
+      const reads = all([
         cluster.get(CONFIG_MAP, request.namespace, first.intent.configMap, signal),
         readKubeVirt(cluster, signal),
       ]);
-      const facts: Facts = {
-        rom: romFacts(configMap),
-        kubevirt: kubeVirtFacts(kubevirt, first.targets),
-      };
-      // Throws what mutate would: nothing is written for a VM that is going to be refused.
-      decide(vm, request, settings, facts);
-      if (request.dryRun) return { facts };
-      return { facts, hook: await ensureHook(cluster, request.namespace, signal) };
+      return then(reads, ([configMap, kubevirt]) => {
+        const facts: Facts = {
+          rom: romFacts(configMap),
+          kubevirt: kubeVirtFacts(kubevirt, first.targets),
+        };
+        // Throws what mutate would: nothing is written for a VM that is going to be refused.
+        decide(vm, request, settings, facts);
+        if (request.dryRun) return { facts };
+        return then(ensureHook(cluster, request.namespace, signal), (hook) => ({ facts, hook }));
+      });
     },
     mutate(vm, request, view): MutationOutcome<VirtualMachine> {
       const decision = decide(vm, request, settings, view.facts);

@@ -5,6 +5,7 @@ import { clusterWriteError, loadCoreClient, statusOf } from "../../shared/kube/c
 import { CONFIG_MAP } from "../../shared/kube/kinds.ts";
 import type { ClusterReader } from "../../shared/kube/reader.ts";
 import { ABSENT } from "../../shared/kube/reader.ts";
+import type { Eventually } from "../../shared/runtime/eventually.ts";
 import { HOOK_CONFIGMAP, HOOK_KEY, HOOK_PROGRAM } from "./hook-program.ts";
 
 /** The function's only writes: create the hook ConfigMap, or replace it; nothing else, by name. */
@@ -132,13 +133,15 @@ export function rememberedHooks(
   writer: HookWriter,
   ttlMs: number,
   now: () => number = Date.now,
-): (cluster: ClusterReader, namespace: string, signal: AbortSignal) => Promise<HookOutcome> {
+): (cluster: ClusterReader, namespace: string, signal: AbortSignal) => Eventually<HookOutcome> {
   const confirmed = new Map<string, number>();
-  return async (cluster, namespace, signal) => {
+  // Not async: a namespace confirmed within ttlMs, every review's case, is answered at hand.
+  return (cluster, namespace, signal) => {
     const at = confirmed.get(namespace);
     if (at !== undefined && now() - at < ttlMs) return "current";
-    const outcome = await ensureHookConfigMap(cluster, writer, namespace, signal);
-    confirmed.set(namespace, now());
-    return outcome;
+    return ensureHookConfigMap(cluster, writer, namespace, signal).then((outcome) => {
+      confirmed.set(namespace, now());
+      return outcome;
+    });
   };
 }

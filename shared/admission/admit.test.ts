@@ -9,6 +9,7 @@ import {
   virtualMachine,
 } from "../../test/helpers/review.ts";
 import { admit } from "./admit.ts";
+import type { Decision } from "./admit.ts";
 import { ClusterError, FeatureError } from "./errors.ts";
 import type { Feature } from "./feature.ts";
 import type { CoreSettings } from "./settings.ts";
@@ -51,6 +52,17 @@ function labeller(
         labels: { ...copy.metadata?.labels, "example.com/a~b": "on" },
       };
       return { object: copy, applied: "on", warnings: ["line one\nline two"] };
+    },
+  };
+}
+
+/** The labeller with a view that answers at hand, as one over fresh cached reads does. */
+function atHand(behaviour: Parameters<typeof labeller>[0] = "label"): Feature {
+  return {
+    ...labeller(behaviour),
+    view: () => {
+      if (behaviour === "cluster") throw new ClusterError("could not read nodes", "check the API");
+      return undefined;
     },
   };
 }
@@ -165,9 +177,10 @@ describe("admit", () => {
         ref = new WeakRef(request);
         d.on("error", () => request);
         d.run(() => {
-          void admit(labeller(), request, settings({ viewDeadlineMs: 60_000 })).then(() =>
-            resolve(),
-          );
+          const decided = admit(labeller(), request, settings({ viewDeadlineMs: 60_000 }));
+          // The labeller's view waits, so a deadline timer is armed inside the domain.
+          expect(decided).to.be.instanceOf(Promise);
+          void Promise.resolve(decided).then(() => resolve());
         });
       });
       await new Promise((resolve) => setImmediate(resolve));
@@ -183,6 +196,42 @@ describe("admit", () => {
         reason: "not asked",
         patchOps: 0,
       });
+    });
+  });
+
+  describe("when the view answers at hand", () => {
+    it("should decide in the same step, with the same patch as after a view that waits", async () => {
+      const request = admissionReview(asked()).request;
+      const decision = admit(atHand(), request, settings());
+      expect(decision).not.to.be.instanceOf(Promise);
+      expect(decision).to.deep.equal(await admit(labeller(), request, settings()));
+      expect((decision as Decision).result).to.equal("patched");
+    });
+
+    it("should take a view's throw as a failed read: 503 under reject, annotated under allow-and-log", async () => {
+      const request = admissionReview(asked()).request;
+      // The error policy may wait (strip-label runs the feature again): only success is at hand.
+      expect((await admit(atHand("cluster"), request, settings())).answer.status?.code).to.equal(
+        503,
+      );
+      for (const errorHandling of ["reject", "allow-and-log", "strip-label"] as const) {
+        const mode = settings({ errorHandling });
+        expect(await admit(atHand("cluster"), request, mode), errorHandling).to.deep.equal(
+          await admit(labeller("cluster"), request, mode),
+        );
+      }
+    });
+
+    it("should take a mutation's throw after a view at hand as the error policy says", async () => {
+      const request = admissionReview(asked()).request;
+      for (const behaviour of ["deny", "crash"] as const) {
+        for (const errorHandling of ["reject", "allow-and-log", "strip-label"] as const) {
+          const mode = settings({ errorHandling });
+          expect(await admit(atHand(behaviour), request, mode), behaviour).to.deep.equal(
+            await admit(labeller(behaviour), request, mode),
+          );
+        }
+      }
     });
   });
 

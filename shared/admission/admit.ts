@@ -2,6 +2,8 @@ import type { ClusterReader } from "../kube/reader.ts";
 import { scopedReader } from "../kube/reader.ts";
 import { EMPTY_CLUSTER } from "../kube/snapshot-reader.ts";
 import { withDeadline } from "../runtime/deadline.ts";
+import type { Eventually } from "../runtime/eventually.ts";
+import { then } from "../runtime/eventually.ts";
 import { appliedAnnotation, errorAnnotation } from "./annotations.ts";
 import { describeError, errorCode } from "./errors.ts";
 import type { Feature, MutationOutcome, MutationRequest } from "./feature.ts";
@@ -27,18 +29,19 @@ export interface Decision {
 /**
  * The one admission path every feature goes through: match, read the cluster view, run the
  * feature's mutation, apply the error policy and the tracking annotations, and diff against the
- * original. It never rejects: whatever fails, even in the error policy, is an answer.
+ * original. It never throws nor rejects: whatever fails, even in the error policy, is an answer.
  *
- * Written with `then` rather than `await`: once a process has made a domain (the Functions
- * Framework makes one per call) its async hook sees every promise, about 1 µs each under load,
- * and an `await` makes two. The path makes two promises besides the feature's view.
+ * The decision is at hand when the feature's view was (every read it made was a fresh cached
+ * answer), else a promise of it: once a process has made a domain (the Functions Framework makes
+ * one per call) its async hook sees every promise, ~1 µs each under load, and the path makes none
+ * of its own (see Eventually).
  */
 export function admit(
   feature: Feature,
   request: AdmissionRequest,
   settings: CoreSettings,
   cluster: ClusterReader = EMPTY_CLUSTER,
-): Promise<Decision> {
+): Eventually<Decision> {
   const fail = (error: unknown): Decision => {
     const message = describeError(feature.name, error);
     return { answer: denied(message, 500), result: "denied", reason: message, patchOps: 0 };
@@ -46,30 +49,22 @@ export function admit(
   try {
     const ignored = ignoreReason(feature, request);
     if (ignored || !request.object)
-      return Promise.resolve({
-        answer: allowed(),
-        result: "ignored",
-        reason: ignored,
-        patchOps: 0,
-      });
+      return { answer: allowed(), result: "ignored", reason: ignored, patchOps: 0 };
     const original = request.object;
     const context = { feature, settings, cluster, request: toMutationRequest(request, original) };
-    const policy = (error: unknown): Decision | Promise<Decision> =>
+    const policy = (error: unknown): Eventually<Decision> =>
       guarded(() => onError(context, original, error), fail);
-    return attempt(context, original).then(
-      (outcome) => guarded(() => decided(original, outcome), policy),
-      policy,
-    );
+    return guarded(() => then(attempt(context, original), (o) => decided(original, o)), policy);
   } catch (error) {
-    return Promise.resolve(fail(error));
+    return fail(error);
   }
 }
 
 /** `run`'s decision, or `onThrow`'s for what it throws or rejects with. */
 function guarded(
-  run: () => Decision | Promise<Decision>,
-  onThrow: (error: unknown) => Decision | Promise<Decision>,
-): Decision | Promise<Decision> {
+  run: () => Eventually<Decision>,
+  onThrow: (error: unknown) => Eventually<Decision>,
+): Eventually<Decision> {
   try {
     const decision = run();
     return decision instanceof Promise ? decision.catch(onThrow) : decision;
@@ -100,14 +95,10 @@ interface Attempt {
   auditAnnotations?: Record<string, string> | undefined;
 }
 
-/** Reads the view and runs the feature on `object`; a refusal rejects. */
-function attempt(context: Context, object: KubeObject): Promise<Attempt> {
+/** Reads the view and runs the feature on `object`; a refusal throws, or rejects once it waited. */
+function attempt(context: Context, object: KubeObject): Eventually<Attempt> {
   const { feature, settings, cluster, request } = context;
-  try {
-    checkMetadata(object);
-  } catch (error) {
-    return Promise.reject(error as Error);
-  }
+  checkMetadata(object);
   // The feature reads the reviewed object itself and never changes it (Feature's contract, held
   // by every feature test: their reviews are frozen); what it returns shares what it did not
   // change, which the diff then need not walk.
@@ -218,7 +209,12 @@ async function stripTrigger(
   if (!hasAnnotation(original, feature.triggerAnnotation))
     return finish(original, stripped, { ...base, warnings: [message] });
   // A second failure is reported by the first message alone.
-  const again = await attempt(context, stripped).catch(() => undefined);
+  let again: Attempt | undefined;
+  try {
+    again = await attempt(context, stripped);
+  } catch {
+    again = undefined;
+  }
   return finish(original, again?.object ?? stripped, {
     ...base,
     warnings: [message, ...(again?.warnings ?? [])],

@@ -1,5 +1,6 @@
 import type { KindRef } from "../kube/kinds.ts";
 import type { ClusterReader } from "../kube/reader.ts";
+import type { Eventually } from "../runtime/eventually.ts";
 import type { GroupVersionKind, KubeObject } from "./types.ts";
 
 /** What a feature may know of the request: never the uid, the raw body or the patch. */
@@ -56,12 +57,17 @@ export interface Feature<T extends KubeObject = KubeObject, V = unknown> {
    * RBAC grants (get/list), and a feature with none never loads the Kubernetes client.
    */
   reads: readonly KindRef[];
+  /**
+   * May answer at once (no promise) when it has what it needs: the reader hands over fresh cached
+   * answers at hand, and `then`/`all` (shared/runtime/eventually.ts) keep them so; an async view
+   * is as correct, one promise or more a review slower.
+   */
   view(
     object: Readonly<T>,
     request: MutationRequest,
     cluster: ClusterReader,
     signal: AbortSignal,
-  ): Promise<V>;
+  ): Eventually<V>;
   mutate(object: Readonly<T>, request: MutationRequest, view: V): MutationOutcome<T>;
 }
 

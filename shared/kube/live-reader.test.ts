@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { ClusterError } from "../admission/errors.ts";
+import type { Eventually } from "../runtime/eventually.ts";
 import { FakeKubeApi, useKubeconfig } from "../../test/helpers/fake-kube-api.ts";
 import type { KindRef } from "./kinds.ts";
 import { CONFIG_MAP, NODE } from "./kinds.ts";
@@ -19,8 +20,9 @@ const settings = (overrides: Partial<ReaderSettings> = {}): ReaderSettings => ({
 
 const signal = (): AbortSignal => AbortSignal.timeout(5_000);
 
-async function failure(promise: Promise<unknown>): Promise<ClusterError> {
-  const error = await promise.then(
+async function failure(answer: Eventually<unknown>): Promise<ClusterError> {
+  expect(answer).to.be.instanceOf(Promise);
+  const error = await Promise.resolve(answer).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -113,6 +115,16 @@ describe("liveReader through client-node against the local API server (HTTPS, ow
     const before = api.requests.length;
     expect(await reads()).to.deep.equal(want);
     expect(api.requests.length).to.equal(before);
+  });
+
+  it("should hand over a fresh cached answer at once, and one it must read as a promise", async () => {
+    const r = reader();
+    const first = r.get(CONFIG_MAP, "team-a", "rules", signal());
+    expect(first).to.be.instanceOf(Promise);
+    const loaded = await first;
+    const again = r.get(CONFIG_MAP, "team-a", "rules", signal());
+    expect(again).not.to.be.instanceOf(Promise);
+    expect(again).to.equal(loaded);
   });
 
   it("should answer absent for an object that does not exist (404)", async () => {

@@ -1,5 +1,6 @@
 import { ClusterError } from "../admission/errors.ts";
 import type { KubeObject } from "../admission/types.ts";
+import type { Eventually } from "../runtime/eventually.ts";
 import type { Logger } from "../runtime/log.ts";
 import { SharedLookup } from "./cache.ts";
 import { clusterError } from "./client.ts";
@@ -54,27 +55,27 @@ export function liveReader({
     what: () => string,
     load: (c: ObjectClient, s: AbortSignal) => Promise<T>,
     signal: AbortSignal,
-  ): Promise<T> {
+  ): Eventually<T> {
     const lookup = lookups.getOrAdd(
       key,
       () => new SharedLookup<unknown>(async (s) => load(await objects(), s), cacheOptions),
     ) as SharedLookup<T>;
-    // A fresh answer needs no deadline and cannot fail: one promise, not three; and what a failure
-    // would say is written only when there can be one.
+    // A fresh answer needs no deadline and cannot fail: it is handed over as it is, with no
+    // promise; and what a failure would say is written only when there can be one.
     const fresh = lookup.fresh();
-    return fresh ? Promise.resolve(fresh.data) : bounded(lookup.get(signal), what(), signal);
+    return fresh ? fresh.data : bounded(lookup.get(signal), what(), signal);
   }
   // Keys joined by a character no apiVersion, kind, name or selector holds: every review looks
   // its reads up, and a JSON array written for each was garbage made on every lookup.
   return {
-    get: (kind, namespace, name, signal): Promise<KubeObject | Absent> =>
+    get: (kind, namespace, name, signal): Eventually<KubeObject | Absent> =>
       cached(
         `get\0${kind.apiVersion}\0${kind.kind}\0${namespace}\0${name}`,
         () => describeGet(kind, namespace, name),
         (c, s) => c.get(kind, namespace, name, s),
         signal,
       ),
-    list: (kind: KindRef, query: ListQuery, signal): Promise<KubeObject[] | Absent> =>
+    list: (kind: KindRef, query: ListQuery, signal): Eventually<KubeObject[] | Absent> =>
       cached(
         `list\0${kind.apiVersion}\0${kind.kind}\0${query.namespace ?? ""}\0${query.labelSelector ?? ""}\0${query.fieldSelector ?? ""}`,
         () => describeList(kind, query),

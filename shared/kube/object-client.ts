@@ -9,8 +9,15 @@ import type { ClusterReader } from "./reader.ts";
 import { ABSENT } from "./reader.ts";
 import { loadKubeConfig, statusOf } from "./client.ts";
 
-/** The uncached reader underneath the live one; failures carry the HTTP status as `code`. */
-export type ObjectClient = ClusterReader;
+/**
+ * The uncached reader underneath the live one: a ClusterReader whose every answer is a round trip,
+ * so always a promise. Failures carry the HTTP status as `code`.
+ */
+export type ObjectClient = {
+  [Read in keyof ClusterReader]: (
+    ...args: Parameters<ClusterReader[Read]>
+  ) => Promise<Awaited<ReturnType<ClusterReader[Read]>>>;
+};
 
 /** What discovery says about a kind: its resource name and whether it lives in namespaces. */
 interface ServedResource {

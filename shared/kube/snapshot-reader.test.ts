@@ -38,6 +38,11 @@ const names = (list: KubeObject[] | "absent"): string[] | "absent" =>
 describe("snapshotReader", () => {
   const reader = snapshotReader(objects);
 
+  it("should answer at hand, as the live reader answers from a fresh cache", () => {
+    expect(reader.get(NODE, "", "n2", signal)).to.deep.equal(objects[1]);
+    expect(reader.list(NODE, { labelSelector: "zone=b" }, signal)).to.deep.equal([objects[1]]);
+  });
+
   it("should get a namespaced object by namespace and name, and a cluster-scoped one by name", async () => {
     expect(await reader.get(CONFIG_MAP, "team-a", "rules", signal)).to.deep.equal(objects[2]);
     expect(await reader.get(NODE, "", "n2", signal)).to.deep.equal(objects[1]);
@@ -88,9 +93,9 @@ describe("snapshotReader", () => {
   });
 
   it("should refuse a malformed selector with its text", async () => {
-    const error = await reader
-      .list(NODE, { fieldSelector: "metadata.name" }, signal)
-      .catch((e: unknown) => e);
+    const failed = reader.list(NODE, { fieldSelector: "metadata.name" }, signal);
+    expect(failed).to.be.instanceOf(Promise);
+    const error = await Promise.resolve(failed).catch((e: unknown) => e);
     expect((error as Error).message).to.equal(
       '"metadata.name" is not a field selector requirement',
     );
@@ -101,7 +106,9 @@ describe("scopedReader", () => {
   it("should refuse a kind the feature did not declare, and pass declared ones through", async () => {
     const scoped = scopedReader(snapshotReader(objects), "nested-virt", [NODE]);
     expect(names(await scoped.list(NODE, {}, signal))).to.deep.equal(["n1", "n2"]);
-    const error = await scoped.get(CONFIG_MAP, "team-a", "rules", signal).catch((e: unknown) => e);
+    const error = await Promise.resolve(scoped.get(CONFIG_MAP, "team-a", "rules", signal)).catch(
+      (e: unknown) => e,
+    );
     expect((error as Error).message).to.equal(
       "nested-virt reads v1 ConfigMap without declaring it in the feature's reads",
     );

@@ -1,4 +1,5 @@
 import type { KubeObject } from "../admission/types.ts";
+import type { Eventually } from "../runtime/eventually.ts";
 import type { KindRef } from "./kinds.ts";
 import { sameKind } from "./kinds.ts";
 import type { Absent, ClusterReader, ListQuery } from "./reader.ts";
@@ -11,7 +12,8 @@ const CRD: KindRef = { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResou
  * The ClusterReader over a fixed set of objects (what `kubectl get ... -A -o yaml` prints), for
  * the preview and for tests. A built-in kind (no dot in its group) is always served; a custom kind
  * is served when the snapshot holds an object of it or its CustomResourceDefinition, and is
- * otherwise `absent`, as on a cluster without that CRD.
+ * otherwise `absent`, as on a cluster without that CRD. Answers are at hand, as the live reader's
+ * fresh cached ones are; a failure (a malformed selector) is a rejection, as every reader's is.
  */
 export function snapshotReader(objects: readonly KubeObject[]): ClusterReader {
   const all = objects.map((o) => structuredClone(o));
@@ -24,22 +26,29 @@ export function snapshotReader(objects: readonly KubeObject[]): ClusterReader {
       const spec = crd["spec"] as { group?: string; names?: { kind?: string } } | undefined;
       return kind.apiVersion.startsWith(`${spec?.group ?? ""}/`) && spec?.names?.kind === kind.kind;
     });
+  const list = (kind: KindRef, query: ListQuery): KubeObject[] | Absent => {
+    if (!served(kind)) return ABSENT;
+    const items = ofKind(kind).filter(
+      (o) =>
+        (!query.namespace || o.metadata?.namespace === query.namespace) &&
+        matchesLabels(query.labelSelector, o.metadata?.labels) &&
+        matchesFields(query.fieldSelector, o),
+    );
+    return items.map((o) => structuredClone(o));
+  };
   return {
-    async get(kind, namespace, name): Promise<KubeObject | Absent> {
+    get(kind, namespace, name): KubeObject | Absent {
       const found = ofKind(kind).find(
         (o) => o.metadata?.name === name && (o.metadata?.namespace ?? "") === namespace,
       );
       return found ? structuredClone(found) : ABSENT;
     },
-    async list(kind, query: ListQuery): Promise<KubeObject[] | Absent> {
-      if (!served(kind)) return ABSENT;
-      const items = ofKind(kind).filter(
-        (o) =>
-          (!query.namespace || o.metadata?.namespace === query.namespace) &&
-          matchesLabels(query.labelSelector, o.metadata?.labels) &&
-          matchesFields(query.fieldSelector, o),
-      );
-      return items.map((o) => structuredClone(o));
+    list(kind, query): Eventually<KubeObject[] | Absent> {
+      try {
+        return list(kind, query);
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
     },
   };
 }

@@ -3,6 +3,8 @@ import type { KubeObject } from "../admission/types.ts";
 import { KUBEVIRT } from "../kube/kinds.ts";
 import type { Absent, ClusterReader } from "../kube/reader.ts";
 import { ABSENT } from "../kube/reader.ts";
+import type { Eventually } from "../runtime/eventually.ts";
+import { then } from "../runtime/eventually.ts";
 
 // The parts of the KubeVirt CR (`kubevirt.io/v1` KubeVirt, spec.configuration) that features
 // check, with field names from KubeVirt v1.9's OpenAPI definitions.
@@ -47,10 +49,10 @@ export interface KubeVirtCr extends KubeObject {
 export function readKubeVirt(
   cluster: ClusterReader,
   signal: AbortSignal,
-): Promise<KubeVirtCr | Absent> {
+): Eventually<KubeVirtCr | Absent> {
   // Not async, and the choice kept per list: the live reader hands every review the same cached
   // list, and three functions read the CR on every review.
-  return cluster.list(KUBEVIRT, {}, signal).then((found) => {
+  return then(cluster.list(KUBEVIRT, {}, signal), (found) => {
     if (found === ABSENT) return ABSENT;
     let chosen = oldest.get(found);
     if (chosen === undefined) {

@@ -1,17 +1,25 @@
+import type { Eventually } from "./eventually.ts";
+
 /**
  * Runs `work` with a signal that aborts after `ms`, and clears the timer as soon as the work
  * settles. AbortSignal.timeout cannot be cleared: its timer lives for the whole deadline, and
  * inside the Functions Framework's per-request domain a live timer keeps the domain, and with it
  * the request and response, reachable. At a few thousand admissions per second that held hundreds
- * of megabytes (measured with `npm run bench`).
+ * of megabytes (measured with `npm run bench`). The deadline counts from when the work first
+ * waits: what it does before that could not be interrupted anyway.
  */
 export function withDeadline<T, R = T>(
   ms: number,
-  work: (signal: AbortSignal) => Promise<T>,
+  work: (signal: AbortSignal) => Eventually<T>,
   // What becomes of the value once the timer is cleared: in the same step, not one promise more.
-  next: (value: T) => R | PromiseLike<R> = (value) => value as unknown as R,
-): Promise<R> {
+  next: (value: T) => Eventually<R> = (value) => value as unknown as R,
+): Eventually<R> {
   const controller = new AbortController();
+  // A throw before the work has a value is thrown here, as is `next`'s for a value at hand: the
+  // caller takes a throw and a rejection alike (see admit).
+  const running = work(controller.signal);
+  // Work that answered at once has nothing left to bound: no timer, and no promise (see Eventually).
+  if (!(running instanceof Promise)) return next(running);
   const timer = setTimeout(
     () =>
       controller.abort(
@@ -20,15 +28,7 @@ export function withDeadline<T, R = T>(
     ms,
   );
   // Not an async function: once a process has made a domain (the Functions Framework makes one
-  // per call) the domain's async hook sees every promise, ~1 µs each under load, and a review
-  // makes one of these.
-  let running: Promise<T>;
-  try {
-    running = work(controller.signal);
-  } catch (error) {
-    clearTimeout(timer);
-    return Promise.reject(error as Error);
-  }
+  // per call) the domain's async hook sees every promise, ~1 µs each under load.
   return running.then(
     (value) => {
       clearTimeout(timer);

@@ -22,6 +22,15 @@ export function recordingReader(
   };
 }
 
+/** `reader` with every answer a promise, as a read that goes to the API server gives it. */
+export function laterReader(reader: ClusterReader): ClusterReader {
+  return {
+    get: (kind, namespace, name, signal) =>
+      Promise.resolve(reader.get(kind, namespace, name, signal)),
+    list: (kind, query, signal) => Promise.resolve(reader.list(kind, query, signal)),
+  };
+}
+
 export function nodeObject(name: string, labels: Record<string, string>): KubeObject {
   return { apiVersion: "v1", kind: "Node", metadata: { name, labels } };
 }

@@ -10,6 +10,7 @@ import type { ErrorHandling } from "../../shared/admission/settings.ts";
 import type { AdmissionRequest, KubeObject } from "../../shared/admission/types.ts";
 import { allowed, toReviewResponse } from "../../shared/admission/response.ts";
 import { snapshotReader } from "../../shared/kube/snapshot-reader.ts";
+import { laterReader } from "../helpers/cluster.ts";
 import { applyJsonPatch } from "../helpers/json-patch.ts";
 import { admissionReview, decodePatch } from "../helpers/review.ts";
 import {
@@ -68,10 +69,11 @@ async function admitIn(
   feature: Feature,
   c: Case,
   mode: ErrorHandling,
-  object = c.object,
+  { object = c.object, later = false }: { object?: KubeObject; later?: boolean } = {},
 ): Promise<Decision> {
   const settings = { errorHandling: mode, tracking: c.tracking, viewDeadlineMs: 1000 };
-  return admit(feature, requestFor(c, object), settings, snapshotReader(c.cluster));
+  const cluster = snapshotReader(c.cluster);
+  return admit(feature, requestFor(c, object), settings, later ? laterReader(cluster) : cluster);
 }
 
 function resultOf(object: KubeObject, decision: Decision): KubeObject {
@@ -122,6 +124,16 @@ for (const make of mutators) {
         }
       }));
 
+    // The snapshot answers at hand, as the live reader does from a fresh cache; its first read
+    // of each query answers later. The decision must not depend on which.
+    it("should decide the same whether the cluster answers at hand or only later", () =>
+      check(anything, async (c) => {
+        for (const mode of MODES) {
+          const atHand = await admitIn(feature, c, mode);
+          expect(await admitIn(feature, c, mode, { later: true }), mode).to.deep.equal(atHand);
+        }
+      }));
+
     it("should never fail with an internal error on KubeVirt-shaped objects", () =>
       check(shaped, async (c) => {
         const decision = await admitIn(feature, c, "reject");
@@ -144,7 +156,9 @@ for (const make of mutators) {
       check(shaped, async (c) => {
         for (const mode of MODES) {
           const result = resultOf(c.object, await admitIn(feature, c, mode));
-          const again = await admitIn(feature, { ...c, operation: "UPDATE" }, mode, result);
+          const again = await admitIn(feature, { ...c, operation: "UPDATE" }, mode, {
+            object: result,
+          });
           expect(decodePatch({ uid: "", ...again.answer }), mode).to.deep.equal([]);
         }
       }));
@@ -198,6 +212,6 @@ async function errorModesHold(feature: Feature, c: Case): Promise<void> {
 async function asIfNeverAsked(feature: Feature, c: Case): Promise<KubeObject> {
   const bare = without(without(c.object, feature.triggerAnnotation), errorAnnotation(feature.name));
   if (c.object.metadata?.annotations?.[feature.triggerAnnotation] === undefined) return bare;
-  const retried = await admitIn(feature, c, "reject", bare);
+  const retried = await admitIn(feature, c, "reject", { object: bare });
   return retried.answer.allowed ? resultOf(bare, retried) : bare;
 }
