@@ -1,6 +1,7 @@
 import { FeatureError } from "../../shared/admission/errors.ts";
 import type { KubeObject } from "../../shared/admission/types.ts";
 import type { Absent } from "../../shared/kube/reader.ts";
+import { derivedPerRead } from "../../shared/kube/derived.ts";
 import { ABSENT } from "../../shared/kube/reader.ts";
 import { TRIGGER } from "./intent.ts";
 
@@ -23,7 +24,10 @@ export type RomFacts =
     };
 
 export function romFacts(configMap: KubeObject | Absent): RomFacts {
-  if (configMap === ABSENT) return { state: "absent" };
+  return configMap === ABSENT ? { state: "absent" } : factsOf(configMap);
+}
+
+const factsOf = derivedPerRead((configMap: KubeObject): RomFacts => {
   const data = (configMap["data"] ?? {}) as Record<string, string>;
   const binary = (configMap["binaryData"] ?? {}) as Record<string, string>;
   const facts: RomFacts = {
@@ -39,7 +43,7 @@ export function romFacts(configMap: KubeObject | Absent): RomFacts {
     facts.rom = { size: Buffer.byteLength(encoded, "base64"), head: [...head.subarray(0, 2)] };
   }
   return facts;
-}
+});
 
 const hex = (bytes: readonly number[]): string =>
   bytes.map((b) => b.toString(16).padStart(2, "0").toUpperCase()).join(" ");

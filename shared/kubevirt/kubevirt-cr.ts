@@ -1,5 +1,6 @@
 import { FeatureError } from "../admission/errors.ts";
 import type { KubeObject } from "../admission/types.ts";
+import { derivedPerRead } from "../kube/derived.ts";
 import { KUBEVIRT } from "../kube/kinds.ts";
 import type { Absent, ClusterReader } from "../kube/reader.ts";
 import { ABSENT } from "../kube/reader.ts";
@@ -52,28 +53,20 @@ export function readKubeVirt(
 ): Eventually<KubeVirtCr | Absent> {
   // Not async, and the choice kept per list: the live reader hands every review the same cached
   // list, and three functions read the CR on every review.
-  return then(cluster.list(KUBEVIRT, {}, signal), (found) => {
-    if (found === ABSENT) return ABSENT;
-    let chosen = oldest.get(found);
-    if (chosen === undefined) {
-      chosen = oldestOf(found);
-      oldest.set(found, chosen);
-    }
-    return chosen;
-  });
+  return then(cluster.list(KUBEVIRT, {}, signal), (found) =>
+    found === ABSENT ? ABSENT : oldestOf(found),
+  );
 }
 
-const oldest = new WeakMap<readonly KubeObject[], KubeVirtCr | Absent>();
-
 // More than one CR is not a working KubeVirt; the oldest is the one virt-operator reconciles.
-function oldestOf(found: readonly KubeObject[]): KubeVirtCr | Absent {
+const oldestOf = derivedPerRead((found: readonly KubeObject[]): KubeVirtCr | Absent => {
   const [first] = [...found].sort((a, b) =>
     String(a.metadata?.["creationTimestamp"] ?? "").localeCompare(
       String(b.metadata?.["creationTimestamp"] ?? ""),
     ),
   );
   return first ?? ABSENT;
-}
+});
 
 /**
  * Every resource name the CR permits for hostDevices and gpus: PCI, mediated and USB devices, the

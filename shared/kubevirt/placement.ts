@@ -1,4 +1,5 @@
 import type { KubeObject } from "../admission/types.ts";
+import { derivedPerRead } from "../kube/derived.ts";
 import type { Absent } from "../kube/reader.ts";
 import { ABSENT } from "../kube/reader.ts";
 import type { NodeSelectorRequirement, NodeSelectorTerm, VmiSpec } from "./types.ts";
@@ -9,10 +10,13 @@ export interface NodeInfo {
 }
 
 /** Only what placement decisions need is kept of a Node: its name and labels. */
-export function nodeInfos(nodes: readonly KubeObject[] | Absent): NodeInfo[] {
-  if (nodes === ABSENT) return [];
-  return nodes.map((n) => ({ name: n.metadata?.name ?? "", labels: n.metadata?.labels ?? {} }));
+export function nodeInfos(nodes: readonly KubeObject[] | Absent): readonly NodeInfo[] {
+  return nodes === ABSENT ? [] : infosOf(nodes);
 }
+
+const infosOf = derivedPerRead((nodes: readonly KubeObject[]): readonly NodeInfo[] =>
+  nodes.map((n) => ({ name: n.metadata?.name ?? "", labels: n.metadata?.labels ?? {} })),
+);
 
 /**
  * Whether the scheduler could place the VM's launcher pod on the node, judged from nodeSelector
