@@ -13,6 +13,8 @@ import type { RunningFunction } from "./helpers/function-process.ts";
 import { postJson, startFunction } from "./helpers/function-process.ts";
 import { launcherPod, podReview, vmiObject } from "./helpers/launcher-pod.ts";
 import { admissionReview, applyResponse, virtualMachine } from "./helpers/review.ts";
+import { kubevirtCr, romConfigMap, romVm } from "../functions/vbios-injection/fixtures/cluster.ts";
+import { CONFIG_MAP } from "../shared/kube/kinds.ts";
 
 const DIST = fileURLToPath(new URL("../dist/", import.meta.url));
 
@@ -196,16 +198,61 @@ describe("what the built bundle loads", () => {
   }
 });
 
+// A write goes through the same node:https client as the reads: client-node's API classes and
+// models (CoreV1Api, 2 MB) were most of what vbios-injection's first review loaded to create the
+// hook ConfigMap.
+describe("what a first write loads", () => {
+  it("should create vbios-injection's hook ConfigMap without client-node's API classes", async () => {
+    const COUNT_LOADS = fileURLToPath(new URL("../scripts/bench/count-loads.ts", import.meta.url));
+    const api = new FakeKubeApi();
+    await api.start();
+    api.put(romConfigMap("default", "phoenix-vbios") as FakeObject);
+    api.put(kubevirtCr() as FakeObject);
+    const loads = join(mkdtempSync(join(tmpdir(), "loads-")), "loads");
+    const fn = await startFunction(
+      "vbios-injection",
+      {
+        KUBECONFIG: api.writeKubeconfig(),
+        NODE_OPTIONS: `--import ${COUNT_LOADS}`,
+        BENCH_LOADS_FILE: loads,
+      },
+      "dist/main.js",
+    );
+    try {
+      const answer = await postJson(fn.url, admissionReview(romVm()));
+      expect(answer.status).to.equal(200);
+      expect(api.object(CONFIG_MAP, "default", "vbios-injection-hook")).to.not.equal(undefined);
+      const sources = sourcesIn(readFileSync(loads, "utf8"));
+      expect(
+        sources.filter((s) => s.endsWith("@kubernetes/client-node/src/config.ts")),
+      ).to.not.deep.equal([]);
+      expect(sources.filter((s) => /client-node\/src\/gen\/(apis|models)\//.test(s))).to.deep.equal(
+        [],
+      );
+    } finally {
+      await fn.stop();
+      await api.stop();
+    }
+  });
+});
+
+/** The sources (from the source maps) that make up the chunks listed (`<bytes>\t<file url>` lines). */
+function sourcesIn(loads: string): string[] {
+  return loads
+    .split("\n")
+    .filter(Boolean)
+    .flatMap((line) => {
+      const file = fileURLToPath(line.split("\t")[1] ?? "");
+      return (JSON.parse(readFileSync(`${file}.map`, "utf8")) as { sources: string[] }).sources;
+    });
+}
+
 /** The npm packages whose sources make up the chunks listed (`<bytes>\t<file url>` lines). */
 function packagesIn(loads: string): string[] {
   const packages = new Set<string>();
-  for (const line of loads.split("\n").filter(Boolean)) {
-    const file = fileURLToPath(line.split("\t")[1] ?? "");
-    const map = JSON.parse(readFileSync(`${file}.map`, "utf8")) as { sources: string[] };
-    for (const source of map.sources) {
-      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source);
-      if (match?.[1]) packages.add(match[1]);
-    }
+  for (const source of sourcesIn(loads)) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source);
+    if (match?.[1]) packages.add(match[1]);
   }
   return [...packages].sort();
 }

@@ -6,7 +6,7 @@ import { VIRTUAL_MACHINE_KIND } from "../../shared/kubevirt/types.ts";
 import type { Facts } from "./decide.ts";
 import { decide } from "./decide.ts";
 import type { HookOutcome, HookWriter } from "./hook-configmap.ts";
-import { coreHookWriter, rememberedHooks } from "./hook-configmap.ts";
+import { liveHookWriter, rememberedHooks } from "./hook-configmap.ts";
 import { readerSettingsFromEnv } from "../../shared/kube/settings.ts";
 import { FEATURE, TRIGGER } from "./intent.ts";
 import { kubeVirtFacts } from "./kubevirt.ts";
@@ -25,7 +25,7 @@ export interface VbiosView {
 
 export interface VbiosOptions {
   settings?: VbiosSettings;
-  /** The hook ConfigMap's writer; the live one by default (client-node, loaded on first write). */
+  /** The hook ConfigMap's writer; the live one by default (connected on the first write). */
   writer?: HookWriter;
   /** How long a namespace's hook ConfigMap, once written or found current, is not checked again. */
   hookMemoryMs?: number;
@@ -35,7 +35,7 @@ export function vbiosInjection(options: VbiosOptions = {}): Feature<VirtualMachi
   const settings = options.settings ?? vbiosSettingsFromEnv();
   // As long as the reader serves a cached answer: a shorter memory would not read anything newer.
   const ensureHook = rememberedHooks(
-    options.writer ?? coreHookWriter(),
+    options.writer ?? liveHookWriter(),
     options.hookMemoryMs ?? readerSettingsFromEnv().ttlMs,
   );
   return {

@@ -8,7 +8,7 @@ import { snapshotReader } from "../../shared/kube/snapshot-reader.ts";
 import type { FakeObject } from "../../test/helpers/fake-kube-api.ts";
 import { FakeKubeApi, useKubeconfig } from "../../test/helpers/fake-kube-api.ts";
 import {
-  coreHookWriter,
+  liveHookWriter,
   ensureHookConfigMap,
   hookConfigMap,
   rememberedHooks,
@@ -18,7 +18,7 @@ const PROGRAM = readFileSync(new URL("./hook/on-define-domain.py", import.meta.u
 const PATH = "/api/v1/namespaces/gaming/configmaps";
 const signal = (): AbortSignal => AbortSignal.timeout(2000);
 
-describe("the hook ConfigMap, written through client-node", () => {
+describe("the hook ConfigMap, written through the live writer (node:https on client-node's configuration)", () => {
   let api: FakeKubeApi;
   let restore: () => void;
   let live: ClusterReader;
@@ -56,7 +56,7 @@ describe("the hook ConfigMap, written through client-node", () => {
   });
 
   it("should create it when absent, with exactly that content", async () => {
-    expect(await ensureHookConfigMap(live, coreHookWriter(), "gaming", signal())).to.equal(
+    expect(await ensureHookConfigMap(live, liveHookWriter(), "gaming", signal())).to.equal(
       "created",
     );
     expect(writes()).to.deep.equal([["POST", PATH]]);
@@ -67,7 +67,7 @@ describe("the hook ConfigMap, written through client-node", () => {
 
   it("should only read it when it is current", async () => {
     api.put(hookConfigMap("gaming") as FakeObject);
-    expect(await ensureHookConfigMap(live, coreHookWriter(), "gaming", signal())).to.equal(
+    expect(await ensureHookConfigMap(live, liveHookWriter(), "gaming", signal())).to.equal(
       "current",
     );
     expect(writes()).to.deep.equal([]);
@@ -75,7 +75,7 @@ describe("the hook ConfigMap, written through client-node", () => {
 
   it("should replace an outdated one", async () => {
     api.put({ ...(hookConfigMap("gaming") as FakeObject), data: { onDefineDomain: "old" } });
-    expect(await ensureHookConfigMap(live, coreHookWriter(), "gaming", signal())).to.equal(
+    expect(await ensureHookConfigMap(live, liveHookWriter(), "gaming", signal())).to.equal(
       "updated",
     );
     expect(writes()).to.deep.equal([["PUT", `${PATH}/vbios-injection-hook`]]);
@@ -85,7 +85,7 @@ describe("the hook ConfigMap, written through client-node", () => {
   it("should count one another replica created meanwhile as current (409)", async () => {
     api.put(hookConfigMap("gaming") as FakeObject);
     const stale = snapshotReader([]);
-    expect(await ensureHookConfigMap(stale, coreHookWriter(), "gaming", signal())).to.equal(
+    expect(await ensureHookConfigMap(stale, liveHookWriter(), "gaming", signal())).to.equal(
       "current",
     );
     expect(writes()).to.deep.equal([["POST", PATH]]);
@@ -94,7 +94,7 @@ describe("the hook ConfigMap, written through client-node", () => {
   it("should create it again when it was deleted since a cached read (404 on replace)", async () => {
     const old = { ...hookConfigMap("gaming"), data: { onDefineDomain: "old" } };
     const stale = snapshotReader([old]);
-    expect(await ensureHookConfigMap(stale, coreHookWriter(), "gaming", signal())).to.equal(
+    expect(await ensureHookConfigMap(stale, liveHookWriter(), "gaming", signal())).to.equal(
       "created",
     );
     expect(writes()).to.deep.equal([
@@ -108,7 +108,7 @@ describe("the hook ConfigMap, written through client-node", () => {
   it("should not write again in a namespace it wrote in, until the reader's cache has expired", async () => {
     const cachedAbsent = snapshotReader([]);
     let clock = 0;
-    const ensure = rememberedHooks(coreHookWriter(), 15_000, () => clock);
+    const ensure = rememberedHooks(liveHookWriter(), 15_000, () => clock);
     const outcomes = [await ensure(cachedAbsent, "gaming", signal())];
     clock = 14_999;
     outcomes.push(await ensure(cachedAbsent, "gaming", signal()));
@@ -125,7 +125,7 @@ describe("the hook ConfigMap, written through client-node", () => {
   });
 
   it("should remember each namespace on its own", async () => {
-    const ensure = rememberedHooks(coreHookWriter(), 15_000, () => 0);
+    const ensure = rememberedHooks(liveHookWriter(), 15_000, () => 0);
     await ensure(snapshotReader([]), "gaming", signal());
     await ensure(snapshotReader([]), "render", signal());
     expect(writes()).to.deep.equal([
@@ -136,7 +136,7 @@ describe("the hook ConfigMap, written through client-node", () => {
 
   it("should never overwrite a ConfigMap of that name it did not make", async () => {
     api.setConfigMap("gaming", "vbios-injection-hook", { mine: "yes" });
-    const error = await ensureHookConfigMap(live, coreHookWriter(), "gaming", signal()).catch(
+    const error = await ensureHookConfigMap(live, liveHookWriter(), "gaming", signal()).catch(
       (e: unknown) => e,
     );
     expect(error).to.be.instanceOf(FeatureError);
@@ -146,7 +146,7 @@ describe("the hook ConfigMap, written through client-node", () => {
   it("should name the RBAC and the policy when the API refuses the write", async () => {
     const absent = snapshotReader([]);
     api.mode = "forbidden";
-    const error = await ensureHookConfigMap(absent, coreHookWriter(), "gaming", signal()).catch(
+    const error = await ensureHookConfigMap(absent, liveHookWriter(), "gaming", signal()).catch(
       (e: unknown) => e,
     );
     expect(error).to.be.instanceOf(ClusterError);
@@ -159,7 +159,7 @@ describe("the hook ConfigMap, written through client-node", () => {
   it("should say which write failed when the API fails", async () => {
     const outdated = snapshotReader([{ ...hookConfigMap("gaming"), data: {} }]);
     api.mode = "error";
-    const error = await ensureHookConfigMap(outdated, coreHookWriter(), "gaming", signal()).catch(
+    const error = await ensureHookConfigMap(outdated, liveHookWriter(), "gaming", signal()).catch(
       (e: unknown) => e,
     );
     expect((error as ClusterError).message).to.equal(
@@ -171,7 +171,7 @@ describe("the hook ConfigMap, written through client-node", () => {
     api.mode = "hang";
     const error = await ensureHookConfigMap(
       snapshotReader([]),
-      coreHookWriter(),
+      liveHookWriter(),
       "gaming",
       AbortSignal.timeout(200),
     ).catch((e: unknown) => e);

@@ -1,8 +1,9 @@
 import { ClusterError, FeatureError } from "../../shared/admission/errors.ts";
 import type { KubeObject } from "../../shared/admission/types.ts";
-import type { CoreClient } from "../../shared/kube/client.ts";
-import { clusterWriteError, loadCoreClient, statusOf } from "../../shared/kube/client.ts";
+import { clusterWriteError, statusOf } from "../../shared/kube/client.ts";
 import { CONFIG_MAP } from "../../shared/kube/kinds.ts";
+import type { ObjectWriter } from "../../shared/kube/object-client.ts";
+import { connectWriter } from "../../shared/kube/object-client.ts";
 import type { ClusterReader } from "../../shared/kube/reader.ts";
 import { ABSENT } from "../../shared/kube/reader.ts";
 import type { Eventually } from "../../shared/runtime/eventually.ts";
@@ -100,23 +101,23 @@ function writeError(
   return clusterWriteError(`ConfigMap ${namespace}/${HOOK_CONFIGMAP}`, error, signal, verb);
 }
 
-/** The live writer: client-node's CoreV1 API, loaded on the first write. */
-export function coreHookWriter(load: () => Promise<CoreClient> = loadCoreClient): HookWriter {
-  let client: Promise<CoreClient> | undefined;
-  const core = (): Promise<CoreClient> =>
-    (client ??= load().catch((error: unknown) => {
-      client = undefined;
+/**
+ * The live writer, connected on the first write: node:https on client-node's configuration
+ * (connectWriter), the same transport as the reads, without client-node's API classes.
+ */
+export function liveHookWriter(connect: () => Promise<ObjectWriter> = connectWriter): HookWriter {
+  let writer: Promise<ObjectWriter> | undefined;
+  const connected = (): Promise<ObjectWriter> =>
+    (writer ??= connect().catch((error: unknown) => {
+      writer = undefined;
       throw error;
     }));
   return {
     async create(namespace, body, signal) {
-      const { api, abortWith } = await core();
-      await api.createNamespacedConfigMap({ namespace, body }, abortWith(signal));
+      await (await connected()).create(CONFIG_MAP, namespace, body, signal);
     },
     async replace(namespace, body, signal) {
-      const { api, abortWith } = await core();
-      const name = body.metadata?.name ?? HOOK_CONFIGMAP;
-      await api.replaceNamespacedConfigMap({ name, namespace, body }, abortWith(signal));
+      await (await connected()).replace(CONFIG_MAP, namespace, body, signal);
     },
   };
 }

@@ -5,6 +5,7 @@ import type * as Https from "node:https";
 import type { Agent as HttpsAgent, RequestOptions } from "node:https";
 import type { KubeObject } from "../admission/types.ts";
 import type { KindRef } from "./kinds.ts";
+import { pluralOf } from "./kinds.ts";
 import type { ClusterReader } from "./reader.ts";
 import { ABSENT } from "./reader.ts";
 import { loadKubeConfig, statusOf } from "./client.ts";
@@ -43,7 +44,12 @@ export async function connectObjects(): Promise<ObjectClient> {
       const resource = await api.served(kind, signal);
       if (!resource) return ABSENT;
       try {
-        return await api.getJson<KubeObject>(api.path(kind, resource, namespace, name), {}, signal);
+        return await api.requestJson<KubeObject>(
+          "GET",
+          api.path(kind, resource, namespace, name),
+          {},
+          signal,
+        );
       } catch (error) {
         if (statusOf(error) === 404) return ABSENT;
         throw error;
@@ -54,9 +60,10 @@ export async function connectObjects(): Promise<ObjectClient> {
       if (!resource) return ABSENT;
       const { labelSelector, fieldSelector } = query;
       const path = api.path(kind, resource, query.namespace ?? "");
-      const list = await api.getJson<{ items?: KubeObject[] }>(
+      const list = await api.requestJson<{ items?: KubeObject[] }>(
+        "GET",
         path,
-        { labelSelector, fieldSelector },
+        { query: { labelSelector, fieldSelector } },
         signal,
       );
       // A list carries its items without apiVersion/kind; put them back so objects look as they do alone.
@@ -65,6 +72,44 @@ export async function connectObjects(): Promise<ObjectClient> {
         kind: kind.kind,
         ...item,
       }));
+    },
+  };
+}
+
+/**
+ * The few writes a function makes to objects it owns by name (vbios-injection's hook ConfigMap),
+ * on the same configuration and transport as the reads. A built-in or custom kind is written at
+ * its conventional resource name (`pluralOf`), as the kinds functions write are. Failures are
+ * ApiStatusErrors: the HTTP status as `code` (409 for a create that lost a race, 404 for a
+ * replace of an object deleted meanwhile).
+ */
+export interface ObjectWriter {
+  create(kind: KindRef, namespace: string, body: KubeObject, signal: AbortSignal): Promise<void>;
+  /** Replaces the object the body names (`metadata.name`). */
+  replace(kind: KindRef, namespace: string, body: KubeObject, signal: AbortSignal): Promise<void>;
+}
+
+/**
+ * An ObjectWriter; no part of client-node but its configuration is loaded. Writing through
+ * client-node's CoreV1Api loaded its API classes and models (2 MB) for the first write, the
+ * largest part of vbios-injection's cold start when its first review created the hook ConfigMap.
+ */
+export async function connectWriter(): Promise<ObjectWriter> {
+  const api = new PlainObjectApi(await loadKubeConfig());
+  const path = (kind: KindRef, namespace: string, name?: string): string =>
+    api.path(
+      kind,
+      { kind: kind.kind, name: pluralOf(kind), namespaced: namespace !== "" },
+      namespace,
+      name,
+    );
+  return {
+    async create(kind, namespace, body, signal) {
+      await api.requestJson("POST", path(kind, namespace), { body }, signal);
+    },
+    async replace(kind, namespace, body, signal) {
+      const name = body.metadata?.name ?? "";
+      await api.requestJson("PUT", path(kind, namespace, name), { body }, signal);
     },
   };
 }
@@ -101,7 +146,8 @@ class PlainObjectApi {
     const known = this.discovered.get(kind.apiVersion)?.find((r) => r.kind === kind.kind);
     if (known) return known;
     try {
-      const list = await this.getJson<{ resources?: ServedResource[] }>(
+      const list = await this.requestJson<{ resources?: ServedResource[] }>(
+        "GET",
         apiVersionPath(kind.apiVersion),
         {},
         signal,
@@ -122,25 +168,34 @@ class PlainObjectApi {
     return parts.join("/");
   }
 
-  async getJson<T>(
+  async requestJson<T>(
+    method: "GET" | "POST" | "PUT",
     path: string,
-    query: Record<string, string | undefined>,
+    { query = {}, body }: { query?: Record<string, string | undefined>; body?: unknown },
     signal: AbortSignal,
   ): Promise<T> {
-    const server = this.config.getCurrentCluster()?.server ?? "";
-    // The server may carry a path of its own (API proxies do): append, never resolve.
-    const url = new URL(`${server.replace(/\/+$/, "")}${path}`);
-    for (const [key, value] of Object.entries(query)) if (value) url.searchParams.set(key, value);
-    const options: RequestOptions = { method: "GET", headers: { accept: "application/json" } };
+    const url = this.urlOf(path, query);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (payload !== undefined) headers["content-type"] = "application/json";
+    const options: RequestOptions = { method, headers };
     // TLS material, credentials (refreshed by client-node's authenticators) and the agent.
     await this.config.applyToHTTPSOptions(options);
     options.agent = this.agentFor(options);
     options.signal = signal;
-    const response = await send(url, options);
-    const body = await readBody(response);
+    const response = await send(url, options, payload);
+    const answer = await readBody(response);
     const status = response.statusCode ?? 0;
-    if (status < 200 || status > 299) throw new ApiStatusError(status, parseOrText(body));
-    return JSON.parse(body) as T;
+    if (status < 200 || status > 299) throw new ApiStatusError(status, parseOrText(answer));
+    return JSON.parse(answer) as T;
+  }
+
+  private urlOf(path: string, query: Record<string, string | undefined>): URL {
+    const server = this.config.getCurrentCluster()?.server ?? "";
+    // The server may carry a path of its own (API proxies do): append, never resolve.
+    const url = new URL(`${server.replace(/\/+$/, "")}${path}`);
+    for (const [key, value] of Object.entries(query)) if (value) url.searchParams.set(key, value);
+    return url;
   }
 
   /**
@@ -165,10 +220,10 @@ function apiVersionPath(apiVersion: string): string {
   return `/${apiVersion.includes("/") ? "apis" : "api"}/${apiVersion}`;
 }
 
-function send(url: URL, options: RequestOptions): Promise<IncomingMessage> {
+function send(url: URL, options: RequestOptions, payload?: string): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const request = url.protocol === "http:" ? http().request : https().request;
-    request(url, options, resolve).on("error", reject).end();
+    request(url, options, resolve).on("error", reject).end(payload);
   });
 }
 
