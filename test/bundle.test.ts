@@ -236,6 +236,22 @@ describe("what a first write loads", () => {
   });
 });
 
+describe("what the bundle carries of client-node", () => {
+  // Reads and writes alike go through node:https on client-node's configuration (connectOwned).
+  it("should carry none of client-node's generated API classes and models", () => {
+    const maps = readdirSync(DIST, { recursive: true, encoding: "utf8" }).filter((f) =>
+      f.endsWith(".js.map"),
+    );
+    expect(maps).to.not.deep.equal([]);
+    const generated = maps.flatMap((f) =>
+      (JSON.parse(readFileSync(join(DIST, f), "utf8")) as { sources: string[] }).sources.filter(
+        (s) => /client-node\/src\/gen\/(apis|models)\//.test(s),
+      ),
+    );
+    expect(generated).to.deep.equal([]);
+  });
+});
+
 /** The sources (from the source maps) that make up the chunks listed (`<bytes>\t<file url>` lines). */
 function sourcesIn(loads: string): string[] {
   return loads
@@ -287,7 +303,6 @@ describe("the compile-cache priming (scripts/prime-compile-cache.sh)", () => {
     try {
       await fetch(fn.url);
       await fn.waitForLog((l) => l["msg"] === "cluster client could not be loaded", 10_000);
-      // Its chunk for writes (core-api) is loaded by the functions that write, not by this one.
       const accepted = (chunk: string): boolean =>
         new RegExp(`V8 code cache for ESM \\S+/${chunk} was accepted`).test(fn.stderr());
       expect(clientNode.filter(accepted)).to.not.deep.equal([]);

@@ -1,6 +1,6 @@
 import { describeError } from "../../shared/admission/errors.ts";
-import type { CoreClient } from "../../shared/kube/client.ts";
-import { loadCoreClient } from "../../shared/kube/client.ts";
+import type { OwnedObjects } from "../../shared/kube/object-client.ts";
+import { connectOwned } from "../../shared/kube/object-client.ts";
 import type { Logger } from "../../shared/runtime/log.ts";
 import type { LabellerConfig } from "./config.ts";
 import { readHostFacts } from "./host.ts";
@@ -98,11 +98,11 @@ async function attemptOnce(
  * API in one patch, with one client for its lifetime.
  */
 export function startLabeller(config: LabellerConfig, log: Logger): LabellerLoop {
-  let client: CoreClient | undefined;
+  let client: OwnedObjects | undefined;
   const publishOnce = async (): Promise<PublishResult> => {
     const labels = labelsFor(await readHostFacts(config));
     const annotations = annotationsFor(await readPciInventory(config.sysRoot));
-    client ??= await loadCoreClient();
+    client ??= await connectOwned();
     return publishNode(client, config.node, { labels, annotations }, config.deadlineMs);
   };
   return startLoop({ node: config.node, intervalMs: config.intervalMs, publishOnce, log });

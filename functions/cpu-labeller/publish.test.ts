@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ClusterError } from "../../shared/admission/errors.ts";
-import { loadCoreClient } from "../../shared/kube/client.ts";
+import { connectOwned } from "../../shared/kube/object-client.ts";
 import { FakeKubeApi, useKubeconfig } from "../../test/helpers/fake-kube-api.ts";
 import { publishLabels, publishNode } from "./publish.ts";
 
@@ -31,7 +31,7 @@ describe("publishLabels", () => {
       "kubernetes.io/hostname": "worker-1",
       "cpu.vm-feature-manager.io/nested": "false",
     });
-    const result = await publishLabels(await loadCoreClient(), "worker-1", LABELS, 2000);
+    const result = await publishLabels(await connectOwned(), "worker-1", LABELS, 2000);
     expect(result).to.deep.equal({ changed: true, labels: LABELS });
     expect(api.node("worker-1")?.metadata.labels).to.deep.equal({
       "kubernetes.io/hostname": "worker-1",
@@ -46,7 +46,7 @@ describe("publishLabels", () => {
 
   it("should only read the node when it already carries the labels", async () => {
     api.addNode("worker-1", { "kubernetes.io/hostname": "worker-1", ...LABELS });
-    const result = await publishLabels(await loadCoreClient(), "worker-1", LABELS, 2000);
+    const result = await publishLabels(await connectOwned(), "worker-1", LABELS, 2000);
     expect(result).to.deep.equal({ changed: false, labels: LABELS });
     expect(api.requests.map((r) => r.method)).to.deep.equal(["GET"]);
   });
@@ -58,7 +58,7 @@ describe("publishLabels", () => {
       metadata: { name: "worker-1", labels: LABELS, annotations: { "other.io/a": "b" } },
     });
     const facts = { labels: LABELS, annotations: { [INVENTORY_KEY]: "[]" } };
-    const result = await publishNode(await loadCoreClient(), "worker-1", facts, 2000);
+    const result = await publishNode(await connectOwned(), "worker-1", facts, 2000);
     expect(result).to.deep.equal({ changed: true, ...facts });
     expect(api.node("worker-1")?.metadata["annotations"]).to.deep.equal({
       "other.io/a": "b",
@@ -75,7 +75,7 @@ describe("publishLabels", () => {
       metadata: { name: "worker-1", labels: LABELS, annotations },
     });
     const result = await publishNode(
-      await loadCoreClient(),
+      await connectOwned(),
       "worker-1",
       { labels: LABELS, annotations },
       2000,
@@ -85,7 +85,7 @@ describe("publishLabels", () => {
   });
 
   it("should name NODE_NAME and the downward API when the node does not exist", async () => {
-    const error = await failure(publishLabels(await loadCoreClient(), "ghost", LABELS, 2000));
+    const error = await failure(publishLabels(await connectOwned(), "ghost", LABELS, 2000));
     expect([error.message, error.fix]).to.deep.equal([
       'node "ghost" does not exist in the cluster',
       "set NODE_NAME from the pod's spec.nodeName through the downward API (fieldRef), as knative/cpu-labeller.yaml does",
@@ -95,7 +95,7 @@ describe("publishLabels", () => {
   it("should name the ClusterRole when the API refuses", async () => {
     api.addNode("worker-1", {});
     api.mode = "forbidden";
-    const error = await failure(publishLabels(await loadCoreClient(), "worker-1", LABELS, 2000));
+    const error = await failure(publishLabels(await connectOwned(), "worker-1", LABELS, 2000));
     expect([error.message, error.fix]).to.deep.equal([
       'the Kubernetes API refused to let the function read node "worker-1" (HTTP 403)',
       "bind the cpu-labeller ServiceAccount to the ClusterRole in knative/cpu-labeller.yaml (nodes: get, patch)",
@@ -105,7 +105,7 @@ describe("publishLabels", () => {
   it("should give up at the deadline when the API does not answer", async () => {
     api.addNode("worker-1", {});
     api.mode = "hang";
-    const error = await failure(publishLabels(await loadCoreClient(), "worker-1", LABELS, 100));
+    const error = await failure(publishLabels(await connectOwned(), "worker-1", LABELS, 100));
     expect([error.message, error.fix]).to.deep.equal([
       'reading node "worker-1" from the Kubernetes API took longer than the lookup deadline',
       "check the API server's health, or raise CLUSTER_LOOKUP_DEADLINE_MS (keep it under the webhook timeoutSeconds)",
@@ -115,7 +115,7 @@ describe("publishLabels", () => {
   it("should say the API is unreachable when its server has gone away", async () => {
     api.addNode("worker-1", {});
     await api.stop();
-    const error = await failure(publishLabels(await loadCoreClient(), "worker-1", LABELS, 2000));
+    const error = await failure(publishLabels(await connectOwned(), "worker-1", LABELS, 2000));
     expect([error.message, error.fix]).to.deep.equal([
       'could not reach the Kubernetes API to read node "worker-1" (ECONNREFUSED)',
       "check that the API server is reachable from the function (in-cluster config or KUBECONFIG)",

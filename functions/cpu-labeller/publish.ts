@@ -1,7 +1,7 @@
-import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { ClusterError } from "../../shared/admission/errors.ts";
 import { clusterError, statusOf } from "../../shared/kube/client.ts";
-import type { CoreClient } from "../../shared/kube/client.ts";
+import { NODE } from "../../shared/kube/kinds.ts";
+import type { OwnedObjects } from "../../shared/kube/object-client.ts";
 
 export interface PublishResult {
   /** False when the node already carried these labels (and annotations) and nothing was written. */
@@ -18,7 +18,7 @@ export interface NodeFacts {
 
 /** Makes the node carry `labels`; see publishNode. */
 export function publishLabels(
-  client: CoreClient,
+  client: OwnedObjects,
   node: string,
   labels: Record<string, string>,
   deadlineMs: number,
@@ -34,14 +34,14 @@ export function publishLabels(
  * left alone.
  */
 export async function publishNode(
-  client: CoreClient,
+  client: OwnedObjects,
   node: string,
   facts: NodeFacts,
   deadlineMs: number,
 ): Promise<PublishResult> {
   const signal = AbortSignal.timeout(deadlineMs);
-  const current = await client.api
-    .readNode({ name: node }, client.abortWith(signal))
+  const current = await client
+    .read({ kind: NODE, namespace: "", name: node }, signal)
     .catch((error: unknown) => {
       throw publishError(node, "read", error, signal);
     });
@@ -51,13 +51,8 @@ export async function publishNode(
     carries(current.metadata?.annotations, facts.annotations)
   )
     return result;
-  const options = setHeaderOptions(
-    "Content-Type",
-    PatchStrategy.MergePatch,
-    client.abortWith(signal),
-  );
-  await client.api
-    .patchNode({ name: node, body: { metadata: facts } }, options)
+  await client
+    .mergePatch({ kind: NODE, namespace: "", name: node }, { metadata: facts }, signal)
     .catch((error: unknown) => {
       throw publishError(node, "patch", error, signal);
     });

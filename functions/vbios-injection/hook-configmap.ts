@@ -2,8 +2,8 @@ import { ClusterError, FeatureError } from "../../shared/admission/errors.ts";
 import type { KubeObject } from "../../shared/admission/types.ts";
 import { clusterWriteError, statusOf } from "../../shared/kube/client.ts";
 import { CONFIG_MAP } from "../../shared/kube/kinds.ts";
-import type { ObjectWriter } from "../../shared/kube/object-client.ts";
-import { connectWriter } from "../../shared/kube/object-client.ts";
+import type { OwnedObjects } from "../../shared/kube/object-client.ts";
+import { connectOwned } from "../../shared/kube/object-client.ts";
 import type { ClusterReader } from "../../shared/kube/reader.ts";
 import { ABSENT } from "../../shared/kube/reader.ts";
 import type { Eventually } from "../../shared/runtime/eventually.ts";
@@ -103,21 +103,21 @@ function writeError(
 
 /**
  * The live writer, connected on the first write: node:https on client-node's configuration
- * (connectWriter), the same transport as the reads, without client-node's API classes.
+ * (connectOwned), the same transport as the reads, without client-node's API classes.
  */
-export function liveHookWriter(connect: () => Promise<ObjectWriter> = connectWriter): HookWriter {
-  let writer: Promise<ObjectWriter> | undefined;
-  const connected = (): Promise<ObjectWriter> =>
+export function liveHookWriter(connect: () => Promise<OwnedObjects> = connectOwned): HookWriter {
+  let writer: Promise<OwnedObjects> | undefined;
+  const connected = (): Promise<OwnedObjects> =>
     (writer ??= connect().catch((error: unknown) => {
       writer = undefined;
       throw error;
     }));
   return {
     async create(namespace, body, signal) {
-      await (await connected()).create(CONFIG_MAP, namespace, body, signal);
+      await (await connected()).create(CONFIG_MAP, inNamespace(body, namespace), signal);
     },
     async replace(namespace, body, signal) {
-      await (await connected()).replace(CONFIG_MAP, namespace, body, signal);
+      await (await connected()).replace(CONFIG_MAP, inNamespace(body, namespace), signal);
     },
   };
 }
@@ -146,3 +146,8 @@ export function rememberedHooks(
     });
   };
 }
+
+const inNamespace = (body: KubeObject, namespace: string): KubeObject => ({
+  ...body,
+  metadata: { ...body.metadata, namespace },
+});

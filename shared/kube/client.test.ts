@@ -1,9 +1,17 @@
 import { expect } from "chai";
 import { ClusterError } from "../admission/errors.ts";
 import { FakeKubeApi, useKubeconfig } from "../../test/helpers/fake-kube-api.ts";
-import { clusterError, loadCoreClient } from "./client.ts";
+import { clusterError, statusOf } from "./client.ts";
+import { CONFIG_MAP, NODE } from "./kinds.ts";
+import { connectOwned } from "./object-client.ts";
 
-describe("loadCoreClient", () => {
+const caught = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+
+describe("connectOwned", () => {
   const api = new FakeKubeApi();
   let restoreKubeconfig: () => void;
 
@@ -15,25 +23,67 @@ describe("loadCoreClient", () => {
     restoreKubeconfig();
     await api.stop();
   });
+  beforeEach(() => {
+    api.mode = "ok";
+  });
 
-  it("should read nodes through KUBECONFIG with the configured credentials", async () => {
+  it("should read a node through KUBECONFIG with the configured credentials, and no discovery", async () => {
     api.addNode("n1", { a: "b" });
-    const { api: core } = await loadCoreClient();
-    const list = await core.listNode();
-    expect(list.items.map((n) => n.metadata?.name)).to.deep.equal(["n1"]);
-    expect(api.requests.at(-1)?.authorization).to.equal("Bearer fake-token");
+    const before = api.requests.length;
+    const node = await (
+      await connectOwned()
+    ).read({ kind: NODE, namespace: "", name: "n1" }, AbortSignal.timeout(2000));
+    expect(node.metadata?.labels).to.deep.equal({ a: "b" });
+    expect(api.requests.slice(before).map((r) => [r.path, r.authorization])).to.deep.equal([
+      ["/api/v1/nodes/n1", "Bearer fake-token"],
+    ]);
+  });
+
+  it("should create, replace and merge-patch a namespaced object by name", async () => {
+    const owned = await connectOwned();
+    const signal = AbortSignal.timeout(2000);
+    const body = {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "mine", namespace: "lab" },
+      data: { a: "1" },
+    };
+    await owned.create(CONFIG_MAP, body, signal);
+    await owned.replace(CONFIG_MAP, { ...body, data: { a: "2" } }, signal);
+    await owned.mergePatch(
+      { kind: CONFIG_MAP, namespace: "lab", name: "mine" },
+      { data: { b: "3" } },
+      signal,
+    );
+    expect(api.object(CONFIG_MAP, "lab", "mine")?.["data"]).to.deep.equal({ a: "2", b: "3" });
+    expect(api.requests.slice(-3).map((r) => [r.method, r.path, r.contentType])).to.deep.equal([
+      ["POST", "/api/v1/namespaces/lab/configmaps", "application/json"],
+      ["PUT", "/api/v1/namespaces/lab/configmaps/mine", "application/json"],
+      ["PATCH", "/api/v1/namespaces/lab/configmaps/mine", "application/merge-patch+json"],
+    ]);
+    const again = await caught(owned.create(CONFIG_MAP, body, signal));
+    expect(statusOf(again)).to.equal(409);
+  });
+
+  it("should give a missing object's 404 as the error's code", async () => {
+    const error = await caught(
+      (await connectOwned()).read(
+        { kind: NODE, namespace: "", name: "ghost" },
+        AbortSignal.timeout(2000),
+      ),
+    );
+    expect(statusOf(error)).to.equal(404);
   });
 
   it("should abort a call that outlives its signal", async () => {
     api.mode = "hang";
-    const client = await loadCoreClient();
+    const owned = await connectOwned();
     const signal = AbortSignal.timeout(100);
-    const error = await client.api.listNode({}, client.abortWith(signal)).then(
-      () => undefined,
-      (e: unknown) => e,
+    const mapped = clusterError(
+      "nodes",
+      await caught(owned.read({ kind: NODE, namespace: "", name: "n1" }, signal)),
+      signal,
     );
-    api.mode = "ok";
-    const mapped = clusterError("nodes", error, signal);
     expect(mapped).to.be.instanceOf(ClusterError);
     expect(mapped.message).to.equal(
       "reading nodes from the Kubernetes API took longer than the lookup deadline",
@@ -41,7 +91,7 @@ describe("loadCoreClient", () => {
   });
 });
 
-describe("clusterError and loadCoreClient without a usable cluster", () => {
+describe("clusterError and connectOwned without a usable cluster", () => {
   let restoreKubeconfig: (() => void) | undefined;
 
   afterEach(() => {
@@ -54,12 +104,13 @@ describe("clusterError and loadCoreClient without a usable cluster", () => {
     await api.start();
     restoreKubeconfig = useKubeconfig(api);
     await api.stop();
-    const { api: core } = await loadCoreClient();
-    const error = await core.listNode().then(
-      () => undefined,
-      (e: unknown) => e,
+    const owned = await connectOwned();
+    const mapped = clusterError(
+      "nodes",
+      await caught(
+        owned.read({ kind: NODE, namespace: "", name: "n1" }, AbortSignal.timeout(2000)),
+      ),
     );
-    const mapped = clusterError("nodes", error);
     expect([mapped.message, mapped.fix]).to.deep.equal([
       "could not reach the Kubernetes API to read nodes (ECONNREFUSED)",
       "check that the API server is reachable from the function (in-cluster config or KUBECONFIG)",
@@ -68,10 +119,7 @@ describe("clusterError and loadCoreClient without a usable cluster", () => {
 
   it("should say which setting to fix when KUBECONFIG names no file", async () => {
     restoreKubeconfig = useKubeconfig("/nonexistent/kubeconfig");
-    const error = await loadCoreClient().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await caught(connectOwned());
     expect(error).to.be.instanceOf(ClusterError);
     const { message, fix } = error as ClusterError;
     expect([message, fix]).to.deep.equal([

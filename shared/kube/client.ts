@@ -1,11 +1,5 @@
-import type { ConfigurationOptions, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { ClusterError } from "../admission/errors.ts";
-
-/** A CoreV1 client plus the per-call options that bound each call by an AbortSignal. */
-export interface CoreClient {
-  api: CoreV1Api;
-  abortWith(signal: AbortSignal): ConfigurationOptions;
-}
 
 /**
  * client-node's standard configuration (in-cluster ServiceAccount, else KUBECONFIG). client-node
@@ -29,30 +23,6 @@ export async function loadKubeConfig(): Promise<KubeConfig> {
       { cause: error },
     );
   }
-}
-
-/**
- * A CoreV1 client, for the few writes a function makes (reads go through the ClusterReader), with
- * the per-call options that bound each call by an AbortSignal.
- */
-export async function loadCoreClient(): Promise<CoreClient> {
-  const config = await loadKubeConfig();
-  const k8s = await import("./core-api.ts");
-  const api = config.makeApiClient(k8s.CoreV1Api);
-  // The object-parameter API runs middleware on client-node's own Observable, not on promises.
-  const abortWith = (signal: AbortSignal): ConfigurationOptions => ({
-    middleware: [
-      {
-        pre: (context) => {
-          context.setSignal(signal);
-          return new k8s.Observable(Promise.resolve(context));
-        },
-        post: (response) => new k8s.Observable(Promise.resolve(response)),
-      },
-    ],
-    middlewareMergeStrategy: "append",
-  });
-  return { api, abortWith };
 }
 
 /** The HTTP status of a failed API call, if the server answered at all. */

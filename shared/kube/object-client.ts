@@ -77,39 +77,57 @@ export async function connectObjects(): Promise<ObjectClient> {
 }
 
 /**
- * The few writes a function makes to objects it owns by name (vbios-injection's hook ConfigMap),
- * on the same configuration and transport as the reads. A built-in or custom kind is written at
- * its conventional resource name (`pluralOf`), as the kinds functions write are. Failures are
- * ApiStatusErrors: the HTTP status as `code` (409 for a create that lost a race, 404 for a
- * replace of an object deleted meanwhile).
+ * The objects a function keeps by name (vbios-injection's hook ConfigMap, cpu-labeller's Node), at
+ * the kind's conventional resource name (`pluralOf`) and with no discovery, on the same
+ * configuration and transport as the reads. Nothing is cached and a 404 is an error here: these
+ * are the function's own objects, not a view. Failures are ApiStatusErrors with the HTTP status
+ * as `code` (404, 409 for a create that lost a race).
  */
-export interface ObjectWriter {
-  create(kind: KindRef, namespace: string, body: KubeObject, signal: AbortSignal): Promise<void>;
-  /** Replaces the object the body names (`metadata.name`). */
-  replace(kind: KindRef, namespace: string, body: KubeObject, signal: AbortSignal): Promise<void>;
+export interface OwnedObjects {
+  read(ref: ObjectRef, signal: AbortSignal): Promise<KubeObject>;
+  /** Creates the body in the namespace it names (`metadata.namespace`, none: cluster-scoped). */
+  create(kind: KindRef, body: KubeObject, signal: AbortSignal): Promise<void>;
+  /** Replaces the object the body names (`metadata.name` and `namespace`). */
+  replace(kind: KindRef, body: KubeObject, signal: AbortSignal): Promise<void>;
+  /** A JSON merge patch (RFC 7386): only the keys it names change. */
+  mergePatch(ref: ObjectRef, patch: object, signal: AbortSignal): Promise<void>;
+}
+
+/** One object by name; `namespace` is "" for a cluster-scoped kind. */
+export interface ObjectRef {
+  kind: KindRef;
+  namespace: string;
+  name: string;
 }
 
 /**
- * An ObjectWriter; no part of client-node but its configuration is loaded. Writing through
- * client-node's CoreV1Api loaded its API classes and models (2 MB) for the first write, the
- * largest part of vbios-injection's cold start when its first review created the hook ConfigMap.
+ * OwnedObjects; no part of client-node but its configuration is loaded. Writing through
+ * client-node's CoreV1Api loaded its API classes and models (771 source files, 2 MB) for a
+ * function's first write: most of what vbios-injection's first review of a namespace, and
+ * cpu-labeller's first publish, loaded.
  */
-export async function connectWriter(): Promise<ObjectWriter> {
+export async function connectOwned(): Promise<OwnedObjects> {
   const api = new PlainObjectApi(await loadKubeConfig());
-  const path = (kind: KindRef, namespace: string, name?: string): string =>
+  const path = ({ kind, namespace, name }: Omit<ObjectRef, "name"> & { name?: string }): string =>
     api.path(
       kind,
       { kind: kind.kind, name: pluralOf(kind), namespaced: namespace !== "" },
       namespace,
       name,
     );
+  const namespaceOf = (body: KubeObject): string => body.metadata?.namespace ?? "";
   return {
-    async create(kind, namespace, body, signal) {
-      await api.requestJson("POST", path(kind, namespace), { body }, signal);
+    read: (ref, signal) => api.requestJson<KubeObject>("GET", path(ref), {}, signal),
+    async create(kind, body, signal) {
+      await api.requestJson("POST", path({ kind, namespace: namespaceOf(body) }), { body }, signal);
     },
-    async replace(kind, namespace, body, signal) {
-      const name = body.metadata?.name ?? "";
-      await api.requestJson("PUT", path(kind, namespace, name), { body }, signal);
+    async replace(kind, body, signal) {
+      const ref = { kind, namespace: namespaceOf(body), name: body.metadata?.name ?? "" };
+      await api.requestJson("PUT", path(ref), { body }, signal);
+    },
+    async mergePatch(ref, patch, signal) {
+      const type = "application/merge-patch+json";
+      await api.requestJson("PATCH", path(ref), { body: patch, type }, signal);
     },
   };
 }
@@ -131,6 +149,13 @@ export class ApiStatusError extends Error {
 // Taken when the client connects, not when the function loads: node:https brings TLS with it.
 const http = (): typeof Http => process.getBuiltinModule("node:http");
 const https = (): typeof Https => process.getBuiltinModule("node:https");
+
+interface RequestParts {
+  query?: Record<string, string | undefined>;
+  /** Sent as JSON, with `type` as its content type. */
+  body?: unknown;
+  type?: string;
+}
 
 class PlainObjectApi {
   private readonly config: KubeConfig;
@@ -169,15 +194,15 @@ class PlainObjectApi {
   }
 
   async requestJson<T>(
-    method: "GET" | "POST" | "PUT",
+    method: "GET" | "POST" | "PUT" | "PATCH",
     path: string,
-    { query = {}, body }: { query?: Record<string, string | undefined>; body?: unknown },
+    { query = {}, body, type = "application/json" }: RequestParts,
     signal: AbortSignal,
   ): Promise<T> {
     const url = this.urlOf(path, query);
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers: Record<string, string> = { accept: "application/json" };
-    if (payload !== undefined) headers["content-type"] = "application/json";
+    if (payload !== undefined) headers["content-type"] = type;
     const options: RequestOptions = { method, headers };
     // TLS material, credentials (refreshed by client-node's authenticators) and the agent.
     await this.config.applyToHTTPSOptions(options);
