@@ -7,6 +7,7 @@
 // BENCH_STEADY_RATE (1000/s) change the plan.
 import { targets } from "../functions/targets.ts";
 import { FakeKubeApi } from "../test/helpers/fake-kube-api.ts";
+import { podMountsWork } from "../test/helpers/pod-mounts.ts";
 import type { FakeObject } from "../test/helpers/fake-kube-api.ts";
 import { BENCH_INPUTS, baseCluster, floorReview } from "./bench/inputs.ts";
 import type { BenchInput } from "./bench/inputs.ts";
@@ -52,10 +53,14 @@ const review = floorReview();
 const machine = describeMachine();
 emit({ bench: "machine", ...machine });
 const runStart = cpuMark();
-const ws = await prepare();
 const api = new FakeKubeApi();
 await api.start();
-const kubeconfig = api.writeKubeconfig();
+// Functions read the cluster as they do in it, on their pod's ServiceAccount; a machine that
+// cannot make mount namespaces runs them on a kubeconfig instead, through client-node.
+const pod = api.writeServiceAccount();
+const inPods = podMountsWork();
+const clusterEnv: Record<string, string> = inPods ? pod.env : { KUBECONFIG: api.writeKubeconfig() };
+const ws = await prepare(inPods ? pod.root : undefined);
 
 function resetCluster(extra: FakeObject[]): void {
   for (const object of [...baseCluster(), ...extra] as FakeObject[]) {
@@ -86,7 +91,7 @@ function functionSubject(name: string, input: BenchInput): Subject {
   if (!load) throw new Error(`bench input for ${name} has no request`);
   return {
     name,
-    program: functionProgram(ws, name, { KUBECONFIG: kubeconfig, ...input.env }),
+    program: functionProgram(ws, name, { ...clusterEnv, ...input.env }),
     ...(input.withRead ? { withRead: input.withRead } : {}),
     ...(input.withoutRead ? { withoutRead: input.withoutRead } : {}),
     load,
@@ -154,6 +159,11 @@ try {
   const noise = noiseSince(runStart);
   emit({ bench: "noise", ...noise });
   process.stdout.write(`\n## Machine\n${machineLine(machine)}\n`);
+  process.stdout.write(
+    inPods
+      ? "Every program ran as a pod's container: in a mount namespace of its own with a ServiceAccount mounted where the kubelet mounts one; functions read the cluster on it.\n"
+      : "**No mount namespace could be made: functions read the cluster through a kubeconfig (client-node), not as in a pod.**\n",
+  );
   process.stdout.write(
     `Other work on the machine during the run: ${noise.otherCores} of a core on average (steal ${noise.stealCores}); ` +
       `framework floor cold start ${framework.coldWithoutReadMs} ms at the start, ${again} ms at the end.\n`,

@@ -11,6 +11,7 @@ import type { FakeObject } from "./helpers/fake-kube-api.ts";
 import { FakeKubeApi } from "./helpers/fake-kube-api.ts";
 import type { RunningFunction } from "./helpers/function-process.ts";
 import { postJson, startFunction } from "./helpers/function-process.ts";
+import { inPodMounts } from "./helpers/pod-mounts.ts";
 import { launcherPod, podReview, vmiObject } from "./helpers/launcher-pod.ts";
 import { admissionReview, applyResponse, virtualMachine } from "./helpers/review.ts";
 import { kubevirtCr, romConfigMap, romVm } from "../functions/vbios-injection/fixtures/cluster.ts";
@@ -106,7 +107,9 @@ describe("imds-injector from the bundle", () => {
       join("functions", "imds-injector", "index.js"),
       join("functions", "macvtap-capabilities", "index.js"),
     ]);
-    for (const f of holding) expect(text(f), f).to.not.include("readFileSync");
+    // The bundle reads files of its own (the pod's ServiceAccount), but never the fragment's.
+    for (const f of holding)
+      expect(text(f), f).to.not.include("../knative/imds-server-sidecar.yaml");
     expect(files.filter((f) => text(f).includes("YAMLParseError"))).to.deep.equal([]);
   });
 });
@@ -229,6 +232,48 @@ describe("what a first write loads", () => {
       expect(sources.filter((s) => /client-node\/src\/gen\/(apis|models)\//.test(s))).to.deep.equal(
         [],
       );
+    } finally {
+      await fn.stop();
+      await api.stop();
+    }
+  });
+});
+
+// In the cluster every function runs on its pod's ServiceAccount, which is read without
+// client-node: its configuration chunk (0.9 MB) was the largest part of a first cluster read.
+describe("the built bundle in a pod (ServiceAccount mounted, no kubeconfig)", () => {
+  it("should read the cluster with the mounted token, and load none of client-node", async () => {
+    const COUNT_LOADS = fileURLToPath(new URL("../scripts/bench/count-loads.ts", import.meta.url));
+    const api = new FakeKubeApi();
+    await api.start();
+    api.addNode("intel-1", {
+      "cpu.vm-feature-manager.io/vendor": "intel",
+      "cpu.vm-feature-manager.io/nested": "true",
+    });
+    const pod = api.writeServiceAccount("pod-token");
+    const loads = join(mkdtempSync(join(tmpdir(), "loads-")), "loads");
+    const fn = await startFunction(
+      "nested-virt",
+      { ...pod.env, NODE_OPTIONS: `--import ${COUNT_LOADS}`, BENCH_LOADS_FILE: loads },
+      "dist/main.js",
+      (argv) => inPodMounts(pod.root, argv),
+    );
+    try {
+      const vm = virtualMachine({
+        annotations: { "vm-feature-manager.io/nested-virt": "enabled" },
+      });
+      const res = await postJson(fn.url, admissionReview(vm));
+      const result = applyResponse(vm, (res.body as AdmissionReviewResponse).response);
+      expect(result.spec?.template?.spec?.domain?.cpu?.features).to.deep.equal([
+        { name: "vmx", policy: "require" },
+      ]);
+      expect(api.requests.map((r) => [r.path, r.authorization])).to.deep.equal([
+        ["/api/v1", "Bearer pod-token"],
+        ["/api/v1/nodes", "Bearer pod-token"],
+      ]);
+      // Past the reader's warm-up (100 ms after the first request).
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(packagesIn(readFileSync(loads, "utf8"))).to.not.include("@kubernetes/client-node");
     } finally {
       await fn.stop();
       await api.stop();

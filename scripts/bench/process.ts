@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { inPodMounts } from "../../test/helpers/pod-mounts.ts";
 import { memoryCgroups } from "./memory-limit.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -15,6 +16,8 @@ export interface Program {
   env: Record<string, string>;
   /** The memory limit of its pod: it runs in a memory cgroup with it, where one can be made. */
   memoryLimitMiB?: number;
+  /** Its pod's ServiceAccount: it runs where the kubelet would mount it (inPodMounts). */
+  serviceAccount?: string;
 }
 
 const cgroups = memoryCgroups();
@@ -43,7 +46,8 @@ export interface Running {
 
 export async function launch(program: Program, extraArgs: string[] = []): Promise<Running> {
   const spawnedAt = performance.now();
-  const argv = [process.execPath, ...extraArgs, ...program.args];
+  const node = [process.execPath, ...extraArgs, ...program.args];
+  const argv = program.serviceAccount ? inPodMounts(program.serviceAccount, node) : node;
   const cgroup =
     cgroups && program.memoryLimitMiB ? cgroups.limitedTo(program.memoryLimitMiB) : undefined;
   // The shell moves itself into the cgroup and becomes node, so node starts inside it (its

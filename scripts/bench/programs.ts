@@ -24,10 +24,12 @@ export interface Workspace {
   /** The compile cache every program shares, as the image's. */
   cache: string;
   imageEnv: Record<string, string>;
+  /** Every program runs as a pod's container with this ServiceAccount mounted (inPodMounts). */
+  serviceAccount?: string;
   remove(): void;
 }
 
-export async function prepare(): Promise<Workspace> {
+export async function prepare(serviceAccount?: string): Promise<Workspace> {
   const dir = mkdtempSync(join(tmpdir(), "vff-bench-"));
   const dist = join(dir, "dist");
   const floors = join(dir, "floors");
@@ -44,6 +46,7 @@ export async function prepare(): Promise<Workspace> {
     floors,
     cache,
     imageEnv,
+    ...(serviceAccount ? { serviceAccount } : {}),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -77,6 +80,7 @@ export function functionProgram(
     args: [join(ws.dist, "main.js"), "--target", target, "--port", "0"],
     env: { ...ws.imageEnv, LOG_LEVEL: "info", ...env },
     memoryLimitMiB: LIMITS[target] ?? FLOOR_LIMIT_MIB,
+    ...inPod(ws),
   };
 }
 
@@ -89,6 +93,7 @@ export function floorProgram(
     args: [join(ws.floors, `${floor}.js`)],
     env: { ...ws.imageEnv, PORT: "0" },
     memoryLimitMiB,
+    ...inPod(ws),
   };
 }
 
@@ -99,6 +104,7 @@ export function imdsProgram(ws: Workspace): Program {
   return {
     args: [join(ws.dist, "imds-server.js")],
     memoryLimitMiB: SIDECAR_LIMIT_MIB,
+    ...inPod(ws),
     env: {
       ...ws.imageEnv,
       LOG_LEVEL: "info",
@@ -113,4 +119,9 @@ export function imdsProgram(ws: Workspace): Program {
       IMDS_RATE_BURST: "1000000",
     },
   };
+}
+
+// Floors and functions alike, so that each cold start pays the same namespace set-up.
+function inPod(ws: Workspace): Pick<Program, "serviceAccount"> {
+  return ws.serviceAccount ? { serviceAccount: ws.serviceAccount } : {};
 }

@@ -1,4 +1,3 @@
-import type { KubeConfig } from "@kubernetes/client-node";
 import type * as Http from "node:http";
 import type { IncomingMessage } from "node:http";
 import type * as Https from "node:https";
@@ -8,7 +7,9 @@ import type { KindRef } from "./kinds.ts";
 import { pluralOf } from "./kinds.ts";
 import type { ClusterReader } from "./reader.ts";
 import { ABSENT } from "./reader.ts";
-import { loadKubeConfig, statusOf } from "./client.ts";
+import { statusOf } from "./client.ts";
+import type { ApiConnection } from "./connection.ts";
+import { loadConnection } from "./connection.ts";
 
 /**
  * The uncached reader underneath the live one: a ClusterReader whose every answer is a round trip,
@@ -28,17 +29,18 @@ interface ServedResource {
 }
 
 /**
- * An ObjectClient on client-node's configuration (in-cluster ServiceAccount or KUBECONFIG, its
- * TLS material, its authenticators, its proxy agents, all through `applyToHTTPSOptions`) and
- * node:https for the two GETs a reader makes. client-node's own object API is left out on
+ * An ObjectClient on the standard configuration (the pod's ServiceAccount, else KUBECONFIG through
+ * client-node, its authenticators and proxy agents: see loadConnection) and node:https for the two
+ * GETs a reader makes. client-node's own object API is left out on
  * purpose: it brings the model classes and their serializer (which would turn timestamps into
  * Dates and drop unknown fields, so responses stay plain JSON anyway) and the npm undici
  * transport, the largest part of what a first cluster read used to load (npm run bench).
  * Every request, discovery included, carries the caller's signal.
  */
-export async function connectObjects(): Promise<ObjectClient> {
-  const config = await loadKubeConfig();
-  const api = new PlainObjectApi(config);
+export async function connectObjects(
+  load: () => Promise<ApiConnection> = loadConnection,
+): Promise<ObjectClient> {
+  const api = new PlainObjectApi(await load());
   return {
     async get(kind, namespace, name, signal) {
       const resource = await api.served(kind, signal);
@@ -101,13 +103,15 @@ export interface ObjectRef {
 }
 
 /**
- * OwnedObjects; no part of client-node but its configuration is loaded. Writing through
+ * OwnedObjects, on the reads' configuration and transport. Writing through
  * client-node's CoreV1Api loaded its API classes and models (771 source files, 2 MB) for a
  * function's first write: most of what vbios-injection's first review of a namespace, and
  * cpu-labeller's first publish, loaded.
  */
-export async function connectOwned(): Promise<OwnedObjects> {
-  const api = new PlainObjectApi(await loadKubeConfig());
+export async function connectOwned(
+  load: () => Promise<ApiConnection> = loadConnection,
+): Promise<OwnedObjects> {
+  const api = new PlainObjectApi(await load());
   const path = ({ kind, namespace, name }: Omit<ObjectRef, "name"> & { name?: string }): string =>
     api.path(
       kind,
@@ -158,12 +162,12 @@ interface RequestParts {
 }
 
 class PlainObjectApi {
-  private readonly config: KubeConfig;
+  private readonly connection: ApiConnection;
   private readonly discovered = new Map<string, ServedResource[]>();
   private keepAlive: HttpsAgent | undefined;
 
-  constructor(config: KubeConfig) {
-    this.config = config;
+  constructor(connection: ApiConnection) {
+    this.connection = connection;
   }
 
   /** The kind's resource from discovery (cached per apiVersion), or undefined when not served. */
@@ -204,9 +208,8 @@ class PlainObjectApi {
     const headers: Record<string, string> = { accept: "application/json" };
     if (payload !== undefined) headers["content-type"] = type;
     const options: RequestOptions = { method, headers };
-    // TLS material, credentials (refreshed by client-node's authenticators) and the agent.
-    await this.config.applyToHTTPSOptions(options);
-    options.agent = this.agentFor(options);
+    await this.connection.authorize(options);
+    options.agent = this.agentFor(url, options);
     options.signal = signal;
     const response = await send(url, options, payload);
     const answer = await readBody(response);
@@ -216,7 +219,7 @@ class PlainObjectApi {
   }
 
   private urlOf(path: string, query: Record<string, string | undefined>): URL {
-    const server = this.config.getCurrentCluster()?.server ?? "";
+    const { server } = this.connection;
     // The server may carry a path of its own (API proxies do): append, never resolve.
     const url = new URL(`${server.replace(/\/+$/, "")}${path}`);
     for (const [key, value] of Object.entries(query)) if (value) url.searchParams.set(key, value);
@@ -224,14 +227,13 @@ class PlainObjectApi {
   }
 
   /**
-   * client-node's https agent does not keep connections; a first read makes two requests
-   * (discovery, then the read), so a keep-alive agent with the same TLS settings saves a
-   * handshake. A proxy agent, or plain HTTP, is used as client-node made it.
+   * One keep-alive agent with the connection's TLS settings: a first read makes two requests
+   * (discovery, then the read), and client-node's own https agent does not keep connections. A
+   * proxy's agent, or plain HTTP, is used as given.
    */
-  private agentFor(options: RequestOptions): RequestOptions["agent"] {
+  private agentFor(url: URL, options: RequestOptions): RequestOptions["agent"] {
+    if (this.connection.proxied || url.protocol !== "https:") return options.agent;
     const { Agent } = https();
-    if (!(options.agent instanceof Agent) || this.config.getCurrentCluster()?.proxyUrl)
-      return options.agent;
     const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = options;
     this.keepAlive ??= new Agent({
       keepAlive: true,

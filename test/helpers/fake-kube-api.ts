@@ -184,6 +184,22 @@ export class FakeKubeApi {
     return this.ca;
   }
 
+  /**
+   * A pod's view of this server: a directory laid out as the kubelet mounts a ServiceAccount
+   * (token, ca.crt, namespace) and the two variables it sets, for the in-cluster configuration.
+   */
+  writeServiceAccount(token = "sa-token"): {
+    root: string;
+    env: { KUBERNETES_SERVICE_HOST: string; KUBERNETES_SERVICE_PORT: string };
+  } {
+    const root = mkdtempSync(join(tmpdir(), "fake-sa-"));
+    writeFileSync(join(root, "token"), token);
+    writeFileSync(join(root, "ca.crt"), this.ca);
+    writeFileSync(join(root, "namespace"), "default");
+    const { hostname, port } = new URL(this.url);
+    return { root, env: { KUBERNETES_SERVICE_HOST: hostname, KUBERNETES_SERVICE_PORT: port } };
+  }
+
   /** A kubeconfig file pointing at this server and trusting its CA, for client-node's loadFromDefault. */
   writeKubeconfig(): string {
     const dir = mkdtempSync(join(tmpdir(), "fake-kube-"));

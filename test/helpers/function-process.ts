@@ -21,14 +21,24 @@ export interface RunningFunction {
 
 /**
  * Starts a function the way the image does (`main.js --target <name>`, here from source on the
- * same Node), on an ephemeral port, and resolves once it says it is serving.
+ * same Node), on an ephemeral port, and resolves once it says it is serving. `wrap` turns the
+ * command into the one to spawn (inPodMounts).
  */
 export async function startFunction(
   target: string,
   env: Record<string, string>,
   entry = "main.ts",
+  wrap: (argv: string[]) => string[] = (argv) => argv,
 ): Promise<RunningFunction> {
-  const child = spawn(process.execPath, [entry, "--target", target, "--port", "0"], {
+  const [command = "", ...args] = wrap([
+    process.execPath,
+    entry,
+    "--target",
+    target,
+    "--port",
+    "0",
+  ]);
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { PATH: process.env["PATH"] ?? "", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
