@@ -19,11 +19,11 @@ function recordingWriter(): HookWriter & { writes: string[] } {
   const writes: string[] = [];
   return {
     writes,
-    create: async (namespace, body) => {
-      writes.push(`create ${namespace}/${body.metadata?.name}`);
+    create: async (body) => {
+      writes.push(`create ${body.metadata?.namespace}/${body.metadata?.name}`);
     },
-    replace: async (namespace, body) => {
-      writes.push(`replace ${namespace}/${body.metadata?.name}`);
+    replace: async (body) => {
+      writes.push(`replace ${body.metadata?.namespace}/${body.metadata?.name}`);
     },
   };
 }

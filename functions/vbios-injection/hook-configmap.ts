@@ -9,10 +9,13 @@ import { ABSENT } from "../../shared/kube/reader.ts";
 import type { Eventually } from "../../shared/runtime/eventually.ts";
 import { HOOK_CONFIGMAP, HOOK_KEY, HOOK_PROGRAM } from "./hook-program.ts";
 
-/** The function's only writes: create the hook ConfigMap, or replace it; nothing else, by name. */
+/**
+ * The function's only writes: create the hook ConfigMap, or replace it; nothing else, by name.
+ * The body names its namespace.
+ */
 export interface HookWriter {
-  create(namespace: string, body: KubeObject, signal: AbortSignal): Promise<void>;
-  replace(namespace: string, body: KubeObject, signal: AbortSignal): Promise<void>;
+  create(body: KubeObject, signal: AbortSignal): Promise<void>;
+  replace(body: KubeObject, signal: AbortSignal): Promise<void>;
 }
 
 export type HookOutcome = "created" | "updated" | "current";
@@ -60,7 +63,7 @@ export async function ensureHookConfigMap(
   const data = (existing["data"] ?? {}) as Record<string, string>;
   if (data[HOOK_KEY] === HOOK_PROGRAM && Object.keys(data).length === 1) return "current";
   try {
-    await writer.replace(namespace, hookConfigMap(namespace), signal);
+    await writer.replace(hookConfigMap(namespace), signal);
   } catch (error) {
     // Deleted since the (cached) read: create it again.
     if (statusOf(error) === 404) return create(writer, namespace, signal);
@@ -76,7 +79,7 @@ async function create(
   signal: AbortSignal,
 ): Promise<HookOutcome> {
   try {
-    await writer.create(namespace, hookConfigMap(namespace), signal);
+    await writer.create(hookConfigMap(namespace), signal);
     return "created";
   } catch (error) {
     if (statusOf(error) === 409) return "current";
@@ -102,23 +105,19 @@ function writeError(
 }
 
 /**
- * The live writer, connected on the first write: node:https on client-node's configuration
- * (connectOwned), the same transport as the reads, without client-node's API classes.
+ * The live writer, connected on the first write: the reads' configuration and node:https
+ * transport (connectOwned), without client-node's API classes.
  */
-export function liveHookWriter(connect: () => Promise<OwnedObjects> = connectOwned): HookWriter {
-  let writer: Promise<OwnedObjects> | undefined;
+export function liveHookWriter(): HookWriter {
+  let owned: Promise<OwnedObjects> | undefined;
   const connected = (): Promise<OwnedObjects> =>
-    (writer ??= connect().catch((error: unknown) => {
-      writer = undefined;
+    (owned ??= connectOwned().catch((error: unknown) => {
+      owned = undefined;
       throw error;
     }));
   return {
-    async create(namespace, body, signal) {
-      await (await connected()).create(CONFIG_MAP, inNamespace(body, namespace), signal);
-    },
-    async replace(namespace, body, signal) {
-      await (await connected()).replace(CONFIG_MAP, inNamespace(body, namespace), signal);
-    },
+    create: async (body, signal) => (await connected()).create(CONFIG_MAP, body, signal),
+    replace: async (body, signal) => (await connected()).replace(CONFIG_MAP, body, signal),
   };
 }
 
@@ -146,8 +145,3 @@ export function rememberedHooks(
     });
   };
 }
-
-const inNamespace = (body: KubeObject, namespace: string): KubeObject => ({
-  ...body,
-  metadata: { ...body.metadata, namespace },
-});
