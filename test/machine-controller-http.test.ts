@@ -113,7 +113,10 @@ describe("machine-controller over HTTP", () => {
       "/sync",
       hookRequest(settled, { children, related: cluster(vmi("web", "Running")), v2: true }),
     );
-    expect(v2.text).to.equal(v1.text);
+    // The move to Running stamps its condition with the second each answer was made in.
+    const untimed = (text: string): string =>
+      text.replace(/"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"/g, '"<time>"');
+    expect(untimed(v2.text)).to.equal(untimed(v1.text));
     expect((v1.body["status"] as { phase: string }).phase).to.equal("Running");
   });
 
