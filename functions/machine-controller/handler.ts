@@ -11,6 +11,7 @@ import type { Hook, HookMetrics } from "./metrics.ts";
 import { hookMetrics } from "./metrics.ts";
 import type { HookRequest } from "./observed.ts";
 import { sync } from "./sync.ts";
+import { monotonicMs } from "../../shared/runtime/clock.ts";
 
 export interface HandlerOptions {
   log?: Logger;
@@ -116,7 +117,7 @@ function serveHook(context: Context, req: Request, res: Response): void {
 }
 
 function run({ hook, log, now, metrics }: Context, request: HookRequest, res: Response): void {
-  const started = performance.now();
+  const started = monotonicMs();
   const { metadata } = request.parent;
   const who = {
     namespace: metadata?.namespace ?? "",
@@ -125,7 +126,7 @@ function run({ hook, log, now, metrics }: Context, request: HookRequest, res: Re
   };
   try {
     const { body, fields } = answer(hook, request, now());
-    const seconds = (performance.now() - started) / 1000;
+    const seconds = (monotonicMs() - started) / 1000;
     metrics.observe(hook, seconds);
     const failed = fields["phase"] === "Failed";
     if (failed) metrics.error(hook, String(fields["reason"]));

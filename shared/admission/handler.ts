@@ -15,6 +15,7 @@ import { liveReader } from "../kube/live-reader.ts";
 import type { ClusterReader } from "../kube/reader.ts";
 import { readerSettingsFromEnv } from "../kube/settings.ts";
 import { EMPTY_CLUSTER } from "../kube/snapshot-reader.ts";
+import { monotonicMs } from "../runtime/clock.ts";
 
 export interface HandlerOptions {
   settings?: CoreSettings;
@@ -99,11 +100,11 @@ function review(
     sendError(res, 400, "invalid_review", `${feature.name}: ${decoded.error}`);
     return undefined;
   }
-  const started = performance.now();
+  const started = monotonicMs();
   const { review: admitted } = decoded;
   const answer = (decision: Decision): void => {
     sendJson(res, 200, toReviewResponse(admitted, decision.answer));
-    const durationMs = Math.round((performance.now() - started) * 100) / 100;
+    const durationMs = Math.round((monotonicMs() - started) * 100) / 100;
     log(
       levelOf(decision),
       "admission",

@@ -10,6 +10,7 @@ import { connectObjects } from "./object-client.ts";
 import type { Absent, ClusterReader, ListQuery } from "./reader.ts";
 import { describeGet, describeList } from "./reader.ts";
 import type { ReaderSettings } from "./settings.ts";
+import { monotonicMs } from "../runtime/clock.ts";
 
 export interface LiveReaderOptions {
   /** Names the function in the reader's log lines. */
@@ -101,12 +102,12 @@ async function connectLogged(
   log: Logger,
   forget: () => void,
 ): Promise<ObjectClient> {
-  const started = performance.now();
+  const started = monotonicMs();
   try {
     const loaded = await connect();
     log("info", "cluster client loaded", {
       feature,
-      durationMs: Math.round(performance.now() - started),
+      durationMs: Math.round(monotonicMs() - started),
     });
     return loaded;
   } catch (error) {
