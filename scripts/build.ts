@@ -44,39 +44,19 @@ const BUILTIN = new RegExp(
  * Built-in modules are taken with require(), never imported as ES modules: an ES import of a
  * built-in builds a facade that reads every export, and reading node:http's runs its lazy
  * getters, which load Node's internal undici (about 10 ms of a cold start, npm run bench).
- * An ES import of one by name (`import { parseArgs } from "node:util"`) reads that name alone:
- * esbuild's CommonJS interop would take the property descriptor of every export, which
- * materializes Node's lazy ones (node:util's TextDecoder and diff load internal/encoding, the
- * colors and a stderr stream: 4-8 ms of every start, npm run bench:profile). Each export is a
- * pure read, so the bundle keeps only the ones its importers use.
  */
 const builtinsByRequire: Plugin = {
   name: "builtins-by-require",
   setup(build) {
-    build.onResolve({ filter: BUILTIN }, (args) => {
-      if (args.namespace === "builtin") return { path: args.path, external: true };
-      const named = args.kind === "import-statement" && args.namespace !== "builtin-named";
-      return { path: args.path, namespace: named ? "builtin-named" : "builtin" };
-    });
+    build.onResolve({ filter: BUILTIN }, (args) =>
+      args.namespace === "builtin"
+        ? { path: args.path, external: true }
+        : { path: args.path, namespace: "builtin" },
+    );
     build.onLoad({ filter: /.*/, namespace: "builtin" }, (args) => ({
       contents: `module.exports = require(${JSON.stringify(args.path)});`,
       loader: "js",
     }));
-    build.onLoad({ filter: /.*/, namespace: "builtin-named" }, (args) => {
-      const names = Object.getOwnPropertyNames(createRequire(import.meta.url)(args.path));
-      const exported = names.filter((name) => name !== "default");
-      return {
-        contents: [
-          `const real = require(${JSON.stringify(args.path)});`,
-          "export default real;",
-          ...exported.map(
-            (name, i) =>
-              `const _${i} = /* @__PURE__ */ (() => real[${JSON.stringify(name)}])(); export { _${i} as ${JSON.stringify(name)} };`,
-          ),
-        ].join("\n"),
-        loader: "js",
-      };
-    });
   },
 };
 

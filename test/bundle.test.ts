@@ -114,26 +114,11 @@ describe("imds-injector from the bundle", () => {
   });
 });
 
-// An ES import of a built-in by name reads that name alone (scripts/build.ts, builtinsByRequire):
-// esbuild's interop took every export's descriptor, and node:util's lazy exports then loaded
-// Node's diff and colour modules (and a stderr stream) at every start.
 describe("what the built bundle's start materializes of Node's built-ins", () => {
   // What Node loaded of its own modules, on stderr as the process exits.
   const ON_EXIT_LIST_MODULES = `data:text/javascript,${encodeURIComponent(
     'process.on("exit", () => process.stderr.write(JSON.stringify(process.moduleLoadList)))',
   )}`;
-
-  it("should take node:util's parseArgs without loading Node's diff and colour modules", () => {
-    const run = spawnSync(
-      process.execPath,
-      ["--import", ON_EXIT_LIST_MODULES, "dist/main.js", "--list"],
-      { encoding: "utf8" },
-    );
-    expect(run.status, run.stderr).to.equal(0);
-    const loaded = JSON.parse(run.stderr) as string[];
-    expect(loaded).to.include("NativeModule util");
-    expect(loaded.filter((m) => /internal\/util\/(diff|colors)$/.test(m))).to.deep.equal([]);
-  });
 
   // Durations are read off process.hrtime (monotonicMs): the `performance` global loads
   // node:perf_hooks on its first read, which the first review's log line paid for.
