@@ -21,12 +21,12 @@ export interface LiveReaderOptions {
 }
 
 export interface LiveReader extends ClusterReader {
-  /** Starts loading client-node now, so that the first read does not wait for it. */
+  /** Connects now (a kubeconfig loads client-node), so that the first read does not wait for it. */
   warm(): void;
 }
 
 /**
- * The live cluster through client-node, every answer cached per query and shared by all requests:
+ * The live cluster (connectObjects), every answer cached per query and shared by all requests:
  * one load in flight per query, each bounded by the lookup deadline, an answer served for ttlMs and,
  * when a refresh fails, for up to maxStaleMs with a warning in the log. A ConfigMap edit takes
  * effect within ttlMs, without a restart.
@@ -83,7 +83,7 @@ export function liveReader({
         (c, s) => c.list(kind, query, s),
         signal,
       ),
-    // Loading client-node takes longer than a lookup; start it with the process, not the first review.
+    // Loading client-node for a kubeconfig takes longer than a lookup: start it before a review waits.
     warm: () => void objects().catch(() => undefined),
   };
 }

@@ -19,8 +19,9 @@ export interface ListQuery {
 }
 
 /**
- * How every feature reads the cluster: live through client-node in the function, over a snapshot
- * of objects in the preview. Objects come back as plain JSON, never as client-node model classes.
+ * How every feature reads the cluster: live over node:https in the function (on the pod's
+ * ServiceAccount, or a kubeconfig through client-node's configuration), over a snapshot of
+ * objects in the preview. Objects come back as plain JSON, never as client-node model classes.
  * Failures (403, deadline, unreachable) are ClusterErrors whose message names what was read.
  * A cached answer that is still fresh comes back at hand, not as a promise (see Eventually): take
  * answers with `then` and `all` from shared/runtime/eventually.ts, or `await` them.
