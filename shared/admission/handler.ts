@@ -72,9 +72,9 @@ function defaultCluster(
   if (feature.reads.length === 0) return undefined;
   const reader = liveReader({ feature: feature.name, settings: readerSettingsFromEnv(), log });
   // The reader connects (and, on a kubeconfig, loads client-node) 100 ms after the first request,
-  // not during start-up nor at a fixed time after it: the review that woke the function is answered first when it needs no cluster read
-  // (a timer from start-up fired while a slow start's first review ran, and held it ~35 ms), and
-  // one that does connects itself.
+  // not during start-up nor at a fixed time after it: the review that woke the function is
+  // answered first when it needs no cluster read (a timer from start-up fired while a slow
+  // start's first review ran, and held it ~35 ms), and one that does connects itself.
   return { reader, warmSoon: () => setTimeout(() => reader.warm(), 100).unref() };
 }
 
