@@ -66,6 +66,21 @@ describe("inClusterConnection: the pod's ServiceAccount against the local API se
     expect(await read()).to.equal("Bearer token-2");
   });
 
+  // vbios-injection's first write followed its reads over a handshake of its own.
+  it("should carry reads and writes on one kept-alive TLS connection", async () => {
+    const fresh = new FakeKubeApi();
+    await fresh.start();
+    fresh.addNode("n1", {});
+    const connection = inClusterConnection(fresh.writeServiceAccount().env, pod.root);
+    if (!connection) throw new Error("the mounted ServiceAccount was not chosen");
+    const objects = await connectObjects(() => Promise.resolve(connection));
+    const owned = await connectOwned(() => Promise.resolve(connection));
+    await objects.list(NODE, {}, AbortSignal.timeout(2000));
+    await owned.read({ kind: NODE, namespace: "", name: "n1" }, AbortSignal.timeout(2000));
+    await fresh.stop();
+    expect([fresh.requests.length, fresh.handshakes]).to.deep.equal([3, 1]);
+  });
+
   it("should refuse a server its mounted CA did not sign", async () => {
     const other = await issueServerCertificate(["127.0.0.1"]);
     writeFileSync(join(pod.root, "ca.crt"), other.ca);

@@ -164,7 +164,6 @@ interface RequestParts {
 class PlainObjectApi {
   private readonly connection: ApiConnection;
   private readonly discovered = new Map<string, ServedResource[]>();
-  private keepAlive: HttpsAgent | undefined;
 
   constructor(connection: ApiConnection) {
     this.connection = connection;
@@ -227,21 +226,20 @@ class PlainObjectApi {
   }
 
   /**
-   * One keep-alive agent with the connection's TLS settings: a first read makes two requests
-   * (discovery, then the read), and client-node's own https agent does not keep connections. A
-   * proxy's agent, or plain HTTP, is used as given.
+   * The process's keep-alive agent: a first read makes two requests (discovery, then the read),
+   * a function's writes follow its reads, and client-node's own https agent keeps no connection.
+   * The agent pools connections by each request's TLS options, so reads and writes on one
+   * configuration share a connection and another configuration never gets it. A proxy's agent,
+   * or plain HTTP, is used as given.
    */
   private agentFor(url: URL, options: RequestOptions): RequestOptions["agent"] {
     if (this.connection.proxied || url.protocol !== "https:") return options.agent;
-    const { Agent } = https();
-    const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = options;
-    this.keepAlive ??= new Agent({
-      keepAlive: true,
-      ...{ ca, cert, key, pfx, passphrase, rejectUnauthorized, servername },
-    });
-    return this.keepAlive;
+    keepAlive ??= new (https().Agent)({ keepAlive: true });
+    return keepAlive;
   }
 }
+
+let keepAlive: HttpsAgent | undefined;
 
 function apiVersionPath(apiVersion: string): string {
   return `/${apiVersion.includes("/") ? "apis" : "api"}/${apiVersion}`;

@@ -115,6 +115,8 @@ let pki: Promise<TestPki> | undefined;
  */
 export class FakeKubeApi {
   readonly requests: RecordedRequest[] = [];
+  /** TLS connections clients have opened: each one a handshake. */
+  handshakes = 0;
   mode: FakeMode = "ok";
   /** Every answer waits this long first: a slow API server. */
   delayMs = 0;
@@ -174,6 +176,7 @@ export class FakeKubeApi {
     const { ca, cert, key } = await (pki ??= issueServerCertificate(["127.0.0.1", "localhost"]));
     this.ca = ca;
     this.server = createServer({ cert, key }, (req, res) => void this.handle(req, res));
+    this.server.on("secureConnection", () => (this.handshakes += 1));
     await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
     this.url = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.url;
