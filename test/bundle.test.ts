@@ -18,6 +18,8 @@ import { kubevirtCr, romConfigMap, romVm } from "../functions/vbios-injection/fi
 import { CONFIG_MAP } from "../shared/kube/kinds.ts";
 
 const DIST = fileURLToPath(new URL("../dist/", import.meta.url));
+// The load hook that lists the bundle's files a process loaded (BENCH_LOADS_FILE).
+const COUNT_LOADS = fileURLToPath(new URL("../scripts/bench/count-loads.ts", import.meta.url));
 
 // The image runs dist/main.js (built by `npm run build`, which `npm test` runs first), with the
 // Functions Framework bundled in: this checks the bundle, not the sources, serves a review.
@@ -181,7 +183,6 @@ describe("the built bundle reading the cluster", () => {
 // ajv's compiler (125 kB, and 66 ms to compile the Machine schema) is no part of any function.
 // Read from the bundle's own source maps, for the chunks the process loaded.
 describe("what the built bundle loads", () => {
-  const COUNT_LOADS = fileURLToPath(new URL("../scripts/bench/count-loads.ts", import.meta.url));
   const vm = virtualMachine({ annotations: {} });
   const firstRequest: Record<string, { path: string; body: unknown }> = {
     "machine-controller": {
@@ -229,7 +230,6 @@ describe("what the built bundle loads", () => {
 // hook ConfigMap.
 describe("what a first write loads", () => {
   it("should create vbios-injection's hook ConfigMap without client-node's API classes", async () => {
-    const COUNT_LOADS = fileURLToPath(new URL("../scripts/bench/count-loads.ts", import.meta.url));
     const api = new FakeKubeApi();
     await api.start();
     api.put(romConfigMap("default", "phoenix-vbios") as FakeObject);
@@ -266,7 +266,6 @@ describe("what a first write loads", () => {
 // client-node: its configuration chunk (0.9 MB) was the largest part of a first cluster read.
 describe("the built bundle in a pod (ServiceAccount mounted, no kubeconfig)", () => {
   it("should read the cluster with the mounted token, and load none of client-node", async () => {
-    const COUNT_LOADS = fileURLToPath(new URL("../scripts/bench/count-loads.ts", import.meta.url));
     const api = new FakeKubeApi();
     await api.start();
     api.addNode("intel-1", {
@@ -305,7 +304,8 @@ describe("the built bundle in a pod (ServiceAccount mounted, no kubeconfig)", ()
 });
 
 describe("what the bundle carries of client-node", () => {
-  // Reads and writes alike go through node:https on client-node's configuration (connectOwned).
+  // Reads and writes alike go through node:https (connectObjects, connectOwned), on the pod's
+  // ServiceAccount or client-node's configuration alone.
   it("should carry none of client-node's generated API classes and models", () => {
     const maps = readdirSync(DIST, { recursive: true, encoding: "utf8" }).filter((f) =>
       f.endsWith(".js.map"),

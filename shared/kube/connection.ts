@@ -20,8 +20,8 @@ export interface ApiConnection {
  * 25-45 ms of a cold start even from the compile cache, npm run bench) is loaded only for a
  * kubeconfig, whose authenticators (exec plugins, OIDC, cloud providers) are why it is used.
  */
-export async function loadConnection(env: NodeJS.ProcessEnv = process.env): Promise<ApiConnection> {
-  return inClusterConnection(env) ?? kubeConfigConnection(await loadKubeConfig());
+export async function loadConnection(): Promise<ApiConnection> {
+  return inClusterConnection(process.env) ?? kubeConfigConnection(await loadKubeConfig());
 }
 
 function kubeConfigConnection(config: KubeConfig): ApiConnection {
