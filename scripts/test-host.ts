@@ -1,7 +1,9 @@
-// `npm test`'s first step: makes a fresh Debian machine able to run every test. Two end-to-end
-// tests run real programs: the shipped TLS front door in a real nginx (nginx-light) and the
-// metadata sidecar in real network namespaces (iproute2's `ip`). What is missing is installed with
-// apt-get, as root or through passwordless sudo; otherwise this says exactly what to install.
+// `npm test`'s first step: makes a fresh Debian machine able to run every test. Three end-to-end
+// tests run real programs: the shipped TLS front door in a real nginx (nginx-light), the
+// metadata sidecar in real network namespaces (iproute2's `ip`), and a function as a pod sees its
+// ServiceAccount, in a mount namespace (util-linux's `unshare`, `mount`). What is missing is
+// installed with apt-get, as root or through passwordless sudo; otherwise this says exactly what
+// to install.
 import { spawnSync } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
@@ -16,7 +18,12 @@ const NEEDS: { command: string; pkg: string; why: string }[] = [
   {
     command: "unshare",
     pkg: "util-linux",
-    why: "the sidecar test runs rootless in a user namespace",
+    why: "the sidecar test runs rootless in a user namespace; the pod test in a mount namespace",
+  },
+  {
+    command: "mount",
+    pkg: "mount",
+    why: "the pod test binds a ServiceAccount where the kubelet mounts one",
   },
 ];
 
