@@ -3,6 +3,7 @@ import { LABELS } from "../api.ts";
 import { at, childLabels } from "./child.ts";
 import type { ResolvedDisk } from "../spec/disk-specs.ts";
 import type { ResolvedMachine } from "../spec/resolve.ts";
+import type { Quantity } from "../../../shared/kube/quantity.ts";
 import { compareQuantities, formatQuantity, parseQuantity } from "../../../shared/kube/quantity.ts";
 import type { Problem } from "../spec/problems.ts";
 import { problem } from "../spec/problems.ts";
@@ -44,17 +45,22 @@ export interface DesiredPvc {
   conflict?: Problem;
 }
 
+/** What one disk's PVC is decided from. */
+export interface PvcContext {
+  machine: ResolvedMachine;
+  disk: ResolvedDisk;
+  /** The PVC as observed; undefined until it exists. */
+  observed: KubeObject | undefined;
+  storageClasses: Map<string, KubeObject>;
+}
+
 /**
  * The PVC for a disk. A new one is exactly the disk; an existing one keeps its storage class,
  * access and volume modes (immutable), and its size unless the disk grew and its StorageClass
  * allows expansion. Anything refused becomes a condition, never a recreated or shrunk PVC.
  */
-export function desiredPvc(
-  machine: ResolvedMachine,
-  disk: ResolvedDisk,
-  observed: KubeObject | undefined,
-  storageClasses: Map<string, KubeObject>,
-): DesiredPvc {
+export function desiredPvc(context: PvcContext): DesiredPvc {
+  const { machine, disk, observed } = context;
   const wanted: PvcFields = {
     storageClass: disk.storageClass,
     accessMode: disk.accessMode,
@@ -63,13 +69,7 @@ export function desiredPvc(
   };
   if (!observed) return { pvc: pvc(machine, disk, wanted) };
   const current = observedFields(observed, wanted);
-  const conflict =
-    immutableConflict(disk, wanted, current, observed) ??
-    sizeConflict(disk, current, observed, storageClasses);
-  const size =
-    conflict?.reason === "ImmutableFieldChanged"
-      ? canonical(current.size)
-      : sizeFor(disk, current, observed, storageClasses);
+  const { size, conflict } = decide(context, wanted, current);
   return { pvc: pvc(machine, disk, { ...current, size }), ...(conflict ? { conflict } : {}) };
 }
 
@@ -83,6 +83,25 @@ function observedFields(observed: KubeObject, wanted: PvcFields): PvcFields {
   };
 }
 
+interface Decision {
+  size: string;
+  conflict?: Problem;
+}
+
+/** The one decision per existing PVC: the size to ask for, and the change it refuses, if any. */
+function decide(context: PvcContext, wanted: PvcFields, current: PvcFields): Decision {
+  const kept = canonical(current.size);
+  const immutable = immutableConflict(context, wanted, current);
+  if (immutable) return { size: kept, conflict: immutable };
+  const have = parseQuantity(current.size);
+  const order = have ? compareQuantities(context.disk.size, have) : 0;
+  if (!have || order === 0) return { size: kept };
+  if (order < 0) return { size: kept, conflict: shrinks(context, have) };
+  if (!expandable(current.storageClass, context.storageClasses))
+    return { size: kept, conflict: cannotExpand(context, current.storageClass, have) };
+  return { size: formatQuantity(context.disk.size) };
+}
+
 const IMMUTABLE = [
   ["storageClass", "storage class"],
   ["accessMode", "access mode"],
@@ -90,17 +109,16 @@ const IMMUTABLE = [
 ] as const;
 
 function immutableConflict(
-  disk: ResolvedDisk,
+  { disk, observed }: PvcContext,
   wanted: PvcFields,
   current: PvcFields,
-  observed: KubeObject,
 ): Problem | undefined {
   for (const [key, words] of IMMUTABLE) {
     if (wanted[key] === current[key]) continue;
     return problem(
       "StorageReady",
       "ImmutableFieldChanged",
-      `disk ${disk.name} asks for ${words} ${wanted[key]}, but PVC ${observed.metadata?.name} was created with ${current[key]}, which cannot change`,
+      `disk ${disk.name} asks for ${words} ${wanted[key]}, but PVC ${observed?.metadata?.name} was created with ${current[key]}, which cannot change`,
       {
         field: disk.fields[key],
         fix: `set it back to ${current[key]}, or delete the PVC (its data is lost) so that it is created anew`,
@@ -110,58 +128,36 @@ function immutableConflict(
   return undefined;
 }
 
-function sizeConflict(
-  disk: ResolvedDisk,
-  current: PvcFields,
-  observed: KubeObject,
-  storageClasses: Map<string, KubeObject>,
-): Problem | undefined {
-  const have = parseQuantity(current.size);
-  if (!have) return undefined;
-  const name = observed.metadata?.name ?? "";
-  const order = compareQuantities(disk.size, have);
-  if (order < 0) {
-    return problem(
-      "StorageReady",
-      "DiskShrinkNotAllowed",
-      `disk ${disk.name} asks for ${formatQuantity(disk.size)}, but PVC ${name} has ${formatQuantity(have)} and a PVC never shrinks`,
-      {
-        field: disk.fields.size,
-        fix: `set the size to ${formatQuantity(have)} or more`,
-      },
-    );
-  }
-  if (order > 0 && !expandable(current.storageClass, storageClasses)) {
-    return problem(
-      "StorageReady",
-      "VolumeExpansionNotAllowed",
-      `disk ${disk.name} asks for ${formatQuantity(disk.size)}, but StorageClass ${current.storageClass} of PVC ${name} does not allow volume expansion`,
-      {
-        field: disk.fields.size,
-        fix: `keep ${formatQuantity(have)}, or set allowVolumeExpansion: true on the StorageClass`,
-      },
-    );
-  }
-  return undefined;
+function shrinks({ disk, observed }: PvcContext, have: Quantity): Problem {
+  return problem(
+    "StorageReady",
+    "DiskShrinkNotAllowed",
+    `disk ${disk.name} asks for ${formatQuantity(disk.size)}, but PVC ${observed?.metadata?.name ?? ""} has ${formatQuantity(have)} and a PVC never shrinks`,
+    {
+      field: disk.fields.size,
+      fix: `set the size to ${formatQuantity(have)} or more`,
+    },
+  );
+}
+
+function cannotExpand(
+  { disk, observed }: PvcContext,
+  storageClass: string,
+  have: Quantity,
+): Problem {
+  return problem(
+    "StorageReady",
+    "VolumeExpansionNotAllowed",
+    `disk ${disk.name} asks for ${formatQuantity(disk.size)}, but StorageClass ${storageClass} of PVC ${observed?.metadata?.name ?? ""} does not allow volume expansion`,
+    {
+      field: disk.fields.size,
+      fix: `keep ${formatQuantity(have)}, or set allowVolumeExpansion: true on the StorageClass`,
+    },
+  );
 }
 
 function expandable(storageClass: string, storageClasses: Map<string, KubeObject>): boolean {
   return storageClasses.get(storageClass)?.["allowVolumeExpansion"] === true;
-}
-
-/** The size to ask for: the disk's when it grew and may, else the PVC's (in canonical form). */
-function sizeFor(
-  disk: ResolvedDisk,
-  current: PvcFields,
-  observed: KubeObject,
-  storageClasses: Map<string, KubeObject>,
-): string {
-  const have = parseQuantity(current.size);
-  if (!have) return current.size;
-  const grows =
-    compareQuantities(disk.size, have) > 0 &&
-    !sizeConflict(disk, current, observed, storageClasses);
-  return formatQuantity(grows ? disk.size : have);
 }
 
 function canonical(size: string): string {

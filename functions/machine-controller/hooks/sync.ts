@@ -58,7 +58,8 @@ function build(
   if (isProblem(vm)) return vm;
   const wanted = machine.disks.map((disk) => {
     const name = pvcName(machine.name, disk.name);
-    return desiredPvc(machine, disk, observed.pvcs.get(name), observed.storageClasses);
+    const pvc = observed.pvcs.get(name);
+    return desiredPvc({ machine, disk, observed: pvc, storageClasses: observed.storageClasses });
   });
   const names = new Set(wanted.map(({ pvc }) => pvc.metadata?.name));
   // A disk taken out of the spec keeps its PVC (and data) until someone deletes it by hand.
