@@ -44,11 +44,8 @@ export interface MetricsOptions {
 }
 
 /**
- * prom-client (with the tracing API and digests it brings, 64 kB) was two fifths of what the
- * function loaded beyond the framework before its first answer, and that answer needs none of it:
- * it is loaded 100 ms after the first request, or by the first scrape, and what was recorded
- * before it was there is counted when it is. Until then records wait in a list; a burst larger
- * than `maxWaiting` before the load is done counts only its first records.
+ * Metrics whose library loads off the first answer's path (100 ms after the first request, or by
+ * the first scrape); records wait meanwhile, at most `maxWaiting` of them.
  */
 export function hookMetrics({
   load = loadPromClient,
