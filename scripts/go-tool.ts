@@ -2,11 +2,11 @@
 // the Go module proxy) once per pin, into the user's cache (outside any clone, so every worktree
 // and CI run on the machine share one build); later calls reuse it.
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { pinsKey } from "./cluster/go-command.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -48,11 +48,7 @@ export function checkGo(tool: string, goMod: string): void {
 export function goTool(tool: string, pkg: string, ldflags = ""): string {
   const dir = join(ROOT, "tools", tool);
   const goMod = readFileSync(join(dir, "go.mod"), "utf8");
-  const pin = createHash("sha256")
-    .update(goMod)
-    .update(readFileSync(join(dir, "go.sum")))
-    .digest("hex")
-    .slice(0, 12);
+  const pin = pinsKey(dir, ["go.mod", "go.sum"]);
   const cache = process.env["XDG_CACHE_HOME"] || join(homedir(), ".cache");
   const out = join(cache, "vm-feature-functions", "tools", `${tool}-${pin}`, tool);
   if (existsSync(out)) return out;

@@ -14,7 +14,7 @@ import { syncRulesNamespaces } from "../functions/nested-virt/webhook-namespaces
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
 import { HOOK_CONFIGMAP } from "../functions/vbios-injection/hook-program.ts";
-import { RELATED } from "../functions/machine-controller/customize.ts";
+import { RELATED } from "../functions/machine-controller/hooks/customize.ts";
 
 // The manifests are not applied anywhere in CI, so what can be checked without a cluster is
 // checked here: they parse, and they agree with the code and with each other.

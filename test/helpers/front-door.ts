@@ -37,6 +37,8 @@ export interface CallOptions {
   headers?: Record<string, string | number>;
   servername?: string;
   ca?: string;
+  /** The address nginx listens on; 127.0.0.1 unless the front door was started on another. */
+  host?: string;
 }
 
 export interface Seen {
@@ -139,7 +141,7 @@ export function call(port: number, options: CallOptions): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
       {
-        host: "127.0.0.1",
+        host: options.host ?? "127.0.0.1",
         port,
         servername: options.servername ?? SERVICE_NAME,
         ca: options.ca,
@@ -205,7 +207,8 @@ export function resolverFor(resolvConf: string): Promise<{ code: number; out: st
 }
 
 /** The shipped start.sh, run as the pod runs it: it writes the resolver, then runs nginx. */
-async function startNginx(nginx: string, dir: string, port: number, ca: string): Promise<Nginx> {
+async function startNginx(nginx: string, dir: string, at: Listen, ca: string): Promise<Nginx> {
+  const { host, port } = at;
   writeFileSync(join(dir, "start.sh"), shippedFile("start.sh"));
   const child = spawn("sh", [join(dir, "start.sh")], {
     stdio: ["ignore", "ignore", "pipe"],
@@ -225,7 +228,7 @@ async function startNginx(nginx: string, dir: string, port: number, ca: string):
   };
   for (let attempt = 0; attempt < 200; attempt++) {
     if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}: ${err}`);
-    const up = await call(port, { ca, path: "/healthz" }).catch(() => undefined);
+    const up = await call(port, { ca, host, path: "/healthz" }).catch(() => undefined);
     if (up?.status === 200) return handle;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -233,7 +236,14 @@ async function startNginx(nginx: string, dir: string, port: number, ca: string):
   throw new Error(`nginx did not answer /healthz on port ${port}: ${err}`);
 }
 
+/** Where nginx listens: by default a free port on 127.0.0.1. */
+export interface Listen {
+  host: string;
+  port: number;
+}
+
 export interface FrontDoor {
+  host: string;
   port: number;
   ca: string;
   dns: DnsResponder;
@@ -245,8 +255,14 @@ export interface FrontDoor {
   stop(): Promise<void>;
 }
 
-/** Starts the shipped front door in front of `routes` (function name -> its process URL). */
-export async function startFrontDoor(routes: Readonly<Record<string, string>>): Promise<FrontDoor> {
+/**
+ * Starts the shipped front door in front of `routes` (function name -> its process URL), on
+ * `listen` when given (npm run cluster: port 443 of a loopback address, the webhook entries' port).
+ */
+export async function startFrontDoor(
+  routes: Readonly<Record<string, string>>,
+  listen?: Listen,
+): Promise<FrontDoor> {
   const nginxBin = findCommand("nginx");
   const dir = mkdtempSync(join(tmpdir(), "front-door-"));
   // nginx's workers run as nobody and keep request bodies under client_body_temp_path.
@@ -266,10 +282,12 @@ export async function startFrontDoor(routes: Readonly<Record<string, string>>): 
   const routePort = await new Promise<number>((resolve) => {
     route.listen(0, "127.0.0.1", () => resolve((route.address() as AddressInfo).port));
   });
-  const port = await freePort();
-  writeFileSync(join(dir, "nginx.conf"), localNginxConf({ dir, port, routePort }));
-  const nginx = await startNginx(nginxBin, dir, port, ca);
+  const at = listen ?? { host: "127.0.0.1", port: await freePort() };
+  const { host, port } = at;
+  writeFileSync(join(dir, "nginx.conf"), localNginxConf({ dir, at, routePort }));
+  const nginx = await startNginx(nginxBin, dir, at, ca);
   return {
+    host,
     port,
     ca,
     dns,
@@ -279,6 +297,7 @@ export async function startFrontDoor(routes: Readonly<Record<string, string>>): 
       const json = JSON.stringify(body);
       return call(port, {
         ca,
+        host,
         method: "POST",
         // The API server appends the webhook's timeout to the Service path.
         path: `/${fn}?timeout=10s`,
@@ -296,15 +315,15 @@ export async function startFrontDoor(routes: Readonly<Record<string, string>>): 
 }
 
 /** The shipped nginx.conf with only its paths, ports and resolver moved to this machine's. */
-function localNginxConf(at: { dir: string; port: number; routePort: number }): string {
-  const { dir, port, routePort } = at;
+function localNginxConf(local: { dir: string; at: Listen; routePort: number }): string {
+  const { dir, at, routePort } = local;
   let conf = shippedFile("nginx.conf");
   for (const [from, to] of [
     ["pid /tmp/nginx.pid;", `pid ${dir}/nginx.pid;`],
     ["client_body_temp_path /tmp/client_body;", `client_body_temp_path ${dir}/client_body;`],
     ["proxy_temp_path /tmp/proxy;", `proxy_temp_path ${dir}/proxy;`],
     ["include /tmp/resolver.conf;", `include ${dir}/resolver.conf;`],
-    ["listen 8443 ssl;", `listen 127.0.0.1:${port} ssl;`],
+    ["listen 8443 ssl;", `listen ${at.host}:${at.port} ssl;`],
     ["ssl_certificate /tls/tls.crt;", `ssl_certificate ${dir}/tls.crt;`],
     ["ssl_certificate_key /tls/tls.key;", `ssl_certificate_key ${dir}/tls.key;`],
     // Knative's route listens on 80; here the ingress stand-in's port. The Host header stays.
