@@ -179,6 +179,8 @@ function startEnv(dir: string, nginxDir: string): NodeJS.ProcessEnv {
     RESOLV_CONF: join(dir, "resolv.conf"),
     RESOLVER_CONF: join(dir, "resolver.conf"),
     TLS_CERT: join(dir, "tls.crt"),
+    // The certificate watcher's sleep outlives the script by at most this.
+    RELOAD_CHECK_SECONDS: "1",
   };
 }
 
