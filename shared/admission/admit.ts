@@ -2,8 +2,8 @@ import type { ClusterReader } from "../kube/reader.ts";
 import { scopedReader } from "../kube/reader.ts";
 import { EMPTY_CLUSTER } from "../kube/snapshot-reader.ts";
 import { withDeadline } from "../runtime/deadline.ts";
-import type { Eventually } from "../runtime/eventually.ts";
-import { then } from "../runtime/eventually.ts";
+import type { MaybePromise } from "../runtime/maybe-promise.ts";
+import { andThen } from "../runtime/maybe-promise.ts";
 import { appliedAnnotation, errorAnnotation } from "./annotations.ts";
 import { describeError, errorCode } from "./errors.ts";
 import type { Feature, MutationOutcome, MutationRequest } from "./feature.ts";
@@ -34,14 +34,14 @@ export interface Decision {
  * The decision is at hand when the feature's view was (every read it made was a fresh cached
  * answer), else a promise of it: once a process has made a domain (the Functions Framework makes
  * one per call) its async hook sees every promise, ~1 µs each under load, and the path makes none
- * of its own (see Eventually).
+ * of its own (see MaybePromise).
  */
 export function admit(
   feature: Feature,
   request: AdmissionRequest,
   settings: CoreSettings,
   cluster: ClusterReader = EMPTY_CLUSTER,
-): Eventually<Decision> {
+): MaybePromise<Decision> {
   const fail = (error: unknown): Decision => {
     const message = describeError(feature.name, error);
     return { answer: denied(message, 500), result: "denied", reason: message, patchOps: 0 };
@@ -52,9 +52,9 @@ export function admit(
       return { answer: allowed(), result: "ignored", reason: ignored, patchOps: 0 };
     const original = request.object;
     const context = { feature, settings, cluster, request: toMutationRequest(request, original) };
-    const policy = (error: unknown): Eventually<Decision> =>
+    const policy = (error: unknown): MaybePromise<Decision> =>
       guarded(() => onError(context, original, error), fail);
-    return guarded(() => then(attempt(context, original), (o) => decided(original, o)), policy);
+    return guarded(() => andThen(attempt(context, original), (o) => decided(original, o)), policy);
   } catch (error) {
     return fail(error);
   }
@@ -62,9 +62,9 @@ export function admit(
 
 /** `run`'s decision, or `onThrow`'s for what it throws or rejects with. */
 function guarded(
-  run: () => Eventually<Decision>,
-  onThrow: (error: unknown) => Eventually<Decision>,
-): Eventually<Decision> {
+  run: () => MaybePromise<Decision>,
+  onThrow: (error: unknown) => MaybePromise<Decision>,
+): MaybePromise<Decision> {
   try {
     const decision = run();
     return decision instanceof Promise ? decision.catch(onThrow) : decision;
@@ -96,7 +96,7 @@ interface Attempt {
 }
 
 /** Reads the view and runs the feature on `object`; a refusal throws, or rejects once it waited. */
-function attempt(context: Context, object: KubeObject): Eventually<Attempt> {
+function attempt(context: Context, object: KubeObject): MaybePromise<Attempt> {
   const { feature, settings, cluster, request } = context;
   checkMetadata(object);
   // The feature reads the reviewed object itself and never changes it (Feature's contract, held
