@@ -8,7 +8,7 @@ import {
   networkConfigurationCrd,
 } from "../functions/machine-controller/schema/crds.ts";
 import { machineStatusSchema } from "../functions/machine-controller/schema/machine-status.ts";
-import { sync } from "../functions/machine-controller/sync.ts";
+import { sync } from "../functions/machine-controller/hooks/sync.ts";
 import { crdYaml } from "../scripts/machine-crds.ts";
 import { crdValidator, structuralViolations } from "./helpers/crd-validator.ts";
 import {

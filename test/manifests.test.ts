@@ -13,7 +13,7 @@ import { inChainOrder, webhookChain } from "../shared/preview/chain.ts";
 import { syncRulesNamespaces } from "../functions/nested-virt/webhook-namespaces.ts";
 import { readFileSync } from "node:fs";
 import { HOOK_CONFIGMAP } from "../functions/vbios-injection/hook-program.ts";
-import { RELATED } from "../functions/machine-controller/customize.ts";
+import { RELATED } from "../functions/machine-controller/hooks/customize.ts";
 
 // The manifests are not applied anywhere in CI, so what can be checked without a cluster is
 // checked here: they parse, and they agree with the code and with each other.

@@ -3,15 +3,15 @@ import type { ClusterReader } from "../../shared/kube/reader.ts";
 import { ABSENT } from "../../shared/kube/reader.ts";
 import { PERSISTENT_VOLUME_CLAIM, VIRTUAL_MACHINE } from "../../shared/kube/kinds.ts";
 import { LABELS } from "./api.ts";
-import type { CustomizeResponse } from "./customize.ts";
-import { customize, RELATED } from "./customize.ts";
-import type { FinalizeResponse } from "./finalize.ts";
-import { finalize } from "./finalize.ts";
-import { decodeHookRequest } from "./hook-request.ts";
-import type { HookRequest, ObjectMap } from "./observed.ts";
-import { groupKey } from "./observed.ts";
-import type { SyncResponse } from "./sync.ts";
-import { sync } from "./sync.ts";
+import type { CustomizeResponse } from "./hooks/customize.ts";
+import { customize, RELATED } from "./hooks/customize.ts";
+import type { FinalizeResponse } from "./hooks/finalize.ts";
+import { finalize } from "./hooks/finalize.ts";
+import { decodeHookRequest } from "./http/hook-request.ts";
+import type { HookRequest, ObjectMap } from "./hooks/observed.ts";
+import { groupKey } from "./hooks/observed.ts";
+import type { SyncResponse } from "./hooks/sync.ts";
+import { sync } from "./hooks/sync.ts";
 
 export interface MachinePreview {
   customize: CustomizeResponse;

@@ -36,6 +36,8 @@ export interface CallOptions {
   headers?: Record<string, string | number>;
   servername?: string;
   ca?: string;
+  /** The address nginx listens on; 127.0.0.1 unless the front door was started on another. */
+  host?: string;
 }
 
 export interface Seen {
@@ -148,7 +150,7 @@ export function call(port: number, options: CallOptions): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
       {
-        host: "127.0.0.1",
+        host: options.host ?? "127.0.0.1",
         port,
         servername: options.servername ?? SERVICE_NAME,
         ca: options.ca,
@@ -177,7 +179,8 @@ export interface Nginx {
   stop(): Promise<void>;
 }
 
-async function startNginx(nginx: string, conf: string, port: number, ca: string): Promise<Nginx> {
+async function startNginx(nginx: string, conf: string, at: Listen, ca: string): Promise<Nginx> {
+  const { host, port } = at;
   await run(nginx, ["-e", "stderr", "-t", "-c", conf]);
   const child = spawn(nginx, ["-e", "stderr", "-c", conf, "-g", "daemon off;"], {
     stdio: ["ignore", "ignore", "pipe"],
@@ -196,7 +199,7 @@ async function startNginx(nginx: string, conf: string, port: number, ca: string)
   };
   for (let attempt = 0; attempt < 200; attempt++) {
     if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}: ${err}`);
-    const up = await call(port, { ca, path: "/healthz" }).catch(() => undefined);
+    const up = await call(port, { ca, host, path: "/healthz" }).catch(() => undefined);
     if (up?.status === 200) return handle;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -204,7 +207,14 @@ async function startNginx(nginx: string, conf: string, port: number, ca: string)
   throw new Error(`nginx did not answer /healthz on port ${port}: ${err}`);
 }
 
+/** Where nginx listens: by default a free port on 127.0.0.1. */
+export interface Listen {
+  host: string;
+  port: number;
+}
+
 export interface FrontDoor {
+  host: string;
   port: number;
   ca: string;
   dns: DnsResponder;
@@ -216,8 +226,14 @@ export interface FrontDoor {
   stop(): Promise<void>;
 }
 
-/** Starts the shipped front door in front of `routes` (function name -> its process URL). */
-export async function startFrontDoor(routes: Readonly<Record<string, string>>): Promise<FrontDoor> {
+/**
+ * Starts the shipped front door in front of `routes` (function name -> its process URL), on
+ * `listen` when given (npm run cluster: port 443 of a loopback address, the webhook entries' port).
+ */
+export async function startFrontDoor(
+  routes: Readonly<Record<string, string>>,
+  listen?: Listen,
+): Promise<FrontDoor> {
   const nginxBin = findCommand("nginx");
   const dir = mkdtempSync(join(tmpdir(), "front-door-"));
   // nginx's workers run as nobody and keep request bodies under client_body_temp_path.
@@ -230,10 +246,12 @@ export async function startFrontDoor(routes: Readonly<Record<string, string>>): 
   const routePort = await new Promise<number>((resolve) => {
     route.listen(0, "127.0.0.1", () => resolve((route.address() as AddressInfo).port));
   });
-  const port = await freePort();
-  writeFileSync(join(dir, "nginx.conf"), localNginxConf({ dir, dnsPort, port, routePort }));
-  const nginx = await startNginx(nginxBin, join(dir, "nginx.conf"), port, ca);
+  const at = listen ?? { host: "127.0.0.1", port: await freePort() };
+  const { host, port } = at;
+  writeFileSync(join(dir, "nginx.conf"), localNginxConf({ dir, dnsPort, at, routePort }));
+  const nginx = await startNginx(nginxBin, join(dir, "nginx.conf"), at, ca);
   return {
+    host,
     port,
     ca,
     dns,
@@ -243,6 +261,7 @@ export async function startFrontDoor(routes: Readonly<Record<string, string>>): 
       const json = JSON.stringify(body);
       return call(port, {
         ca,
+        host,
         method: "POST",
         // The API server appends the webhook's timeout to the Service path.
         path: `/${fn}?timeout=10s`,
@@ -260,20 +279,20 @@ export async function startFrontDoor(routes: Readonly<Record<string, string>>): 
 }
 
 /** The shipped nginx.conf with only its paths, ports and resolver moved to this machine's. */
-function localNginxConf(at: {
+function localNginxConf(local: {
   dir: string;
   dnsPort: number;
-  port: number;
+  at: Listen;
   routePort: number;
 }): string {
-  const { dir, dnsPort, port, routePort } = at;
+  const { dir, dnsPort, at, routePort } = local;
   let conf = shippedNginxConf();
   for (const [from, to] of [
     ["pid /tmp/nginx.pid;", `pid ${dir}/nginx.pid;`],
     ["client_body_temp_path /tmp/client_body;", `client_body_temp_path ${dir}/client_body;`],
     ["proxy_temp_path /tmp/proxy;", `proxy_temp_path ${dir}/proxy;`],
     ["resolver kube-dns.kube-system.svc.cluster.local ", `resolver 127.0.0.1:${dnsPort} `],
-    ["listen 8443 ssl;", `listen 127.0.0.1:${port} ssl;`],
+    ["listen 8443 ssl;", `listen ${at.host}:${at.port} ssl;`],
     ["ssl_certificate /tls/tls.crt;", `ssl_certificate ${dir}/tls.crt;`],
     ["ssl_certificate_key /tls/tls.key;", `ssl_certificate_key ${dir}/tls.key;`],
     // Knative's route listens on 80; here the ingress stand-in's port. The Host header stays.

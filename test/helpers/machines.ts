@@ -1,6 +1,6 @@
 import type { KubeObject } from "../../shared/admission/types.ts";
 import type { Machine } from "../../functions/machine-controller/api.ts";
-import type { HookRequest, ObjectMap } from "../../functions/machine-controller/observed.ts";
+import type { HookRequest, ObjectMap } from "../../functions/machine-controller/hooks/observed.ts";
 
 // Builders for machine-controller's tests: Machines, the objects Metacontroller observes, and hook
 // requests shaped as Metacontroller v4 sends them. Each call returns fresh objects.

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { sync } from "../../functions/machine-controller/sync.ts";
+import { sync } from "../../functions/machine-controller/hooks/sync.ts";
 import type { KubeObject } from "../../shared/admission/types.ts";
 import { NOW, hookRequest, machine, storageClass, stored } from "../helpers/machines.ts";
 
