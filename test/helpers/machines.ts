@@ -26,11 +26,16 @@ export function machine(
   };
 }
 
-export function storageClass(name: string, allowVolumeExpansion = true): KubeObject {
+export function storageClass(
+  name: string,
+  allowVolumeExpansion = true,
+  isDefault = false,
+): KubeObject {
+  const annotations = { "storageclass.kubernetes.io/is-default-class": "true" };
   return {
     apiVersion: "storage.k8s.io/v1",
     kind: "StorageClass",
-    metadata: { name },
+    metadata: { name, ...(isDefault ? { annotations } : {}) },
     provisioner: "csi.example.com",
     allowVolumeExpansion,
   };
@@ -132,7 +137,15 @@ export function hookRequest(
   };
 }
 
-/** The related objects most tests need: StorageClasses default (expandable), fast, and fixed (not). */
+/**
+ * The related objects most tests need: StorageClasses default (expandable, and the cluster's
+ * default), fast, and fixed (not expandable).
+ */
 export function cluster(...more: KubeObject[]): KubeObject[] {
-  return [storageClass("default"), storageClass("fast"), storageClass("fixed", false), ...more];
+  return [
+    storageClass("default", true, true),
+    storageClass("fast"),
+    storageClass("fixed", false),
+    ...more,
+  ];
 }

@@ -52,6 +52,8 @@ export interface PvcContext {
   /** The PVC as observed; undefined until it exists. */
   observed: KubeObject | undefined;
   storageClasses: Map<string, KubeObject>;
+  /** The class of a disk that names none, for a PVC still to be created. */
+  defaultClass: string | undefined;
 }
 
 /**
@@ -62,13 +64,15 @@ export interface PvcContext {
 export function desiredPvc(context: PvcContext): DesiredPvc {
   const { machine, disk, observed } = context;
   const wanted: PvcFields = {
-    storageClass: disk.storageClass,
+    storageClass: disk.storageClass ?? context.defaultClass ?? "",
     accessMode: disk.accessMode,
     volumeMode: disk.volumeMode,
     size: formatQuantity(disk.size),
   };
   if (!observed) return { pvc: pvc(machine, disk, wanted) };
   const current = observedFields(observed, wanted);
+  // A disk that names no class keeps the one its PVC was created with.
+  if (disk.storageClass === undefined) wanted.storageClass = current.storageClass;
   const { size, conflict } = decide(context, wanted, current);
   return { pvc: pvc(machine, disk, { ...current, size }), ...(conflict ? { conflict } : {}) };
 }

@@ -8,18 +8,19 @@ const instance = {
   namespace: "default",
   names: ["web"],
 };
-const defaultClass = {
+// A disk without a class takes the cluster's default, found among all StorageClasses.
+const everyClass = {
   apiVersion: "storage.k8s.io/v1",
   resource: "storageclasses",
-  names: ["default"],
+  labelSelector: {},
 };
 
 describe("customize", () => {
   const cases: { name: string; spec: unknown; want: unknown[] }[] = [
     {
-      name: "a template only: the default StorageClass and the instance",
+      name: "a template only: every StorageClass (to find the default) and the instance",
       spec: { template: "small" },
-      want: [defaultClass, instance],
+      want: [everyClass, instance],
     },
     {
       name: "every NetworkConfiguration, StorageClass and the Secret, each once and sorted",
@@ -50,16 +51,16 @@ describe("customize", () => {
       ],
     },
     {
-      name: "a disk without a class: the default one too",
+      name: "a disk without a class: every StorageClass",
       spec: { template: "small", disks: [{ name: "d", size: "1Gi" }] },
-      want: [defaultClass, instance],
+      want: [everyClass, instance],
     },
     {
-      name: "a malformed spec: still the default class and the instance, nothing by empty names",
+      name: "a malformed spec: still every StorageClass and the instance, nothing by empty names",
       spec: { disks: "many", networks: [7, { networkName: 3 }], cloudInit: { secretRef: "x" } },
-      want: [defaultClass, instance],
+      want: [everyClass, instance],
     },
-    { name: "no spec", spec: undefined, want: [defaultClass, instance] },
+    { name: "no spec", spec: undefined, want: [everyClass, instance] },
   ];
   for (const tc of cases) {
     it(`should ask for ${tc.name}`, () => {

@@ -4,7 +4,7 @@ import { SECRET, STORAGE_CLASS, VIRTUAL_MACHINE_INSTANCE } from "../../../shared
 import { NETWORK_CONFIGURATION } from "../api.ts";
 import { at } from "../children/child.ts";
 import { compareText } from "./observed.ts";
-import { DISK_DEFAULTS } from "../spec/templates.ts";
+import { ROOT_DISK } from "../spec/templates.ts";
 
 /** A related kind as Metacontroller's customize rules name it: apiVersion and the plural resource. */
 export interface RelatedKind {
@@ -31,7 +31,9 @@ export interface RelatedRule {
   apiVersion: string;
   resource: string;
   namespace?: string;
-  names: string[];
+  names?: string[];
+  /** `{}`: every object of the kind (a rule has names or a selector, never both). */
+  labelSelector?: Record<string, never>;
 }
 
 export interface CustomizeResponse {
@@ -44,8 +46,9 @@ const strings = (values: unknown[]): string[] =>
   );
 
 /**
- * The related objects a sync needs, always by name: a rule with no names and no selector would
- * select every object of the kind, so a kind the Machine does not name is not asked for at all.
+ * The related objects a sync needs, by name (a rule with no names and no selector would select
+ * every object of the kind, so a kind the Machine does not name is not asked for at all), except
+ * StorageClasses when a disk names none: then all of them, to find the one marked default.
  * Reads the spec defensively: an invalid Machine still gets its instance, so its status can be
  * reported.
  */
@@ -57,27 +60,25 @@ export function customize(parent: KubeObject): CustomizeResponse {
     return Array.isArray(value) ? value : [];
   };
   const disks = list("disks");
-  const root = disks.some((d) => at(d, "name") === "root" && at(d, "storageClass") !== undefined);
-  const names: [RelatedKind, string[]][] = [
+  const classes = disks.map((d) => at(d, "storageClass"));
+  const root = disks.some(
+    (d) => at(d, "name") === ROOT_DISK && at(d, "storageClass") !== undefined,
+  );
+  const everyClass = !root || classes.some((c) => typeof c !== "string" || c === "");
+  const names: [RelatedKind, string[] | "all"][] = [
     [RELATED.networks, strings(list("networks").map((n) => at(n, "networkName")))],
-    [
-      RELATED.storage,
-      strings([
-        ...disks.map((d) => at(d, "storageClass") ?? DISK_DEFAULTS.storageClass),
-        ...(root ? [] : [DISK_DEFAULTS.storageClass]),
-      ]),
-    ],
+    [RELATED.storage, everyClass ? "all" : strings(classes)],
     [RELATED.instance, strings([parent.metadata?.name])],
     [RELATED.secret, strings([at(spec, "cloudInit", "secretRef", "name")])],
   ];
   return {
     relatedResources: names
-      .filter(([, wanted]) => wanted.length > 0)
+      .filter(([, wanted]) => wanted === "all" || wanted.length > 0)
       .map(([related, wanted]) => ({
         apiVersion: related.kind.apiVersion,
         resource: related.resource,
         ...(related.namespaced ? { namespace } : {}),
-        names: wanted,
+        ...(wanted === "all" ? { labelSelector: {} } : { names: wanted }),
       })),
   };
 }

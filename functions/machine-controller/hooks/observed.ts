@@ -8,6 +8,7 @@ import {
   VIRTUAL_MACHINE_INSTANCE,
 } from "../../../shared/kube/kinds.ts";
 import { NETWORK_CONFIGURATION } from "../api.ts";
+import { DEFAULT_CLASS_ANNOTATION } from "../spec/templates.ts";
 
 /** Metacontroller's objects of one kind, keyed by name (v1 hooks) or namespace/name (v2). */
 export type ObjectMap = Record<string, Record<string, KubeObject>>;
@@ -28,6 +29,8 @@ export interface Observed {
   vmi?: KubeObject;
   networkConfigurations: Map<string, KubeObject>;
   storageClasses: Map<string, KubeObject>;
+  /** The StorageClass the cluster marks default, if any. */
+  defaultStorageClass: string | undefined;
   secrets: Map<string, KubeObject>;
 }
 
@@ -63,12 +66,33 @@ export function readObserved(request: HookRequest): Observed {
   const namespace = request.parent.metadata?.namespace ?? "default";
   const name = request.parent.metadata?.name ?? "";
   const { children, related } = request;
+  const storageClasses = byName(related, STORAGE_CLASS);
   return {
     vm: byName(children, VIRTUAL_MACHINE, namespace).get(name),
     pvcs: byName(children, PERSISTENT_VOLUME_CLAIM, namespace),
     vmi: byName(related, VIRTUAL_MACHINE_INSTANCE, namespace).get(name),
     networkConfigurations: byName(related, NETWORK_CONFIGURATION, namespace),
-    storageClasses: byName(related, STORAGE_CLASS),
+    storageClasses,
+    defaultStorageClass: defaultClassOf(storageClasses),
     secrets: byName(related, SECRET, namespace),
   };
+}
+
+const DEFAULT_CLASS_ANNOTATIONS = [
+  DEFAULT_CLASS_ANNOTATION,
+  "storageclass.beta.kubernetes.io/is-default-class",
+];
+
+/**
+ * The default StorageClass as Kubernetes picks it: of those annotated `"true"`, the newest, and of
+ * equally new ones the first by name.
+ */
+export function defaultClassOf(storageClasses: Map<string, KubeObject>): string | undefined {
+  const marked = [...storageClasses.values()].filter((c) =>
+    DEFAULT_CLASS_ANNOTATIONS.some((key) => c.metadata?.annotations?.[key] === "true"),
+  );
+  const created = (c: KubeObject): number =>
+    Date.parse(String(c.metadata?.["creationTimestamp"] ?? "")) || 0;
+  marked.sort((a, b) => created(b) - created(a));
+  return marked[0]?.metadata?.name;
 }

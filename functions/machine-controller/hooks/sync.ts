@@ -59,7 +59,8 @@ function build(
   const wanted = machine.disks.map((disk) => {
     const name = pvcName(machine.name, disk.name);
     const pvc = observed.pvcs.get(name);
-    return desiredPvc({ machine, disk, observed: pvc, storageClasses: observed.storageClasses });
+    const { storageClasses, defaultStorageClass: defaultClass } = observed;
+    return desiredPvc({ machine, disk, observed: pvc, storageClasses, defaultClass });
   });
   const names = new Set(wanted.map(({ pvc }) => pvc.metadata?.name));
   // A disk taken out of the spec keeps its PVC (and data) until someone deletes it by hand.

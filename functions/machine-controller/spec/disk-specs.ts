@@ -10,7 +10,8 @@ import { invalid, invalidQuantity } from "./validate.ts";
 export interface ResolvedDisk {
   name: string;
   size: Quantity;
-  storageClass: string;
+  /** Undefined: the cluster's default class (or, once the PVC exists, the PVC's own). */
+  storageClass: string | undefined;
   accessMode: AccessMode;
   volumeMode: VolumeMode;
   type: DiskType;
@@ -87,7 +88,7 @@ function resolveDisk(
 function origin(index: number | undefined, spec: MachineSpec): (key: string) => string {
   const entry = index === undefined ? undefined : spec.disks?.[index];
   return (key) =>
-    entry && (key in entry || (key === "size" && entry.name !== ROOT_DISK))
+    entry && (key in entry || entry.name !== ROOT_DISK)
       ? `spec.disks[${index}].${key}`
       : "spec.template";
 }
@@ -95,7 +96,7 @@ function origin(index: number | undefined, spec: MachineSpec): (key: string) => 
 function withDefaults(disk: DiskSpec): Omit<ResolvedDisk, "size" | "fields"> {
   return {
     name: disk.name,
-    storageClass: disk.storageClass ?? DISK_DEFAULTS.storageClass,
+    storageClass: disk.storageClass,
     accessMode: disk.accessMode ?? DISK_DEFAULTS.accessMode,
     volumeMode: disk.volumeMode ?? DISK_DEFAULTS.volumeMode,
     type: disk.type ?? "disk",

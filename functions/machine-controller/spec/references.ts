@@ -2,7 +2,9 @@ import type { Observed } from "../hooks/observed.ts";
 import type { Problem } from "./problems.ts";
 import { problem } from "./problems.ts";
 import { pvcName } from "../children/pvcs.ts";
+import type { ResolvedDisk } from "./disk-specs.ts";
 import type { ResolvedMachine } from "./resolve.ts";
+import { DEFAULT_CLASS_ANNOTATION } from "./templates.ts";
 
 /**
  * The objects the Machine names must exist: the StorageClass of every disk whose PVC is still to
@@ -14,18 +16,33 @@ export function missingReference(
 ): Problem | undefined {
   for (const disk of machine.disks) {
     if (observed.pvcs.has(pvcName(machine.name, disk.name))) continue;
-    if (observed.storageClasses.has(disk.storageClass)) continue;
+    const missing = missingClass(disk, observed);
+    if (missing) return missing;
+  }
+  return missingSecret(machine, observed);
+}
+
+function missingClass(disk: ResolvedDisk, observed: Observed): Problem | undefined {
+  const field = disk.fields.storageClass;
+  if (disk.storageClass === undefined) {
+    if (observed.defaultStorageClass !== undefined) return undefined;
     return problem(
       "StorageReady",
       "StorageClassNotFound",
-      `StorageClass ${disk.storageClass} of disk ${disk.name} does not exist`,
+      `disk ${disk.name} names no StorageClass and the cluster marks none as default`,
       {
-        field: disk.fields.storageClass,
-        fix: "name an existing StorageClass (kubectl get storageclasses), or create it",
+        field,
+        fix: `name a class in spec.disks[] (kubectl get storageclasses), or mark one default: kubectl annotate storageclass <name> ${DEFAULT_CLASS_ANNOTATION}=true`,
       },
     );
   }
-  return missingSecret(machine, observed);
+  if (observed.storageClasses.has(disk.storageClass)) return undefined;
+  return problem(
+    "StorageReady",
+    "StorageClassNotFound",
+    `StorageClass ${disk.storageClass} of disk ${disk.name} does not exist`,
+    { field, fix: "name an existing StorageClass (kubectl get storageclasses), or create it" },
+  );
 }
 
 function missingSecret(machine: ResolvedMachine, observed: Observed): Problem | undefined {

@@ -18,12 +18,14 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
 /** The template's root disk is named `root`; a `spec.disks` entry of that name overrides it. */
 export const ROOT_DISK = "root";
 
-/** What a disk gets when the Machine does not say: the template's storage class, one writer, a filesystem. */
-export const DISK_DEFAULTS: {
-  storageClass: string;
-  accessMode: AccessMode;
-  volumeMode: VolumeMode;
-} = { storageClass: "default", accessMode: "ReadWriteOnce", volumeMode: "Filesystem" };
+/** What a disk gets when the Machine does not say: one writer, a filesystem (the class is the cluster's default). */
+export const DISK_DEFAULTS: { accessMode: AccessMode; volumeMode: VolumeMode } = {
+  accessMode: "ReadWriteOnce",
+  volumeMode: "Filesystem",
+};
+
+/** The annotation a cluster marks its default StorageClass with. */
+export const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
 
 /** The volume and disk that carry cloud-init NoCloud data; no Machine disk may take the name. */
 export const CLOUD_INIT_VOLUME = "cloudinit";
