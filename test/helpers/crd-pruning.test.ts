@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { prunedFields } from "./crd-pruning.ts";
+import { lostFields, prunedFields } from "./crd-pruning.ts";
 
 const SCHEMA = {
   type: "object",
@@ -63,6 +63,25 @@ describe("prunedFields (what the API server drops from a custom resource)", () =
       ".spec.items[0].extra",
       ".spec.template.metadata.bogus",
       ".spec.template.spec.dropped",
+    ]);
+  });
+});
+
+describe("lostFields (what a stored object lacks of what was sent)", () => {
+  it("should find nothing lost when the server only added fields", () => {
+    const sent = { spec: { a: 1, list: [{ b: "x" }] } };
+    const stored = { metadata: { uid: "u" }, spec: { a: 1, c: 2, list: [{ b: "x", d: 1 }] } };
+    expect(lostFields(sent, stored)).to.deep.equal([]);
+  });
+
+  it("should name a dropped field, a changed value and a list of another length", () => {
+    const sent = { spec: { a: 1, b: 2, list: [1, 2], deep: [{ e: 1 }] } };
+    const stored = { spec: { a: 3, list: [1], deep: [{}] } };
+    expect(lostFields(sent, stored)).to.deep.equal([
+      ".spec.a",
+      ".spec.b",
+      ".spec.list",
+      ".spec.deep[0].e",
     ]);
   });
 });

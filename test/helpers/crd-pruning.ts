@@ -72,3 +72,14 @@ function prunedMeta(metadata: unknown, path: string): string[] {
     .filter((key) => !OBJECT_META.has(key))
     .map((key) => `${path}.${key}`);
 }
+
+/** The paths of `sent` that `stored` (what the API server answered) lacks or holds otherwise. */
+export function lostFields(sent: unknown, stored: unknown, path = ""): string[] {
+  if (isObject(sent) && isObject(stored))
+    return Object.entries(sent).flatMap(([key, value]) =>
+      key in stored ? lostFields(value, stored[key], `${path}.${key}`) : [`${path}.${key}`],
+    );
+  if (Array.isArray(sent) && Array.isArray(stored) && sent.length === stored.length)
+    return sent.flatMap((item, i) => lostFields(item, stored[i], `${path}[${i}]`));
+  return JSON.stringify(sent) === JSON.stringify(stored) ? [] : [path || "(root)"];
+}

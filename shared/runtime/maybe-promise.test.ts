@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import { all, then } from "./eventually.ts";
+import { allOf, andThen } from "./maybe-promise.ts";
 
-describe("eventually", () => {
+describe("MaybePromise", () => {
   it("should run the next step in the same step when the value is at hand", () => {
     const seen: number[] = [];
-    const result = then(2, (n) => {
+    const result = andThen(2, (n) => {
       seen.push(n);
       return n * 3;
     });
@@ -13,8 +13,8 @@ describe("eventually", () => {
   });
 
   it("should wait for a promise, and let a throw in the next step reject it", async () => {
-    expect(await then(Promise.resolve(2), (n) => n * 3)).to.equal(6);
-    const failed = then(Promise.resolve(2), () => {
+    expect(await andThen(Promise.resolve(2), (n) => n * 3)).to.equal(6);
+    const failed = andThen(Promise.resolve(2), () => {
       throw new Error("no");
     });
     expect(failed).to.be.instanceOf(Promise);
@@ -25,16 +25,16 @@ describe("eventually", () => {
 
   it("should throw from the next step at once when the value was at hand", () => {
     expect(() =>
-      then(1, () => {
+      andThen(1, () => {
         throw new Error("now");
       }),
     ).to.throw("now");
   });
 
   it("should give all values at once when none is a promise, else a promise of them", async () => {
-    const now = all([1, "a"] as const);
+    const now = allOf([1, "a"] as const);
     expect(now).to.deep.equal([1, "a"]);
-    const later = all([1, Promise.resolve("a")] as const);
+    const later = allOf([1, Promise.resolve("a")] as const);
     expect(later).to.be.instanceOf(Promise);
     expect(await later).to.deep.equal([1, "a"]);
   });
