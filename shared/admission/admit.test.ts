@@ -415,6 +415,63 @@ describe("admit", () => {
     });
   });
 
+  describe("when the feature writes to the cluster", () => {
+    /** The labeller with a `writes` step that records what it was given. */
+    const writer = (
+      behaviour: Parameters<typeof labeller>[0] = "label",
+      fail?: Error,
+    ): Feature & { written: string[] } => {
+      const written: string[] = [];
+      return {
+        ...labeller(behaviour),
+        written,
+        writes(object) {
+          if (fail) throw fail;
+          written.push(object.metadata?.labels?.["example.com/a~b"] ?? "no label");
+          return { written: "yes" };
+        },
+      };
+    };
+
+    it("should write after the mutation, with the changed object, and audit what was written", async () => {
+      const feature = writer();
+      const decision = await admit(feature, admissionReview(asked()).request, settings());
+      expect(feature.written).to.deep.equal(["on"]);
+      expect(decision.answer.auditAnnotations).to.deep.equal({ written: "yes" });
+      expect(decision.result).to.equal("patched");
+    });
+
+    it("should write nothing on a dry run, with the same patch", async () => {
+      const feature = writer();
+      const request = { ...admissionReview(asked()).request, dryRun: true };
+      const dry = await admit(feature, request, settings());
+      const real = await admit(writer(), admissionReview(asked()).request, settings());
+      expect(feature.written).to.deep.equal([]);
+      expect(dry.answer.patch).to.equal(real.answer.patch);
+      expect(dry.answer.auditAnnotations).to.equal(undefined);
+    });
+
+    it("should write nothing when the feature skips or refuses", async () => {
+      const skipping = writer("skip");
+      const refusing = writer("deny");
+      await admit(skipping, admissionReview(asked()).request, settings());
+      const denial = await admit(refusing, admissionReview(asked()).request, settings());
+      expect([skipping.written, refusing.written]).to.deep.equal([[], []]);
+      expect(denial.answer.status?.code).to.equal(403);
+    });
+
+    it("should answer a failed write as the error policy says", async () => {
+      const failing = writer("label", new ClusterError("could not write", "check the API"));
+      const decision = await admit(failing, admissionReview(asked()).request, settings());
+      expect(decision.answer.status).to.deep.equal({
+        status: "Failure",
+        code: 503,
+        reason: "ServiceUnavailable",
+        message: "labeller: could not write. Fix: check the API",
+      });
+    });
+  });
+
   // The API server only sends strings here, but the core never passes on what it has not checked:
   // a feature's message once said "in namespace [object Object]" (found by the properties).
   it("should give the feature only strings for the namespace and names", async () => {

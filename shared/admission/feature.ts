@@ -41,9 +41,9 @@ export type MutationOutcome<T extends KubeObject> = Mutation<T> | Skip;
 /**
  * One VM capability: a pure mutation plus the cluster view it reads.
  *
- * `view` is the only place allowed to do I/O, and it reads the cluster only through the reader it
- * is given (live in the function, a snapshot in the preview and in tests); `mutate` must be pure
- * so that it can be tested with plain objects.
+ * `view` reads the cluster, only through the reader it is given (live in the function, a
+ * snapshot in the preview and in tests), and never writes; `mutate` must be pure so that it can be
+ * tested with plain objects; `writes`, when a feature has it, is the only step that writes.
  */
 export interface Feature<T extends KubeObject = KubeObject, V = unknown> {
   /** kebab-case; names the env switches (`NESTED_VIRT_ERROR_HANDLING`) and the annotations. */
@@ -69,6 +69,17 @@ export interface Feature<T extends KubeObject = KubeObject, V = unknown> {
     signal: AbortSignal,
   ): MaybePromise<V>;
   mutate(object: Readonly<T>, request: MutationRequest, view: V): MutationOutcome<T>;
+  /**
+   * The cluster writes a mutation needs (vbios-injection's hook ConfigMap), made by the core after
+   * `mutate` changed the object and never on a dry run; answers audit annotations saying what was
+   * written. A throw is a failure like the view's, answered by the error policy.
+   */
+  writes?(
+    object: Readonly<T>,
+    request: MutationRequest,
+    cluster: ClusterReader,
+    signal: AbortSignal,
+  ): MaybePromise<Record<string, string>>;
 }
 
 export function isSkip<T extends KubeObject>(outcome: MutationOutcome<T>): outcome is Skip {
