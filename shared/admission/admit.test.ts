@@ -415,6 +415,66 @@ describe("admit", () => {
     });
   });
 
+  describe("when mutate changes its input in place", () => {
+    /** Sets the label on the reviewed object itself, the mistake a copy would have hidden. */
+    const inPlace = (change: (object: KubeObject) => void): Feature => ({
+      ...labeller(),
+      name: "in-place",
+      mutate(object) {
+        change(object as KubeObject);
+        return { object, applied: "on" };
+      },
+    });
+    const meta = (object: KubeObject): Record<string, unknown> => object.metadata ?? {};
+    const cases: { name: string; change: (object: KubeObject) => void; error: string }[] = [
+      {
+        name: "adds a field",
+        change: (o) => (meta(o)["labels"] = { team: "a" }),
+        error: "Cannot add property labels, object is not extensible",
+      },
+      {
+        name: "replaces a value",
+        change: (o) => ((meta(o)["annotations"] as Record<string, string>)[TRIGGER] = "off"),
+        error: `Cannot assign to read only property '${TRIGGER}' of object '#<Object>'`,
+      },
+      {
+        name: "deletes a field",
+        change: (o) => delete meta(o)["annotations"],
+        error: "Cannot delete property 'annotations' of #<Object>",
+      },
+    ];
+    for (const tc of cases) {
+      it(`should answer a 500 naming the feature, never an empty patch, when it ${tc.name}`, async () => {
+        const decision = await admit(
+          inPlace(tc.change),
+          admissionReview(asked()).request,
+          settings(),
+        );
+        const message = `in-place: internal error: mutate changed the object it was given (${tc.error}); return a changed copy (copyPath). Fix: report this with the object that caused it`;
+        expect(decision).to.deep.equal({
+          answer: {
+            allowed: false,
+            status: { status: "Failure", code: 500, reason: "InternalError", message },
+          },
+          result: "denied",
+          reason: message,
+          patchOps: 0,
+        });
+      });
+    }
+
+    it("should freeze an object that was not frozen before it reached the feature", async () => {
+      const review = { ...admissionReview(asked()).request, object: asked() };
+      const decision = await admit(
+        inPlace((o) => (meta(o)["labels"] = { team: "a" })),
+        review,
+        settings(),
+      );
+      expect(decision.answer.status?.code).to.equal(500);
+      expect(review.object.metadata?.labels).to.equal(undefined);
+    });
+  });
+
   describe("when the feature writes to the cluster", () => {
     /** The labeller with a `writes` step that records what it was given. */
     const writer = (

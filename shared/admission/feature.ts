@@ -20,7 +20,7 @@ export interface Mutation<T extends KubeObject> {
   /**
    * The changed object: a new one that shares with the input whatever it does not change (copy
    * only the objects on the paths you change, `copyPath`), or the input itself when nothing
-   * changes. The input is the reviewed object and is never changed (feature tests freeze it).
+   * changes. The input is the reviewed object, frozen: changing it throws.
    */
   object: T;
   /** Short value for the `<feature>-applied` tracking annotation, e.g. `vmx`. */
@@ -68,6 +68,10 @@ export interface Feature<T extends KubeObject = KubeObject, V = unknown> {
     cluster: ClusterReader,
     signal: AbortSignal,
   ): MaybePromise<V>;
+  /**
+   * Called with the reviewed object deeply frozen: a change in place throws, and the core answers
+   * it as an internal error naming the feature. Return a changed copy instead (`copyPath`).
+   */
   mutate(object: Readonly<T>, request: MutationRequest, view: V): MutationOutcome<T>;
   /**
    * The cluster writes a mutation needs (vbios-injection's hook ConfigMap), made by the core after

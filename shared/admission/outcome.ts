@@ -6,6 +6,7 @@ import { andThen } from "../runtime/maybe-promise.ts";
 import { appliedAnnotation, errorAnnotation } from "./annotations.ts";
 import type { Feature, MutationOutcome, MutationRequest } from "./feature.ts";
 import { isSkip } from "./feature.ts";
+import { deepFreeze } from "./sharing.ts";
 import { checkMetadata, removeAnnotation, setAnnotation } from "./metadata.ts";
 import { diff } from "./patch.ts";
 import type { Answer } from "./response.ts";
@@ -44,11 +45,14 @@ export interface Outcome {
 
 /**
  * The feature's outcome for `object`: its view read, its mutation, then its writes (not on a dry
- * run); a refusal throws.
+ * run); a refusal throws. The object is frozen first, so the feature can neither change what the
+ * diff compares against nor hand it back edited: what it returns shares what it did not change,
+ * which the diff then need not walk.
  */
 export function featureOutcome(context: Context, object: KubeObject): MaybePromise<Outcome> {
   const { feature, settings, cluster, request } = context;
   checkMetadata(object);
+  deepFreeze(object);
   const reader = scopedReader(cluster, feature.name, feature.reads);
   const track = (outcome: MutationOutcome<KubeObject>): Outcome =>
     trackedOutcome(context, object, outcome);
@@ -73,14 +77,26 @@ export function featureOutcome(context: Context, object: KubeObject): MaybePromi
   );
 }
 
+/** `mutate`'s outcome; an edit of its frozen input becomes an error that says so. */
 function mutation(
   feature: Feature,
   object: KubeObject,
   request: MutationRequest,
   view: unknown,
 ): MutationOutcome<KubeObject> {
-  return feature.mutate(object, request, view);
+  try {
+    return feature.mutate(object, request, view);
+  } catch (error) {
+    if (!(error instanceof TypeError) || !FROZEN_WRITE.test(error.message)) throw error;
+    throw new Error(
+      `mutate changed the object it was given (${error.message}); return a changed copy (copyPath)`,
+      { cause: error },
+    );
+  }
 }
+
+// V8's messages for a write, an addition and a deletion on a frozen object.
+const FROZEN_WRITE = /read only property|object is not extensible|Cannot delete property/;
 
 /** A mutation with the audit annotations of the writes it needed; a skip writes nothing. */
 function withWrites(
