@@ -21,7 +21,7 @@ export interface ImdsView {
 }
 
 export interface ImdsInjectorOptions {
-  /** Defaults to knative/imds-server-sidecar.yaml. */
+  /** Defaults to functions/imds-server/sidecar.yaml. */
   fragment?: SidecarFragment;
   settings?: ImdsInjectorSettings;
 }
