@@ -90,6 +90,9 @@ describe("the Machine and NetworkConfiguration CRDs", () => {
       "machine-overrides",
       "machine-networking",
       "machine-cloud-init",
+      "machine-cloud-image",
+      "machine-http-image",
+      "machine-vlan",
     ]) {
       it(`should accept examples/${file}.yaml`, () => {
         expect(validMachine(parse(read(`examples/${file}.yaml`)))).to.deep.equal([]);
@@ -99,7 +102,7 @@ describe("the Machine and NetworkConfiguration CRDs", () => {
       const items = (
         parse(read("examples/machine-cluster.yaml")) as { items: { kind: string }[] }
       ).items.filter((i) => i.kind === "NetworkConfiguration");
-      expect(items).to.have.length(2);
+      expect(items).to.have.length(3);
       for (const item of items) expect(validNetwork(item)).to.deep.equal([]);
     });
   });
