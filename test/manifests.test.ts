@@ -14,8 +14,9 @@ import { evaluateConditions } from "../shared/webhooks/conditions.ts";
 import { functionOf, webhookEntries } from "../shared/webhooks/entry.ts";
 import { syncRulesNamespaces } from "../functions/nested-virt/webhook-namespaces.ts";
 import { readFileSync } from "node:fs";
+import { parseAllDocuments } from "yaml";
 import { HOOK_CONFIGMAP } from "../functions/vbios-injection/hook-program.ts";
-import { RELATED } from "../functions/machine-controller/customize.ts";
+import { RELATED } from "../functions/machine-controller/hooks/customize.ts";
 
 // The manifests are not applied anywhere in CI, so what can be checked without a cluster is
 // checked here: they parse, and they agree with the code and with each other.
@@ -292,10 +293,23 @@ describe("knative/ manifests", () => {
 
   // The API server calls a webhook only when every matchCondition is true; evaluated here with a
   // CEL implementation on the request variables the API server binds (object, request).
+  // Evaluated as deployed with rules for the namespace `default` (nestedVirt.rules), and as shipped.
   describe("nested-virt's matchConditions", () => {
-    const hook = webhooks.find((h) => h["name"] === "nested-virt.vm-feature-manager.io");
+    const rules = [
+      { kind: "ConfigMap", metadata: { name: "nested-virt-rules" }, data: { default: "^vm-" } },
+    ];
+    const withRules = parseAllDocuments(
+      syncRulesNamespaces(rules, readFileSync(`${KNATIVE_DIR}webhooks.yaml`, "utf8")),
+    ).flatMap((d) => (get(d.toJS(), "webhooks") ?? []) as Doc[]);
+    const hook = withRules.find((h) => h["name"] === "nested-virt.vm-feature-manager.io");
     const conditions = get(hook, "matchConditions") as { name: string; expression: string }[];
     const wakes = (metadata: Record<string, unknown>): boolean => called(conditions, metadata);
+    const shipped = webhooks.find((h) => h["name"] === "nested-virt.vm-feature-manager.io");
+
+    it("should gate no namespace by name as shipped", () => {
+      const conditions = get(shipped, "matchConditions") as { name: string; expression: string }[];
+      expect(called(conditions, { namespace: "default" })).to.equal(false);
+    });
     const asks = { "vm-feature-manager.io/nested-virt": "enabled" };
 
     const cases = [

@@ -163,8 +163,10 @@ describe("npm run preview", () => {
       delete (object["metadata"] as { annotations?: unknown }).annotations;
     });
     const out = JSON.parse(runPreview(file, "--json").stdout) as Out;
-    // nested-virt is called for every VM in default, a namespace of the rules ConfigMap.
-    expect(out.patches).to.deep.equal({ "nested-virt": [] });
+    expect(out.patches).to.deep.equal({});
+    expect(out.notCalled?.["nested-virt"]).to.equal(
+      "matchCondition asks-or-in-a-rules-namespace is false",
+    );
     expect(out.notCalled?.["pci-passthrough"]).to.equal(
       "matchCondition asks-for-pci-devices is false",
     );

@@ -14,8 +14,8 @@ import { injectRom } from "./mutation.ts";
 import { romFacts } from "./rom.ts";
 import type { VbiosSettings } from "./settings.ts";
 import { vbiosSettingsFromEnv } from "./settings.ts";
-import type { Eventually } from "../../shared/runtime/eventually.ts";
-import { all, then } from "../../shared/runtime/eventually.ts";
+import type { MaybePromise } from "../../shared/runtime/maybe-promise.ts";
+import { allOf, andThen } from "../../shared/runtime/maybe-promise.ts";
 
 export interface VbiosView {
   facts?: Facts;
@@ -44,14 +44,14 @@ export function vbiosInjection(options: VbiosOptions = {}): Feature<VirtualMachi
     operations: ["CREATE", "UPDATE"],
     triggerAnnotation: TRIGGER,
     reads: [CONFIG_MAP, KUBEVIRT],
-    view(vm, request, cluster, signal): Eventually<VbiosView> {
+    view(vm, request, cluster, signal): MaybePromise<VbiosView> {
       const first = decide(vm, request, settings, undefined);
       if (first.next !== "read") return {};
-      const reads = all([
+      const reads = allOf([
         cluster.get(CONFIG_MAP, request.namespace, first.intent.configMap, signal),
         readKubeVirt(cluster, signal),
       ]);
-      return then(reads, ([configMap, kubevirt]) => {
+      return andThen(reads, ([configMap, kubevirt]) => {
         const facts: Facts = {
           rom: romFacts(configMap),
           kubevirt: kubeVirtFacts(kubevirt, first.targets),
@@ -59,7 +59,7 @@ export function vbiosInjection(options: VbiosOptions = {}): Feature<VirtualMachi
         // Throws what mutate would: nothing is written for a VM that is going to be refused.
         decide(vm, request, settings, facts);
         if (request.dryRun) return { facts };
-        return then(ensureHook(cluster, request.namespace, signal), (hook) => ({ facts, hook }));
+        return andThen(ensureHook(cluster, request.namespace, signal), (hook) => ({ facts, hook }));
       });
     },
     mutate(vm, request, view): MutationOutcome<VirtualMachine> {

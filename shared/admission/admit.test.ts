@@ -9,7 +9,7 @@ import {
   virtualMachine,
 } from "../../test/helpers/review.ts";
 import { admit } from "./admit.ts";
-import type { Decision } from "./admit.ts";
+import type { Decision } from "./outcome.ts";
 import { ClusterError, FeatureError } from "./errors.ts";
 import type { Feature } from "./feature.ts";
 import type { CoreSettings } from "./settings.ts";

@@ -1,6 +1,6 @@
 import type { KindRef } from "../kube/kinds.ts";
 import type { ClusterReader } from "../kube/reader.ts";
-import type { Eventually } from "../runtime/eventually.ts";
+import type { MaybePromise } from "../runtime/maybe-promise.ts";
 import type { GroupVersionKind, KubeObject } from "./types.ts";
 
 /** What a feature may know of the request: never the uid, the raw body or the patch. */
@@ -59,7 +59,7 @@ export interface Feature<T extends KubeObject = KubeObject, V = unknown> {
   reads: readonly KindRef[];
   /**
    * May answer at once (no promise) when it has what it needs: the reader hands over fresh cached
-   * answers at hand, and `then`/`all` (shared/runtime/eventually.ts) keep them so; an async view
+   * answers at hand, and `andThen`/`allOf` (shared/runtime/maybe-promise.ts) keep them so; an async view
    * is as correct, one promise or more a review slower.
    */
   view(
@@ -67,7 +67,7 @@ export interface Feature<T extends KubeObject = KubeObject, V = unknown> {
     request: MutationRequest,
     cluster: ClusterReader,
     signal: AbortSignal,
-  ): Eventually<V>;
+  ): MaybePromise<V>;
   mutate(object: Readonly<T>, request: MutationRequest, view: V): MutationOutcome<T>;
 }
 
