@@ -218,7 +218,7 @@ describe("knative/ manifests", () => {
       }
     });
 
-    it("should own VirtualMachines and PVCs, and never recreate a PVC to update it", () => {
+    it("should own VirtualMachines, PVCs and NADs, and never recreate a PVC to update it", () => {
       expect(get(spec, "parentResource")).to.deep.equal({
         apiVersion: "vitistack.io/v1alpha1",
         resource: "machines",
@@ -228,6 +228,7 @@ describe("knative/ manifests", () => {
       ).to.deep.equal([
         ["kubevirt.io/v1", "virtualmachines", "InPlace"],
         ["v1", "persistentvolumeclaims", "InPlace"],
+        ["k8s.cni.cncf.io/v1", "network-attachment-definitions", "InPlace"],
       ]);
       expect(get(spec, "generateSelector")).to.equal(true);
     });

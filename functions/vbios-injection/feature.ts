@@ -5,7 +5,7 @@ import type { VirtualMachine } from "../../shared/kubevirt/types.ts";
 import { VIRTUAL_MACHINE_KIND } from "../../shared/kubevirt/types.ts";
 import type { Facts } from "./decide.ts";
 import { decide } from "./decide.ts";
-import type { HookOutcome, HookWriter } from "./hook-configmap.ts";
+import type { HookWriter } from "./hook-configmap.ts";
 import { liveHookWriter, rememberedHooks } from "./hook-configmap.ts";
 import { readerSettingsFromEnv } from "../../shared/kube/settings.ts";
 import { FEATURE, TRIGGER } from "./intent.ts";
@@ -19,8 +19,6 @@ import { allOf, andThen } from "../../shared/runtime/maybe-promise.ts";
 
 export interface VbiosView {
   facts?: Facts;
-  /** What happened to the hook ConfigMap; absent on a dry run. */
-  hook?: HookOutcome;
 }
 
 export interface VbiosOptions {
@@ -56,10 +54,7 @@ export function vbiosInjection(options: VbiosOptions = {}): Feature<VirtualMachi
           rom: romFacts(configMap),
           kubevirt: kubeVirtFacts(kubevirt, first.targets),
         };
-        // Throws what mutate would: nothing is written for a VM that is going to be refused.
-        decide(vm, request, settings, facts);
-        if (request.dryRun) return { facts };
-        return andThen(ensureHook(cluster, request.namespace, signal), (hook) => ({ facts, hook }));
+        return { facts };
       });
     },
     mutate(vm, request, view): MutationOutcome<VirtualMachine> {
@@ -73,8 +68,15 @@ export function vbiosInjection(options: VbiosOptions = {}): Feature<VirtualMachi
         object: injectRom(vm, plan),
         applied: plan.targets.map((t) => t.name).join(","),
         warnings,
-        auditAnnotations: { "hook-configmap": view.hook ?? "not written (dry run)" },
+        // On a real run `writes` says what became of the hook ConfigMap.
+        auditAnnotations: request.dryRun ? { "hook-configmap": "not written (dry run)" } : {},
       };
+    },
+    // Only after a mutation: nothing is written for a VM that is skipped or refused.
+    writes(_vm, request, cluster, signal): MaybePromise<Record<string, string>> {
+      return andThen(ensureHook(cluster, request.namespace, signal), (hook) => ({
+        "hook-configmap": hook,
+      }));
     },
   };
 }

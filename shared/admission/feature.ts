@@ -20,7 +20,7 @@ export interface Mutation<T extends KubeObject> {
   /**
    * The changed object: a new one that shares with the input whatever it does not change (copy
    * only the objects on the paths you change, `copyPath`), or the input itself when nothing
-   * changes. The input is the reviewed object and is never changed (feature tests freeze it).
+   * changes. The input is the reviewed object, frozen: changing it throws.
    */
   object: T;
   /** Short value for the `<feature>-applied` tracking annotation, e.g. `vmx`. */
@@ -41,9 +41,9 @@ export type MutationOutcome<T extends KubeObject> = Mutation<T> | Skip;
 /**
  * One VM capability: a pure mutation plus the cluster view it reads.
  *
- * `view` is the only place allowed to do I/O, and it reads the cluster only through the reader it
- * is given (live in the function, a snapshot in the preview and in tests); `mutate` must be pure
- * so that it can be tested with plain objects.
+ * `view` reads the cluster, only through the reader it is given (live in the function, a
+ * snapshot in the preview and in tests), and never writes; `mutate` must be pure so that it can be
+ * tested with plain objects; `writes`, when a feature has it, is the only step that writes.
  */
 export interface Feature<T extends KubeObject = KubeObject, V = unknown> {
   /** kebab-case; names the env switches (`NESTED_VIRT_ERROR_HANDLING`) and the annotations. */
@@ -68,7 +68,22 @@ export interface Feature<T extends KubeObject = KubeObject, V = unknown> {
     cluster: ClusterReader,
     signal: AbortSignal,
   ): MaybePromise<V>;
+  /**
+   * Called with the reviewed object deeply frozen: a change in place throws, and the core answers
+   * it as an internal error naming the feature. Return a changed copy instead (`copyPath`).
+   */
   mutate(object: Readonly<T>, request: MutationRequest, view: V): MutationOutcome<T>;
+  /**
+   * The cluster writes a mutation needs (vbios-injection's hook ConfigMap), made by the core after
+   * `mutate` changed the object and never on a dry run; answers audit annotations saying what was
+   * written. A throw is a failure like the view's, answered by the error policy.
+   */
+  writes?(
+    object: Readonly<T>,
+    request: MutationRequest,
+    cluster: ClusterReader,
+    signal: AbortSignal,
+  ): MaybePromise<Record<string, string>>;
 }
 
 export function isSkip<T extends KubeObject>(outcome: MutationOutcome<T>): outcome is Skip {

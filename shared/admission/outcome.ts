@@ -2,9 +2,11 @@ import type { ClusterReader } from "../kube/reader.ts";
 import { scopedReader } from "../kube/reader.ts";
 import { withDeadline } from "../runtime/deadline.ts";
 import type { MaybePromise } from "../runtime/maybe-promise.ts";
+import { andThen } from "../runtime/maybe-promise.ts";
 import { appliedAnnotation, errorAnnotation } from "./annotations.ts";
 import type { Feature, MutationOutcome, MutationRequest } from "./feature.ts";
 import { isSkip } from "./feature.ts";
+import { deepFreeze } from "./sharing.ts";
 import { checkMetadata, removeAnnotation, setAnnotation } from "./metadata.ts";
 import { diff } from "./patch.ts";
 import type { Answer } from "./response.ts";
@@ -41,19 +43,71 @@ export interface Outcome {
   auditAnnotations?: Record<string, string> | undefined;
 }
 
-/** The feature's outcome for `object`: its view read, then its mutation; a refusal throws. */
+/**
+ * The feature's outcome for `object`: its view read, its mutation, then its writes (not on a dry
+ * run); a refusal throws. The object is frozen first, so the feature can neither change what the
+ * diff compares against nor hand it back edited: what it returns shares what it did not change,
+ * which the diff then need not walk.
+ */
 export function featureOutcome(context: Context, object: KubeObject): MaybePromise<Outcome> {
   const { feature, settings, cluster, request } = context;
   checkMetadata(object);
-  // The feature reads the reviewed object itself and never changes it (Feature's contract, held
-  // by every feature test: their reviews are frozen); what it returns shares what it did not
-  // change, which the diff then need not walk.
+  deepFreeze(object);
+  const reader = scopedReader(cluster, feature.name, feature.reads);
+  const track = (outcome: MutationOutcome<KubeObject>): Outcome =>
+    trackedOutcome(context, object, outcome);
+  const writes = request.dryRun ? undefined : feature.writes?.bind(feature);
+  if (!writes) {
+    return withDeadline(
+      settings.viewDeadlineMs,
+      (signal) => feature.view(object, request, reader, signal),
+      (view) => track(mutation(feature, object, request, view)),
+    );
+  }
+  // The writes share the view's deadline: together they are the feature's time on the cluster.
   return withDeadline(
     settings.viewDeadlineMs,
     (signal) =>
-      feature.view(object, request, scopedReader(cluster, feature.name, feature.reads), signal),
-    (view) => trackedOutcome(context, object, feature.mutate(object, request, view)),
+      andThen(feature.view(object, request, reader, signal), (view) =>
+        withWrites(mutation(feature, object, request, view), (changed) =>
+          writes(changed, request, reader, signal),
+        ),
+      ),
+    track,
   );
+}
+
+/** `mutate`'s outcome; an edit of its frozen input becomes an error that says so. */
+function mutation(
+  feature: Feature,
+  object: KubeObject,
+  request: MutationRequest,
+  view: unknown,
+): MutationOutcome<KubeObject> {
+  try {
+    return feature.mutate(object, request, view);
+  } catch (error) {
+    if (!(error instanceof TypeError) || !FROZEN_WRITE.test(error.message)) throw error;
+    throw new Error(
+      `mutate changed the object it was given (${error.message}); return a changed copy (copyPath)`,
+      { cause: error },
+    );
+  }
+}
+
+// V8's messages for a write, an addition and a deletion on a frozen object.
+const FROZEN_WRITE = /read only property|object is not extensible|Cannot delete property/;
+
+/** A mutation with the audit annotations of the writes it needed; a skip writes nothing. */
+function withWrites(
+  outcome: MutationOutcome<KubeObject>,
+  write: (changed: KubeObject) => MaybePromise<Record<string, string>>,
+): MaybePromise<MutationOutcome<KubeObject>> {
+  if (isSkip(outcome)) return outcome;
+  return andThen(write(outcome.object), (written) => ({
+    ...outcome,
+    auditAnnotations: { ...outcome.auditAnnotations, ...written },
+  }));
 }
 
 /** The mutation's outcome with the tracking annotations set (or a stale error one removed). */
