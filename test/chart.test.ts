@@ -152,6 +152,21 @@ describe("the Helm chart", function () {
     expect(none.matchConditions[1]?.expression).to.match(/request\.namespace in \[\]$/);
   });
 
+  it("should roll the front door when its nginx.conf changes, and only then", () => {
+    const checksum = (docs: readonly Doc[]): unknown => {
+      const spec = ofKind(docs, "Deployment", "front-door")[0]?.["spec"] as {
+        template: { metadata: { annotations: Record<string, string> } };
+      };
+      return spec.template.metadata.annotations["checksum/config"];
+    };
+    expect(checksum(renderChart("--set", "nestedVirt.timeoutSeconds=20"))).to.equal(
+      checksum(defaults),
+    );
+    expect(checksum(renderChart("--set", "clusterDomain=example.internal"))).to.not.equal(
+      checksum(defaults),
+    );
+  });
+
   describe("serving: deployment", () => {
     let docs: Doc[] = [];
     before(() => {
