@@ -10,7 +10,7 @@
 import { expect } from "chai";
 import jsonpatch from "fast-json-patch";
 import type { Operation } from "fast-json-patch";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
 import { mutators } from "../functions/mutators.ts";
@@ -30,6 +30,7 @@ import type { FrontDoor } from "./helpers/front-door.ts";
 import { startFrontDoor } from "./helpers/front-door.ts";
 import type { RunningFunction } from "./helpers/function-process.ts";
 import { startFunction } from "./helpers/function-process.ts";
+import { exampleInputs } from "./helpers/examples.ts";
 import type { WebhookEntry } from "./helpers/webhook-dispatch.ts";
 import { calls } from "./helpers/webhook-dispatch.ts";
 
@@ -50,22 +51,6 @@ function webhookEntries(cluster: readonly KubeObject[]): WebhookEntry[] {
 
 const functionOf = (hook: WebhookEntry): string =>
   (hook.clientConfig.service?.path ?? "").replace(/^\//, "");
-
-/** Every example file that holds exactly one VirtualMachine or Pod: what users admit. */
-function exampleInputs(): { file: string; object: KubeObject }[] {
-  return readdirSync(EXAMPLES)
-    .filter((f) => f.endsWith(".yaml"))
-    .sort()
-    .map((file) => ({
-      file,
-      objects: parseObjects(readFileSync(`${EXAMPLES}${file}`, "utf8"), file),
-    }))
-    .filter(
-      ({ objects }) =>
-        objects.length === 1 && ["VirtualMachine", "Pod"].includes(objects[0]?.kind ?? ""),
-    )
-    .map(({ file, objects }) => ({ file, object: objects[0] as KubeObject }));
-}
 
 function groupVersion(apiVersion: string): { group: string; version: string } {
   const slash = apiVersion.indexOf("/");
