@@ -120,7 +120,7 @@ const lazyUndici: Plugin = {
 };
 
 /**
- * Bakes knative/imds-server-sidecar.yaml into imds-injector's chunk: the module that reads and
+ * Bakes functions/imds-server/sidecar.yaml into imds-injector's chunk: the module that reads and
  * parses it from source becomes one that returns the value parsed here. The fragment stays the one
  * source of the sidecar's spec; the image ships neither the file nor a YAML parser, and a cold
  * start reads no file. A fragment the injector cannot use fails the build.
@@ -134,7 +134,7 @@ export const bakeSidecarFragment: Plugin = {
       return {
         contents: `export function fragmentSource() { return ${JSON.stringify(fragment)}; }`,
         loader: "js",
-        watchFiles: [new URL("../knative/imds-server-sidecar.yaml", import.meta.url).pathname],
+        watchFiles: [new URL("../functions/imds-server/sidecar.yaml", import.meta.url).pathname],
       };
     });
   },

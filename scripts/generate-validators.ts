@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { format } from "prettier";
 import type { Options } from "ajv";
-import { hookRequestSchema } from "../functions/machine-controller/hook-request-schema.ts";
+import { hookRequestSchema } from "../functions/machine-controller/http/hook-request-schema.ts";
 import { kubernetesAjv } from "../functions/machine-controller/schema/ajv.ts";
 import { machineSpecSchema } from "../functions/machine-controller/schema/machine-spec.ts";
 import { reviewSchema } from "../shared/admission/review-schema.ts";
@@ -34,8 +34,8 @@ export const VALIDATORS: {
     ajv: plainAjv,
   },
   {
-    file: "functions/machine-controller/hook-request-validator.generated.ts",
-    from: "functions/machine-controller/hook-request-schema.ts (hookRequestSchema)",
+    file: "functions/machine-controller/http/hook-request-validator.generated.ts",
+    from: "functions/machine-controller/http/hook-request-schema.ts (hookRequestSchema)",
     schema: hookRequestSchema,
     ajv: plainAjv,
   },

@@ -68,7 +68,7 @@ describe("the built bundle (dist/main.js)", () => {
   });
 });
 
-// imds-injector's chunk carries knative/imds-server-sidecar.yaml as parsed at build time: run from
+// imds-injector's chunk carries functions/imds-server/sidecar.yaml as parsed at build time: run from
 // a copy of dist/ with no knative/ beside it, it must inject the fragment's sidecar unchanged.
 describe("imds-injector from the bundle", () => {
   const api = new FakeKubeApi();
@@ -111,7 +111,7 @@ describe("imds-injector from the bundle", () => {
     ]);
     // The bundle reads files of its own (the pod's ServiceAccount), but never the fragment's.
     for (const f of holding)
-      expect(text(f), f).to.not.include("../knative/imds-server-sidecar.yaml");
+      expect(text(f), f).to.not.include("../functions/imds-server/sidecar.yaml");
     expect(files.filter((f) => text(f).includes("YAMLParseError"))).to.deep.equal([]);
   });
 });

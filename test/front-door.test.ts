@@ -8,7 +8,7 @@ import { expect } from "chai";
 import type { AdmissionReviewResponse } from "../shared/admission/types.ts";
 import type { DnsResponder } from "./helpers/dns-responder.ts";
 import type { Answer, FrontDoor, Seen } from "./helpers/front-door.ts";
-import { call, ROUTE_SUFFIX, startFrontDoor } from "./helpers/front-door.ts";
+import { call, resolverFor, ROUTE_SUFFIX, startFrontDoor } from "./helpers/front-door.ts";
 import type { RunningFunction } from "./helpers/function-process.ts";
 import { startFunction } from "./helpers/function-process.ts";
 import { admissionReview, applyResponse, virtualMachine } from "./helpers/review.ts";
@@ -143,5 +143,32 @@ describe("the TLS front door (knative/front-door.yaml) with a real nginx", funct
       .filter((line) => /\[(emerg|alert|crit|error)\]/.test(line))
       .filter((line) => !line.includes("client intended to send too large body"));
     expect(errors).to.deep.equal([]);
+  });
+});
+
+describe("the front door's resolver (start.sh, from the pod's /etc/resolv.conf)", () => {
+  const SEARCH = "search vm-feature-functions.svc.cluster.local svc.cluster.local cluster.local\n";
+
+  it("should use kubeadm's kube-dns address as the pod's resolv.conf names it", async () => {
+    const { code, out } = await resolverFor(`${SEARCH}nameserver 10.96.0.10\noptions ndots:5\n`);
+    expect([code, out]).to.deep.equal([0, "resolver 10.96.0.10 valid=10s ipv6=off;\n"]);
+  });
+
+  it("should use RKE2's rke2-coredns address the same way, and only the first nameserver", async () => {
+    const { code, out } = await resolverFor(
+      `${SEARCH}nameserver 10.43.0.10\nnameserver 10.43.0.11\noptions ndots:5\n`,
+    );
+    expect([code, out]).to.deep.equal([0, "resolver 10.43.0.10 valid=10s ipv6=off;\n"]);
+  });
+
+  it("should bracket an IPv6 nameserver, as nginx's resolver needs", async () => {
+    const { code, out } = await resolverFor(`${SEARCH}nameserver fd00:10:96::a\n`);
+    expect([code, out]).to.deep.equal([0, "resolver [fd00:10:96::a] valid=10s ipv6=off;\n"]);
+  });
+
+  it("should refuse to start, saying why, when resolv.conf names no nameserver", async () => {
+    const { code, out } = await resolverFor(SEARCH);
+    expect(code).to.equal(1);
+    expect(out).to.match(/^front-door: no nameserver in \/.+\/resolv\.conf\n$/);
   });
 });

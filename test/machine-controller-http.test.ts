@@ -36,7 +36,7 @@ describe("machine-controller over HTTP", () => {
     }
   });
 
-  it("should answer customize with the related resources, by name", async () => {
+  it("should answer customize with the related resources: by name, every StorageClass for the default", async () => {
     const parent = machine({
       template: "small",
       networks: [{ name: "lan", networkName: "vlan-100" }],
@@ -55,7 +55,7 @@ describe("machine-controller over HTTP", () => {
           namespace: "default",
           names: ["vlan-100"],
         },
-        { apiVersion: "storage.k8s.io/v1", resource: "storageclasses", names: ["default"] },
+        { apiVersion: "storage.k8s.io/v1", resource: "storageclasses", labelSelector: {} },
         {
           apiVersion: "kubevirt.io/v1",
           resource: "virtualmachineinstances",

@@ -12,8 +12,8 @@ import { FEATURE, readIntent, TRIGGER, TRIGGER_FIELD } from "./intent.ts";
 import { attachGpus, limitGpus } from "./mutation.ts";
 import type { GpuSettings } from "./settings.ts";
 import { gpuSettingsFromEnv, pluginAllowed } from "./settings.ts";
-import type { Eventually } from "../../shared/runtime/eventually.ts";
-import { then } from "../../shared/runtime/eventually.ts";
+import type { MaybePromise } from "../../shared/runtime/maybe-promise.ts";
+import { andThen } from "../../shared/runtime/maybe-promise.ts";
 
 export interface GpuView {
   /** Read only in `gpus` mode, where the CR's permitted devices decide what KubeVirt starts. */
@@ -33,10 +33,10 @@ export function gpuDevicePlugin(
     operations: ["CREATE", "UPDATE"],
     triggerAnnotation: TRIGGER,
     reads: [KUBEVIRT],
-    view(vm, _request, cluster, signal): Eventually<GpuView> {
+    view(vm, _request, cluster, signal): MaybePromise<GpuView> {
       if (readIntent(vm, settings.maxDevices).ask === "absent" || settings.mode !== "gpus")
         return {};
-      return then(readKubeVirt(cluster, signal), (kubevirt) => ({ kubevirt }));
+      return andThen(readKubeVirt(cluster, signal), (kubevirt) => ({ kubevirt }));
     },
     mutate(vm, _request, view): MutationOutcome<VirtualMachine> {
       const intent = readIntent(vm, settings.maxDevices);

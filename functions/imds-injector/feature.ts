@@ -13,15 +13,15 @@ import { inject } from "./mutation.ts";
 import type { ImdsInjectorSettings } from "./settings.ts";
 import { imdsInjectorSettingsFromEnv } from "./settings.ts";
 import { buildSidecar } from "./sidecar.ts";
-import type { Eventually } from "../../shared/runtime/eventually.ts";
-import { then } from "../../shared/runtime/eventually.ts";
+import type { MaybePromise } from "../../shared/runtime/maybe-promise.ts";
+import { andThen } from "../../shared/runtime/maybe-promise.ts";
 
 export interface ImdsView {
   vmi?: VirtualMachineInstance | Absent;
 }
 
 export interface ImdsInjectorOptions {
-  /** Defaults to knative/imds-server-sidecar.yaml. */
+  /** Defaults to functions/imds-server/sidecar.yaml. */
   fragment?: SidecarFragment;
   settings?: ImdsInjectorSettings;
 }
@@ -45,11 +45,11 @@ export function imdsInjector(options: ImdsInjectorOptions = {}): Feature<Pod, Im
     operations: ["CREATE"],
     triggerAnnotation: TRIGGER,
     reads: [VIRTUAL_MACHINE_INSTANCE],
-    view(pod, request, cluster, signal): Eventually<ImdsView> {
+    view(pod, request, cluster, signal): MaybePromise<ImdsView> {
       const decision = decide(pod, context(request.namespace, {}));
       if (decision.next !== "read-vmi") return {};
       const vmi = cluster.get(VIRTUAL_MACHINE_INSTANCE, request.namespace, decision.name, signal);
-      return then(vmi, (found) => ({ vmi: found as VirtualMachineInstance | Absent }));
+      return andThen(vmi, (found) => ({ vmi: found as VirtualMachineInstance | Absent }));
     },
     mutate(pod, request, view): MutationOutcome<Pod> {
       const decision = decide(pod, context(request.namespace, view));

@@ -1,17 +1,18 @@
 import type { KubeObject } from "../../shared/admission/types.ts";
 import type { ClusterReader } from "../../shared/kube/reader.ts";
 import { ABSENT } from "../../shared/kube/reader.ts";
+import type { KindRef } from "../../shared/kube/kinds.ts";
 import { PERSISTENT_VOLUME_CLAIM, VIRTUAL_MACHINE } from "../../shared/kube/kinds.ts";
-import { LABELS } from "./api.ts";
-import type { CustomizeResponse } from "./customize.ts";
-import { customize, RELATED } from "./customize.ts";
-import type { FinalizeResponse } from "./finalize.ts";
-import { finalize } from "./finalize.ts";
-import { decodeHookRequest } from "./hook-request.ts";
-import type { HookRequest, ObjectMap } from "./observed.ts";
-import { groupKey } from "./observed.ts";
-import type { SyncResponse } from "./sync.ts";
-import { sync } from "./sync.ts";
+import { LABELS, NETWORK_ATTACHMENT_DEFINITION } from "./api.ts";
+import type { CustomizeResponse, RelatedRule } from "./hooks/customize.ts";
+import { customize, RELATED } from "./hooks/customize.ts";
+import type { FinalizeResponse } from "./hooks/finalize.ts";
+import { finalize } from "./hooks/finalize.ts";
+import { decodeHookRequest } from "./http/hook-request.ts";
+import type { HookRequest, ObjectMap } from "./hooks/observed.ts";
+import { groupKey } from "./hooks/observed.ts";
+import type { SyncResponse } from "./hooks/sync.ts";
+import { sync } from "./hooks/sync.ts";
 
 export interface MachinePreview {
   customize: CustomizeResponse;
@@ -63,12 +64,29 @@ async function related(rules: CustomizeResponse, cluster: ClusterReader): Promis
     const kind = Object.values(RELATED).find((r) => r.resource === rule.resource)?.kind;
     if (!kind) continue;
     const group = (map[groupKey(kind)] ??= {});
-    for (const name of rule.names) {
-      const found = await cluster.get(kind, rule.namespace ?? "", name, signal());
-      if (found !== ABSENT) group[name] = found;
-    }
+    for (const object of await selected(rule, kind, cluster))
+      group[object.metadata?.name ?? ""] = object;
   }
   return map;
+}
+
+/** The objects one rule selects: every one of the kind for a selector, else those it names. */
+async function selected(
+  rule: RelatedRule,
+  kind: KindRef,
+  cluster: ClusterReader,
+): Promise<KubeObject[]> {
+  const namespace = rule.namespace ?? "";
+  if (rule.labelSelector) {
+    const found = await cluster.list(kind, { namespace }, signal());
+    return found === ABSENT ? [] : found;
+  }
+  const objects: KubeObject[] = [];
+  for (const name of rule.names ?? []) {
+    const found = await cluster.get(kind, namespace, name, signal());
+    if (found !== ABSENT) objects.push(found);
+  }
+  return objects;
 }
 
 async function children(machine: KubeObject, cluster: ClusterReader): Promise<ObjectMap> {
@@ -77,7 +95,7 @@ async function children(machine: KubeObject, cluster: ClusterReader): Promise<Ob
     namespace: machine.metadata?.namespace ?? "default",
     labelSelector: `${LABELS.machine}=${machine.metadata?.name ?? ""}`,
   };
-  for (const kind of [VIRTUAL_MACHINE, PERSISTENT_VOLUME_CLAIM]) {
+  for (const kind of [VIRTUAL_MACHINE, PERSISTENT_VOLUME_CLAIM, NETWORK_ATTACHMENT_DEFINITION]) {
     const found = await cluster.list(kind, query, signal());
     const group = (map[groupKey(kind)] = {} as Record<string, KubeObject>);
     for (const object of found === ABSENT ? [] : found) group[object.metadata?.name ?? ""] = object;

@@ -15,8 +15,8 @@ import { rulesParser } from "./rules-source.ts";
 import type { NestedVirtSettings } from "./settings.ts";
 import { nestedVirtSettingsFromEnv } from "./settings.ts";
 import { resolveVendor } from "./vendor.ts";
-import type { Eventually } from "../../shared/runtime/eventually.ts";
-import { then } from "../../shared/runtime/eventually.ts";
+import type { MaybePromise } from "../../shared/runtime/maybe-promise.ts";
+import { andThen } from "../../shared/runtime/maybe-promise.ts";
 
 export interface NestedVirtView {
   rules?: Rules;
@@ -40,14 +40,17 @@ export function nestedVirt(
     operations: ["CREATE", "UPDATE"],
     triggerAnnotation: TRIGGER,
     reads: [NODE, CONFIG_MAP],
-    view(vm, request, cluster, signal): Eventually<NestedVirtView> {
+    view(vm, request, cluster, signal): MaybePromise<NestedVirtView> {
       // The nodes are read only when the rules (if any were read) leave the vendor to find.
-      const withNodes = (view: NestedVirtView): Eventually<NestedVirtView> =>
+      const withNodes = (view: NestedVirtView): MaybePromise<NestedVirtView> =>
         decide(vm, request, view.rules).next === "resolve-vendor"
-          ? then(cluster.list(NODE, {}, signal), (nodes) => ({ ...view, nodes: nodeInfos(nodes) }))
+          ? andThen(cluster.list(NODE, {}, signal), (nodes) => ({
+              ...view,
+              nodes: nodeInfos(nodes),
+            }))
           : view;
       if (decide(vm, request, undefined).next !== "read-rules") return withNodes({});
-      return then(cluster.get(CONFIG_MAP, ref.namespace, ref.name, signal), (configMap) =>
+      return andThen(cluster.get(CONFIG_MAP, ref.namespace, ref.name, signal), (configMap) =>
         withNodes({ rules: rulesFrom(configMap) }),
       );
     },

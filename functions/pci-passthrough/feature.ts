@@ -8,8 +8,8 @@ import { readKubeVirt } from "../../shared/kubevirt/kubevirt-cr.ts";
 import { nodeInfos } from "../../shared/kubevirt/placement.ts";
 import type { VirtualMachine } from "../../shared/kubevirt/types.ts";
 import { VIRTUAL_MACHINE_KIND } from "../../shared/kubevirt/types.ts";
-import type { Eventually } from "../../shared/runtime/eventually.ts";
-import { all, then } from "../../shared/runtime/eventually.ts";
+import type { MaybePromise } from "../../shared/runtime/maybe-promise.ts";
+import { allOf, andThen } from "../../shared/runtime/maybe-promise.ts";
 import type { Entry } from "./intent.ts";
 import { FEATURE, readIntent, TRIGGER } from "./intent.ts";
 import { attachHostDevices } from "./mutation.ts";
@@ -38,17 +38,17 @@ export function pciPassthrough(
     triggerAnnotation: TRIGGER,
     reads: [KUBEVIRT, PCI_DEVICE, NODE],
     // Not async, and the reads made together: every review with an address reads all three.
-    view(vm, _request, cluster, signal): Eventually<PciPassthroughView> {
+    view(vm, _request, cluster, signal): MaybePromise<PciPassthroughView> {
       const intent = readIntent(vm, settings.maxDevices);
       if (intent.ask === "absent") return {};
       if (addressesOf(intent.entries).size === 0)
-        return then(readKubeVirt(cluster, signal), (kubevirt) => ({ kubevirt }));
-      const reads = all([
+        return andThen(readKubeVirt(cluster, signal), (kubevirt) => ({ kubevirt }));
+      const reads = allOf([
         readKubeVirt(cluster, signal),
         cluster.list(PCI_DEVICE, {}, signal),
         cluster.list(NODE, {}, signal),
       ]);
-      return then(reads, ([kubevirt, pciDevices, nodes]) => ({
+      return andThen(reads, ([kubevirt, pciDevices, nodes]) => ({
         kubevirt,
         pciDevices,
         nodes: nodes === ABSENT ? [] : nodes,

@@ -18,8 +18,8 @@ export interface Facts {
 }
 
 /**
- * What to do with the VM. The view and the mutation both call this, so what the view reads and
- * writes (the hook ConfigMap) follows exactly the decision the mutation applies.
+ * What to do with the VM. The view and the mutation both call this, so what the view reads follows
+ * exactly the decision the mutation applies (and the hook ConfigMap is written only after it).
  */
 export type Decision =
   | { next: "skip"; reason: string }

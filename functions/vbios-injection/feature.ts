@@ -5,22 +5,20 @@ import type { VirtualMachine } from "../../shared/kubevirt/types.ts";
 import { VIRTUAL_MACHINE_KIND } from "../../shared/kubevirt/types.ts";
 import type { Facts } from "./decide.ts";
 import { decide } from "./decide.ts";
-import type { HookOutcome, HookWriter } from "./hook-configmap.ts";
+import type { HookWriter } from "./hook-configmap.ts";
 import { liveHookWriter, rememberedHooks } from "./hook-configmap.ts";
 import { readerSettingsFromEnv } from "../../shared/kube/settings.ts";
-import { FEATURE, TRIGGER } from "./intent.ts";
+import { FEATURE, SIDECAR_IMAGE, TARGET, TRIGGER } from "./intent.ts";
 import { kubeVirtFacts } from "./kubevirt.ts";
-import { injectRom } from "./mutation.ts";
+import { injectRom, ROM_ANNOTATION } from "./mutation.ts";
 import { romFacts } from "./rom.ts";
 import type { VbiosSettings } from "./settings.ts";
 import { vbiosSettingsFromEnv } from "./settings.ts";
-import type { Eventually } from "../../shared/runtime/eventually.ts";
-import { all, then } from "../../shared/runtime/eventually.ts";
+import type { MaybePromise } from "../../shared/runtime/maybe-promise.ts";
+import { allOf, andThen } from "../../shared/runtime/maybe-promise.ts";
 
 export interface VbiosView {
   facts?: Facts;
-  /** What happened to the hook ConfigMap; absent on a dry run. */
-  hook?: HookOutcome;
 }
 
 export interface VbiosOptions {
@@ -43,23 +41,21 @@ export function vbiosInjection(options: VbiosOptions = {}): Feature<VirtualMachi
     kinds: [VIRTUAL_MACHINE_KIND],
     operations: ["CREATE", "UPDATE"],
     triggerAnnotation: TRIGGER,
+    otherAnnotations: [TARGET, SIDECAR_IMAGE, ROM_ANNOTATION],
     reads: [CONFIG_MAP, KUBEVIRT],
-    view(vm, request, cluster, signal): Eventually<VbiosView> {
+    view(vm, request, cluster, signal): MaybePromise<VbiosView> {
       const first = decide(vm, request, settings, undefined);
       if (first.next !== "read") return {};
-      const reads = all([
+      const reads = allOf([
         cluster.get(CONFIG_MAP, request.namespace, first.intent.configMap, signal),
         readKubeVirt(cluster, signal),
       ]);
-      return then(reads, ([configMap, kubevirt]) => {
+      return andThen(reads, ([configMap, kubevirt]) => {
         const facts: Facts = {
           rom: romFacts(configMap),
           kubevirt: kubeVirtFacts(kubevirt, first.targets),
         };
-        // Throws what mutate would: nothing is written for a VM that is going to be refused.
-        decide(vm, request, settings, facts);
-        if (request.dryRun) return { facts };
-        return then(ensureHook(cluster, request.namespace, signal), (hook) => ({ facts, hook }));
+        return { facts };
       });
     },
     mutate(vm, request, view): MutationOutcome<VirtualMachine> {
@@ -73,8 +69,15 @@ export function vbiosInjection(options: VbiosOptions = {}): Feature<VirtualMachi
         object: injectRom(vm, plan),
         applied: plan.targets.map((t) => t.name).join(","),
         warnings,
-        auditAnnotations: { "hook-configmap": view.hook ?? "not written (dry run)" },
+        // On a real run `writes` says what became of the hook ConfigMap.
+        auditAnnotations: request.dryRun ? { "hook-configmap": "not written (dry run)" } : {},
       };
+    },
+    // Only after a mutation: nothing is written for a VM that is skipped or refused.
+    writes(_vm, request, cluster, signal): MaybePromise<Record<string, string>> {
+      return andThen(ensureHook(cluster, request.namespace, signal), (hook) => ({
+        "hook-configmap": hook,
+      }));
     },
   };
 }

@@ -6,7 +6,7 @@ import type { OwnedObjects } from "../../shared/kube/object-client.ts";
 import { connectOwned } from "../../shared/kube/object-client.ts";
 import type { ClusterReader } from "../../shared/kube/reader.ts";
 import { ABSENT } from "../../shared/kube/reader.ts";
-import type { Eventually } from "../../shared/runtime/eventually.ts";
+import type { MaybePromise } from "../../shared/runtime/maybe-promise.ts";
 import { HOOK_CONFIGMAP, HOOK_KEY, HOOK_PROGRAM } from "./hook-program.ts";
 
 /**
@@ -133,7 +133,7 @@ export function rememberedHooks(
   writer: HookWriter,
   ttlMs: number,
   now: () => number = Date.now,
-): (cluster: ClusterReader, namespace: string, signal: AbortSignal) => Eventually<HookOutcome> {
+): (cluster: ClusterReader, namespace: string, signal: AbortSignal) => MaybePromise<HookOutcome> {
   const confirmed = new Map<string, number>();
   // Not async: a namespace confirmed within ttlMs, every review's case, is answered at hand.
   return (cluster, namespace, signal) => {

@@ -27,7 +27,7 @@ export function memoryLimits(): Record<string, number> {
   const sidecar = loadFragment().container.resources?.limits?.["memory"];
   limits["imds-server"] = mebibytes(
     typeof sidecar === "string" ? sidecar : undefined,
-    "knative/imds-server-sidecar.yaml",
+    "functions/imds-server/sidecar.yaml",
   );
   return limits;
 }

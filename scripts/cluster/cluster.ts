@@ -12,10 +12,10 @@ import { ensureBinaries, ROOT } from "./binaries.ts";
 import type { Binaries } from "./binaries.ts";
 import { startControlPlane } from "./control-plane.ts";
 import type { ControlPlane } from "./control-plane.ts";
-import { standInCrds } from "./crds.ts";
 import { frontDoorAddress, WEBHOOK_PORT } from "./front-door-address.ts";
 import { knativeFunctions, startClusterFunction } from "./functions.ts";
 import * as install from "./install.ts";
+import { applyStatuses, clusterCrds } from "./upstream-crds.ts";
 
 const FRONT_DOOR_SERVICE = "vm-feature-webhooks";
 
@@ -51,7 +51,7 @@ async function installProduct(plane: ControlPlane, frontDoorHost: string): Promi
   const { admin } = plane;
   const shipped = install.shippedObjects();
   const crds = shipped.filter((o) => o.kind === "CustomResourceDefinition");
-  await install.installCrds(admin, [...standInCrds(), ...crds]);
+  await install.installCrds(admin, [...(await clusterCrds()), ...crds]);
   const objects = shipped
     .filter((o) => o.kind !== "CustomResourceDefinition")
     .map((o) =>
@@ -64,6 +64,7 @@ async function installProduct(plane: ControlPlane, frontDoorHost: string): Promi
   const examples = install.exampleClusterObjects();
   const namespaces = [...install.exampleNamespaces(), ...install.namespacesOf(examples)];
   await install.applyAll(admin, [...namespaces, ...examples]);
+  await applyStatuses(admin, examples);
   await install.ensureDefaultServiceAccounts(admin);
 }
 

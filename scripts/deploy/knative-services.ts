@@ -38,11 +38,19 @@ interface KnativeService {
 
 /** Every Knative Service in `dir`'s YAML files, in file and document order. */
 export function knativeServices(dir: string): FunctionDeployment[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".yaml"))
-    .sort()
-    .flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), "utf8")))
-    .map((d) => d.toJS() as KnativeService | null)
+  return servicesOf(
+    readdirSync(dir)
+      .filter((f) => f.endsWith(".yaml"))
+      .sort()
+      .flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), "utf8")))
+      .map((d) => d.toJS() as unknown),
+  );
+}
+
+/** The Knative Services among `docs`, in order. */
+export function servicesOf(docs: readonly unknown[]): FunctionDeployment[] {
+  return docs
+    .map((d) => d as KnativeService | null)
     .filter(
       (d): d is KnativeService =>
         d?.apiVersion === "serving.knative.dev/v1" && d.kind === "Service",

@@ -1,7 +1,7 @@
 import { stringify } from "yaml";
 import type { FunctionDeployment } from "./knative-services.ts";
 
-const HEADER = `# Generated from knative/ by \`npm run openfaas-stack\`: edit the Knative Services, not this file.
+const HEADER = `# Rendered from the chart's Knative Services by \`npm run render\`: change the chart, not this file.
 # The same functions on OpenFaaS instead of Knative (docs/openfaas.md says what differs):
 #   faas-cli deploy -f openfaas/stack.yml
 #   faas-cli generate -f openfaas/stack.yml | kubectl apply -f -   (Function CRs, for GitOps)

@@ -9,7 +9,7 @@ import {
   virtualMachine,
 } from "../../test/helpers/review.ts";
 import { admit } from "./admit.ts";
-import type { Decision } from "./admit.ts";
+import type { Decision } from "./outcome.ts";
 import { ClusterError, FeatureError } from "./errors.ts";
 import type { Feature } from "./feature.ts";
 import type { CoreSettings } from "./settings.ts";
@@ -412,6 +412,123 @@ describe("admit", () => {
       expect(decision.answer.status?.message).to.equal(
         "labeller: internal error: boom. Fix: report this with the object that caused it",
       );
+    });
+  });
+
+  describe("when mutate changes its input in place", () => {
+    /** Sets the label on the reviewed object itself, the mistake a copy would have hidden. */
+    const inPlace = (change: (object: KubeObject) => void): Feature => ({
+      ...labeller(),
+      name: "in-place",
+      mutate(object) {
+        change(object as KubeObject);
+        return { object, applied: "on" };
+      },
+    });
+    const meta = (object: KubeObject): Record<string, unknown> => object.metadata ?? {};
+    const cases: { name: string; change: (object: KubeObject) => void; error: string }[] = [
+      {
+        name: "adds a field",
+        change: (o) => (meta(o)["labels"] = { team: "a" }),
+        error: "Cannot add property labels, object is not extensible",
+      },
+      {
+        name: "replaces a value",
+        change: (o) => ((meta(o)["annotations"] as Record<string, string>)[TRIGGER] = "off"),
+        error: `Cannot assign to read only property '${TRIGGER}' of object '#<Object>'`,
+      },
+      {
+        name: "deletes a field",
+        change: (o) => delete meta(o)["annotations"],
+        error: "Cannot delete property 'annotations' of #<Object>",
+      },
+    ];
+    for (const tc of cases) {
+      it(`should answer a 500 naming the feature, never an empty patch, when it ${tc.name}`, async () => {
+        const decision = await admit(
+          inPlace(tc.change),
+          admissionReview(asked()).request,
+          settings(),
+        );
+        const message = `in-place: internal error: mutate changed the object it was given (${tc.error}); return a changed copy (copyPath). Fix: report this with the object that caused it`;
+        expect(decision).to.deep.equal({
+          answer: {
+            allowed: false,
+            status: { status: "Failure", code: 500, reason: "InternalError", message },
+          },
+          result: "denied",
+          reason: message,
+          patchOps: 0,
+        });
+      });
+    }
+
+    it("should freeze an object that was not frozen before it reached the feature", async () => {
+      const review = { ...admissionReview(asked()).request, object: asked() };
+      const decision = await admit(
+        inPlace((o) => (meta(o)["labels"] = { team: "a" })),
+        review,
+        settings(),
+      );
+      expect(decision.answer.status?.code).to.equal(500);
+      expect(review.object.metadata?.labels).to.equal(undefined);
+    });
+  });
+
+  describe("when the feature writes to the cluster", () => {
+    /** The labeller with a `writes` step that records what it was given. */
+    const writer = (
+      behaviour: Parameters<typeof labeller>[0] = "label",
+      fail?: Error,
+    ): Feature & { written: string[] } => {
+      const written: string[] = [];
+      return {
+        ...labeller(behaviour),
+        written,
+        writes(object) {
+          if (fail) throw fail;
+          written.push(object.metadata?.labels?.["example.com/a~b"] ?? "no label");
+          return { written: "yes" };
+        },
+      };
+    };
+
+    it("should write after the mutation, with the changed object, and audit what was written", async () => {
+      const feature = writer();
+      const decision = await admit(feature, admissionReview(asked()).request, settings());
+      expect(feature.written).to.deep.equal(["on"]);
+      expect(decision.answer.auditAnnotations).to.deep.equal({ written: "yes" });
+      expect(decision.result).to.equal("patched");
+    });
+
+    it("should write nothing on a dry run, with the same patch", async () => {
+      const feature = writer();
+      const request = { ...admissionReview(asked()).request, dryRun: true };
+      const dry = await admit(feature, request, settings());
+      const real = await admit(writer(), admissionReview(asked()).request, settings());
+      expect(feature.written).to.deep.equal([]);
+      expect(dry.answer.patch).to.equal(real.answer.patch);
+      expect(dry.answer.auditAnnotations).to.equal(undefined);
+    });
+
+    it("should write nothing when the feature skips or refuses", async () => {
+      const skipping = writer("skip");
+      const refusing = writer("deny");
+      await admit(skipping, admissionReview(asked()).request, settings());
+      const denial = await admit(refusing, admissionReview(asked()).request, settings());
+      expect([skipping.written, refusing.written]).to.deep.equal([[], []]);
+      expect(denial.answer.status?.code).to.equal(403);
+    });
+
+    it("should answer a failed write as the error policy says", async () => {
+      const failing = writer("label", new ClusterError("could not write", "check the API"));
+      const decision = await admit(failing, admissionReview(asked()).request, settings());
+      expect(decision.answer.status).to.deep.equal({
+        status: "Failure",
+        code: 503,
+        reason: "ServiceUnavailable",
+        message: "labeller: could not write. Fix: check the API",
+      });
     });
   });
 

@@ -1,137 +1,66 @@
 import type { ClusterReader } from "../kube/reader.ts";
-import { scopedReader } from "../kube/reader.ts";
 import { EMPTY_CLUSTER } from "../kube/snapshot-reader.ts";
-import { withDeadline } from "../runtime/deadline.ts";
-import type { Eventually } from "../runtime/eventually.ts";
-import { then } from "../runtime/eventually.ts";
-import { appliedAnnotation, errorAnnotation } from "./annotations.ts";
-import { describeError, errorCode } from "./errors.ts";
-import type { Feature, MutationOutcome, MutationRequest } from "./feature.ts";
-import { isSkip } from "./feature.ts";
-import { diff } from "./patch.ts";
-import type { Answer } from "./response.ts";
-import { allowed, denied, patched } from "./response.ts";
+import type { MaybePromise } from "../runtime/maybe-promise.ts";
+import { andThen } from "../runtime/maybe-promise.ts";
+import { errorPolicyDecision, internalErrorDecision } from "./error-policy.ts";
+import type { Feature, MutationRequest } from "./feature.ts";
+import type { Context, Decision } from "./outcome.ts";
+import { featureOutcome, outcomeDecision } from "./outcome.ts";
+import { allowed } from "./response.ts";
 import type { CoreSettings } from "./settings.ts";
-import { checkMetadata, hasAnnotation, removeAnnotation, setAnnotation } from "./metadata.ts";
 import type { AdmissionRequest, KubeObject } from "./types.ts";
 
-export type Result =
-  "ignored" | "skipped" | "patched" | "unchanged" | "denied" | "error-allowed" | "error-stripped";
-
-/** What one admission decided: the answer for the API server and what to log. */
-export interface Decision {
-  answer: Answer;
-  result: Result;
-  reason?: string;
-  patchOps: number;
-}
-
 /**
- * The one admission path every feature goes through: match, read the cluster view, run the
- * feature's mutation, apply the error policy and the tracking annotations, and diff against the
- * original. It never throws nor rejects: whatever fails, even in the error policy, is an answer.
+ * The one admission path every feature goes through. It never throws nor rejects: whatever fails,
+ * even in the error policy, is an answer. Its steps, in order:
+ *
+ * 1. a request the feature does not handle is allowed unchanged (`ignoreReason`);
+ * 2. the feature reads its view and mutates the object (`featureOutcome`, outcome.ts);
+ * 3. the outcome becomes a patch against the original (`outcomeDecision`, outcome.ts);
+ * 4. a failure in 2 or 3 is answered as the error handling setting says (`errorPolicyDecision`,
+ *    error-policy.ts), and a failure there is a 500 naming the feature (`internalErrorDecision`).
  *
  * The decision is at hand when the feature's view was (every read it made was a fresh cached
- * answer), else a promise of it: once a process has made a domain (the Functions Framework makes
- * one per call) its async hook sees every promise, ~1 µs each under load, and the path makes none
- * of its own (see Eventually).
+ * answer), else a promise of it: the path makes no promise of its own (see MaybePromise).
  */
 export function admit(
   feature: Feature,
   request: AdmissionRequest,
   settings: CoreSettings,
   cluster: ClusterReader = EMPTY_CLUSTER,
-): Eventually<Decision> {
-  const fail = (error: unknown): Decision => {
-    const message = describeError(feature.name, error);
-    return { answer: denied(message, 500), result: "denied", reason: message, patchOps: 0 };
-  };
+): MaybePromise<Decision> {
+  const internalError = (error: unknown): Decision => internalErrorDecision(feature.name, error);
   try {
     const ignored = ignoreReason(feature, request);
     if (ignored || !request.object)
       return { answer: allowed(), result: "ignored", reason: ignored, patchOps: 0 };
     const original = request.object;
-    const context = { feature, settings, cluster, request: toMutationRequest(request, original) };
-    const policy = (error: unknown): Eventually<Decision> =>
-      guarded(() => onError(context, original, error), fail);
-    return guarded(() => then(attempt(context, original), (o) => decided(original, o)), policy);
+    const context: Context = {
+      feature,
+      settings,
+      cluster,
+      request: toMutationRequest(request, original),
+    };
+    return decisionOr(
+      () => andThen(featureOutcome(context, original), (o) => outcomeDecision(original, o)),
+      (error) => decisionOr(() => errorPolicyDecision(context, original, error), internalError),
+    );
   } catch (error) {
-    return fail(error);
+    return internalError(error);
   }
 }
 
-/** `run`'s decision, or `onThrow`'s for what it throws or rejects with. */
-function guarded(
-  run: () => Eventually<Decision>,
-  onThrow: (error: unknown) => Eventually<Decision>,
-): Eventually<Decision> {
+/** `run`'s decision, or `onFailure`'s for what `run` throws or rejects with. */
+function decisionOr(
+  run: () => MaybePromise<Decision>,
+  onFailure: (error: unknown) => MaybePromise<Decision>,
+): MaybePromise<Decision> {
   try {
     const decision = run();
-    return decision instanceof Promise ? decision.catch(onThrow) : decision;
+    return decision instanceof Promise ? decision.catch(onFailure) : decision;
   } catch (error) {
-    return onThrow(error);
+    return onFailure(error);
   }
-}
-
-function decided(original: KubeObject, outcome: Attempt): Decision {
-  const decision = finish(original, outcome.object, outcome);
-  if (outcome.auditAnnotations) decision.answer.auditAnnotations = outcome.auditAnnotations;
-  return decision;
-}
-
-interface Context {
-  feature: Feature;
-  settings: CoreSettings;
-  cluster: ClusterReader;
-  request: MutationRequest;
-}
-
-/** What the feature made of one object, before the diff. */
-interface Attempt {
-  object: KubeObject;
-  result: "skipped" | "patched";
-  warnings?: readonly string[] | undefined;
-  reason?: string;
-  auditAnnotations?: Record<string, string> | undefined;
-}
-
-/** Reads the view and runs the feature on `object`; a refusal throws, or rejects once it waited. */
-function attempt(context: Context, object: KubeObject): Eventually<Attempt> {
-  const { feature, settings, cluster, request } = context;
-  checkMetadata(object);
-  // The feature reads the reviewed object itself and never changes it (Feature's contract, held
-  // by every feature test: their reviews are frozen); what it returns shares what it did not
-  // change, which the diff then need not walk.
-  return withDeadline(
-    settings.viewDeadlineMs,
-    (signal) =>
-      feature.view(object, request, scopedReader(cluster, feature.name, feature.reads), signal),
-    (view) => mutated(context, object, feature.mutate(object, request, view)),
-  );
-}
-
-function mutated(
-  { feature, settings }: Context,
-  object: KubeObject,
-  outcome: MutationOutcome<KubeObject>,
-): Attempt {
-  if (isSkip(outcome)) {
-    return {
-      object: withoutError(object, feature.name),
-      result: "skipped",
-      warnings: outcome.warnings,
-      reason: outcome.skip,
-    };
-  }
-  const changed = settings.tracking
-    ? track(outcome.object, feature.name, outcome.applied)
-    : withoutError(outcome.object, feature.name);
-  return {
-    object: changed,
-    result: "patched",
-    warnings: outcome.warnings,
-    auditAnnotations: outcome.auditAnnotations,
-  };
 }
 
 /** Why the request is not for this feature ("" or undefined = it is). */
@@ -154,6 +83,7 @@ export function ignoreReason(feature: Feature, request: AdmissionRequest): strin
 const text = (value: unknown): string | undefined =>
   typeof value === "string" ? value : undefined;
 
+/** The request as a feature may see it: never the uid, the raw body or the patch. */
 function toMutationRequest(request: AdmissionRequest, object: KubeObject): MutationRequest {
   return {
     operation: request.operation === "UPDATE" ? "UPDATE" : "CREATE",
@@ -163,84 +93,4 @@ function toMutationRequest(request: AdmissionRequest, object: KubeObject): Mutat
     generateName: text(object.metadata?.generateName) ?? "",
     dryRun: request.dryRun === true,
   };
-}
-
-async function onError(context: Context, original: KubeObject, error: unknown): Promise<Decision> {
-  const { feature, settings } = context;
-  const message = describeError(feature.name, error);
-  switch (settings.errorHandling) {
-    case "reject":
-      return {
-        answer: denied(message, errorCode(error)),
-        result: "denied",
-        reason: message,
-        patchOps: 0,
-      };
-    case "allow-and-log": {
-      const marked = setAnnotation(original, errorAnnotation(feature.name), message);
-      return finish(original, marked, {
-        result: "error-allowed",
-        warnings: [message],
-        reason: message,
-      });
-    }
-    case "strip-label":
-      return stripTrigger(context, original, message);
-  }
-}
-
-/**
- * strip-label admits the object as if it had never carried the trigger: without it (and without a
- * stale error annotation), run through the feature once more, since a VM may still qualify by a
- * rule. Otherwise a reinvocation would see the stripped object and patch it again.
- */
-async function stripTrigger(
-  context: Context,
-  original: KubeObject,
-  message: string,
-): Promise<Decision> {
-  const { feature } = context;
-  const stripped = withoutError(
-    removeAnnotation(original, feature.triggerAnnotation),
-    feature.name,
-  );
-  const base = { result: "error-stripped" as const, reason: message };
-  // Without the trigger the first answer already was the stripped object's.
-  if (!hasAnnotation(original, feature.triggerAnnotation))
-    return finish(original, stripped, { ...base, warnings: [message] });
-  // A second failure is reported by the first message alone.
-  let again: Attempt | undefined;
-  try {
-    again = await attempt(context, stripped);
-  } catch {
-    again = undefined;
-  }
-  return finish(original, again?.object ?? stripped, {
-    ...base,
-    warnings: [message, ...(again?.warnings ?? [])],
-  });
-}
-
-interface Finish {
-  result: Result;
-  warnings?: readonly string[] | undefined;
-  reason?: string | undefined;
-}
-
-function finish(
-  original: KubeObject,
-  changed: KubeObject,
-  { result, warnings = [], reason }: Finish,
-): Decision {
-  const ops = changed === original ? [] : diff(original, changed);
-  const settled = ops.length === 0 && result === "patched" ? "unchanged" : result;
-  return { answer: patched(ops, warnings), result: settled, reason, patchOps: ops.length };
-}
-
-function track(object: KubeObject, feature: string, applied: string): KubeObject {
-  return setAnnotation(withoutError(object, feature), appliedAnnotation(feature), applied);
-}
-
-function withoutError(object: KubeObject, feature: string): KubeObject {
-  return removeAnnotation(object, errorAnnotation(feature));
 }

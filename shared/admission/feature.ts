@@ -1,6 +1,6 @@
 import type { KindRef } from "../kube/kinds.ts";
 import type { ClusterReader } from "../kube/reader.ts";
-import type { Eventually } from "../runtime/eventually.ts";
+import type { MaybePromise } from "../runtime/maybe-promise.ts";
 import type { GroupVersionKind, KubeObject } from "./types.ts";
 
 /** What a feature may know of the request: never the uid, the raw body or the patch. */
@@ -20,7 +20,7 @@ export interface Mutation<T extends KubeObject> {
   /**
    * The changed object: a new one that shares with the input whatever it does not change (copy
    * only the objects on the paths you change, `copyPath`), or the input itself when nothing
-   * changes. The input is the reviewed object and is never changed (feature tests freeze it).
+   * changes. The input is the reviewed object, frozen: changing it throws.
    */
   object: T;
   /** Short value for the `<feature>-applied` tracking annotation, e.g. `vmx`. */
@@ -41,9 +41,9 @@ export type MutationOutcome<T extends KubeObject> = Mutation<T> | Skip;
 /**
  * One VM capability: a pure mutation plus the cluster view it reads.
  *
- * `view` is the only place allowed to do I/O, and it reads the cluster only through the reader it
- * is given (live in the function, a snapshot in the preview and in tests); `mutate` must be pure
- * so that it can be tested with plain objects.
+ * `view` reads the cluster, only through the reader it is given (live in the function, a
+ * snapshot in the preview and in tests), and never writes; `mutate` must be pure so that it can be
+ * tested with plain objects; `writes`, when a feature has it, is the only step that writes.
  */
 export interface Feature<T extends KubeObject = KubeObject, V = unknown> {
   /** kebab-case; names the env switches (`NESTED_VIRT_ERROR_HANDLING`) and the annotations. */
@@ -53,13 +53,18 @@ export interface Feature<T extends KubeObject = KubeObject, V = unknown> {
   /** The annotation users set to ask for the feature; `strip-label` removes it. */
   triggerAnnotation: string;
   /**
+   * Its other annotation keys users may set or it writes, beyond the trigger and the
+   * `-applied`/`-error` tracking keys; the preview warns about any other key in its domain.
+   */
+  otherAnnotations?: readonly string[];
+  /**
    * Every kind `view` reads. The reader refuses any other, so this list is what the function's
    * RBAC grants (get/list), and a feature with none never loads the Kubernetes client.
    */
   reads: readonly KindRef[];
   /**
    * May answer at once (no promise) when it has what it needs: the reader hands over fresh cached
-   * answers at hand, and `then`/`all` (shared/runtime/eventually.ts) keep them so; an async view
+   * answers at hand, and `andThen`/`allOf` (shared/runtime/maybe-promise.ts) keep them so; an async view
    * is as correct, one promise or more a review slower.
    */
   view(
@@ -67,8 +72,23 @@ export interface Feature<T extends KubeObject = KubeObject, V = unknown> {
     request: MutationRequest,
     cluster: ClusterReader,
     signal: AbortSignal,
-  ): Eventually<V>;
+  ): MaybePromise<V>;
+  /**
+   * Called with the reviewed object deeply frozen: a change in place throws, and the core answers
+   * it as an internal error naming the feature. Return a changed copy instead (`copyPath`).
+   */
   mutate(object: Readonly<T>, request: MutationRequest, view: V): MutationOutcome<T>;
+  /**
+   * The cluster writes a mutation needs (vbios-injection's hook ConfigMap), made by the core after
+   * `mutate` changed the object and never on a dry run; answers audit annotations saying what was
+   * written. A throw is a failure like the view's, answered by the error policy.
+   */
+  writes?(
+    object: Readonly<T>,
+    request: MutationRequest,
+    cluster: ClusterReader,
+    signal: AbortSignal,
+  ): MaybePromise<Record<string, string>>;
 }
 
 export function isSkip<T extends KubeObject>(outcome: MutationOutcome<T>): outcome is Skip {

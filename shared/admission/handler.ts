@@ -4,7 +4,7 @@ import { jsonLogger } from "../runtime/log.ts";
 import { sendError } from "../runtime/http-errors.ts";
 import { sendJson } from "../runtime/send-json.ts";
 import { admit } from "./admit.ts";
-import type { Decision } from "./admit.ts";
+import type { Decision } from "./outcome.ts";
 import type { Feature } from "./feature.ts";
 import { toReviewResponse } from "./response.ts";
 import { decodeReview } from "./schema.ts";

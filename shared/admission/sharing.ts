@@ -36,9 +36,23 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * every later answer. Feature tests freeze their reviews with it too.
  */
 export function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const item of Object.values(value)) deepFreeze(item);
+  // A loop, not recursion: a review may nest deeper than the stack (the core freezes every one).
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next === "object" && next !== null && !Object.isFrozen(next)) {
+      Object.freeze(next);
+      pushValues(next, pending);
+    }
   }
   return value;
+}
+
+// Indexes and for-in rather than Object.values: no array made per object of every review.
+function pushValues(object: object, into: unknown[]): void {
+  if (Array.isArray(object)) {
+    for (let i = 0; i < object.length; i += 1) into.push(object[i]);
+    return;
+  }
+  for (const key in object) into.push((object as Record<string, unknown>)[key]);
 }

@@ -4,10 +4,10 @@ import { parse } from "yaml";
 import type { SidecarFragment } from "./fragment.ts";
 import { loadFragment, parseFragment } from "./fragment.ts";
 
-const FILE = new URL("../../knative/imds-server-sidecar.yaml", import.meta.url);
+const FILE = new URL("../../functions/imds-server/sidecar.yaml", import.meta.url);
 
 describe("the sidecar fragment", () => {
-  it("should be knative/imds-server-sidecar.yaml's one init container and its volumes, as written", () => {
+  it("should be functions/imds-server/sidecar.yaml's one init container and its volumes, as written", () => {
     const yaml = parse(readFileSync(FILE, "utf8")) as {
       initContainers: unknown[];
       volumes: unknown[];
@@ -70,7 +70,7 @@ describe("the sidecar fragment", () => {
   for (const tc of cases) {
     it(`should refuse ${tc.name}, naming the file`, () => {
       expect(() => parseFragment(tc.raw)).to.throw(
-        `knative/imds-server-sidecar.yaml: ${tc.problem}`,
+        `functions/imds-server/sidecar.yaml: ${tc.problem}`,
       );
     });
   }

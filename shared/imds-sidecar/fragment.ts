@@ -1,7 +1,7 @@
 import type { Container, Volume } from "../kube/pod.ts";
 import { fragmentSource } from "./fragment-source.ts";
 
-export const FRAGMENT_FILE = "knative/imds-server-sidecar.yaml";
+export const FRAGMENT_FILE = "functions/imds-server/sidecar.yaml";
 
 /** The sidecar as the fragment gives it: one init container and the volumes only it mounts. */
 export interface SidecarFragment {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ClusterError } from "../admission/errors.ts";
-import type { Eventually } from "../runtime/eventually.ts";
+import type { MaybePromise } from "../runtime/maybe-promise.ts";
 import { FakeKubeApi, useKubeconfig } from "../../test/helpers/fake-kube-api.ts";
 import type { KindRef } from "./kinds.ts";
 import { CONFIG_MAP, NODE } from "./kinds.ts";
@@ -20,7 +20,7 @@ const settings = (overrides: Partial<ReaderSettings> = {}): ReaderSettings => ({
 
 const signal = (): AbortSignal => AbortSignal.timeout(5_000);
 
-async function failure(answer: Eventually<unknown>): Promise<ClusterError> {
+async function failure(answer: MaybePromise<unknown>): Promise<ClusterError> {
   expect(answer).to.be.instanceOf(Promise);
   const error = await Promise.resolve(answer).then(
     () => undefined,

@@ -1,6 +1,6 @@
 import { ClusterError } from "../admission/errors.ts";
 import type { KubeObject } from "../admission/types.ts";
-import type { Eventually } from "../runtime/eventually.ts";
+import type { MaybePromise } from "../runtime/maybe-promise.ts";
 import type { Logger } from "../runtime/log.ts";
 import { SharedLookup } from "./cache.ts";
 import { clusterError } from "./client.ts";
@@ -56,7 +56,7 @@ export function liveReader({
     what: () => string,
     load: (c: ObjectClient, s: AbortSignal) => Promise<T>,
     signal: AbortSignal,
-  ): Eventually<T> {
+  ): MaybePromise<T> {
     const lookup = lookups.getOrAdd(
       key,
       () => new SharedLookup<unknown>(async (s) => load(await objects(), s), cacheOptions),
@@ -69,14 +69,14 @@ export function liveReader({
   // Keys joined by a character no apiVersion, kind, name or selector holds: every review looks
   // its reads up, and a JSON array written for each was garbage made on every lookup.
   return {
-    get: (kind, namespace, name, signal): Eventually<KubeObject | Absent> =>
+    get: (kind, namespace, name, signal): MaybePromise<KubeObject | Absent> =>
       cached(
         `get\0${kind.apiVersion}\0${kind.kind}\0${namespace}\0${name}`,
         () => describeGet(kind, namespace, name),
         (c, s) => c.get(kind, namespace, name, s),
         signal,
       ),
-    list: (kind: KindRef, query: ListQuery, signal): Eventually<KubeObject[] | Absent> =>
+    list: (kind: KindRef, query: ListQuery, signal): MaybePromise<KubeObject[] | Absent> =>
       cached(
         `list\0${kind.apiVersion}\0${kind.kind}\0${query.namespace ?? ""}\0${query.labelSelector ?? ""}\0${query.fieldSelector ?? ""}`,
         () => describeList(kind, query),

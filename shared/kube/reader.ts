@@ -1,5 +1,5 @@
 import type { KubeObject } from "../admission/types.ts";
-import type { Eventually } from "../runtime/eventually.ts";
+import type { MaybePromise } from "../runtime/maybe-promise.ts";
 import type { KindRef } from "./kinds.ts";
 import { kindName, pluralOf, sameKind } from "./kinds.ts";
 
@@ -23,8 +23,8 @@ export interface ListQuery {
  * ServiceAccount, or a kubeconfig through client-node's configuration), over a snapshot of
  * objects in the preview. Objects come back as plain JSON, never as client-node model classes.
  * Failures (403, deadline, unreachable) are ClusterErrors whose message names what was read.
- * A cached answer that is still fresh comes back at hand, not as a promise (see Eventually): take
- * answers with `then` and `all` from shared/runtime/eventually.ts, or `await` them.
+ * A cached answer that is still fresh comes back at hand, not as a promise (see MaybePromise): take
+ * answers with `andThen` and `allOf` from shared/runtime/maybe-promise.ts, or `await` them.
  */
 export interface ClusterReader {
   /** `namespace` is "" for cluster-scoped kinds. */
@@ -33,8 +33,8 @@ export interface ClusterReader {
     namespace: string,
     name: string,
     signal: AbortSignal,
-  ): Eventually<KubeObject | Absent>;
-  list(kind: KindRef, query: ListQuery, signal: AbortSignal): Eventually<KubeObject[] | Absent>;
+  ): MaybePromise<KubeObject | Absent>;
+  list(kind: KindRef, query: ListQuery, signal: AbortSignal): MaybePromise<KubeObject[] | Absent>;
 }
 
 /** What a read is about, in the words of the error messages: `nodes`, `ConfigMap ns/name`. */

@@ -1,5 +1,5 @@
 import type { KubeObject } from "../admission/types.ts";
-import type { Eventually } from "../runtime/eventually.ts";
+import type { MaybePromise } from "../runtime/maybe-promise.ts";
 import type { KindRef } from "./kinds.ts";
 import { sameKind } from "./kinds.ts";
 import type { Absent, ClusterReader, ListQuery } from "./reader.ts";
@@ -43,7 +43,7 @@ export function snapshotReader(objects: readonly KubeObject[]): ClusterReader {
       );
       return found ? structuredClone(found) : ABSENT;
     },
-    list(kind, query): Eventually<KubeObject[] | Absent> {
+    list(kind, query): MaybePromise<KubeObject[] | Absent> {
       try {
         return list(kind, query);
       } catch (error) {

@@ -4,8 +4,8 @@ import { derivedPerRead } from "../kube/derived.ts";
 import { KUBEVIRT } from "../kube/kinds.ts";
 import type { Absent, ClusterReader } from "../kube/reader.ts";
 import { ABSENT } from "../kube/reader.ts";
-import type { Eventually } from "../runtime/eventually.ts";
-import { then } from "../runtime/eventually.ts";
+import type { MaybePromise } from "../runtime/maybe-promise.ts";
+import { andThen } from "../runtime/maybe-promise.ts";
 
 // The parts of the KubeVirt CR (`kubevirt.io/v1` KubeVirt, spec.configuration) that features
 // check, with field names from KubeVirt v1.9's OpenAPI definitions.
@@ -50,10 +50,10 @@ export interface KubeVirtCr extends KubeObject {
 export function readKubeVirt(
   cluster: ClusterReader,
   signal: AbortSignal,
-): Eventually<KubeVirtCr | Absent> {
+): MaybePromise<KubeVirtCr | Absent> {
   // Not async, and the choice kept per list: the live reader hands every review the same cached
   // list, and three functions read the CR on every review.
-  return then(cluster.list(KUBEVIRT, {}, signal), (found) =>
+  return andThen(cluster.list(KUBEVIRT, {}, signal), (found) =>
     found === ABSENT ? ABSENT : oldestOf(found),
   );
 }

@@ -1,4 +1,4 @@
-import type { Eventually } from "./eventually.ts";
+import type { MaybePromise } from "./maybe-promise.ts";
 
 /**
  * Runs `work` with a signal that aborts after `ms`, and clears the timer as soon as the work
@@ -10,15 +10,15 @@ import type { Eventually } from "./eventually.ts";
  */
 export function withDeadline<T, R = T>(
   ms: number,
-  work: (signal: AbortSignal) => Eventually<T>,
+  work: (signal: AbortSignal) => MaybePromise<T>,
   // What becomes of the value once the timer is cleared: in the same step, not one promise more.
-  next: (value: T) => Eventually<R> = (value) => value as unknown as R,
-): Eventually<R> {
+  next: (value: T) => MaybePromise<R> = (value) => value as unknown as R,
+): MaybePromise<R> {
   const controller = new AbortController();
   // A throw before the work has a value is thrown here, as is `next`'s for a value at hand: the
   // caller takes a throw and a rejection alike (see admit).
   const running = work(controller.signal);
-  // Work that answered at once has nothing left to bound: no timer, and no promise (see Eventually).
+  // Work that answered at once has nothing left to bound: no timer, and no promise (see MaybePromise).
   if (!(running instanceof Promise)) return next(running);
   const timer = setTimeout(
     () =>

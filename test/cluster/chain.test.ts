@@ -2,33 +2,34 @@
 // VM and launcher Pod created with a client is stored exactly as `npm run preview` shows it; the
 // API server's own dispatch, matchConditions, JSON-patch application and reinvocation decide.
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
 import { mutators } from "../../functions/mutators.ts";
 import type { KubeObject } from "../../shared/admission/types.ts";
 import { snapshotReader } from "../../shared/kube/snapshot-reader.ts";
-import { inChainOrder, webhookChain } from "../../shared/preview/chain.ts";
+import { inChainOrder } from "../../shared/preview/chain.ts";
+import type { WebhookEntry } from "../../shared/webhooks/entry.ts";
 import { preview } from "../../shared/preview/run.ts";
 import type { Api } from "../../scripts/cluster/api.ts";
 import { exampleCluster, exampleInputs } from "../helpers/examples.ts";
-import { KNATIVE_DIR } from "../helpers/manifests.ts";
 import { realCluster, stopRealClusterAfterAll } from "../helpers/real-cluster.ts";
 import type { Cluster } from "../../scripts/cluster/cluster.ts";
 import { eventually, serverFields, stored, webhookEntries, withEntries } from "./objects.ts";
 
 stopRealClusterAfterAll();
 
-const SHIPPED_CHAIN = webhookChain(readFileSync(`${KNATIVE_DIR}webhooks.yaml`, "utf8"));
 const cluster = exampleCluster();
+/** The webhook entries as installed (read back from the API server in each suite's hook). */
+let installed: WebhookEntry[] = [];
 
+/** What `npm run preview` shows for `object` through `entries` on the example cluster. */
 async function previewOf(
   object: KubeObject,
-  chain: readonly string[] = SHIPPED_CHAIN,
+  entries: readonly WebhookEntry[] = installed,
 ): Promise<KubeObject> {
-  const features = inChainOrder(
+  const chain = inChainOrder(
     mutators.map((build) => build()),
-    chain,
+    entries,
   );
-  return (await preview(object, features, snapshotReader(cluster))).object;
+  return (await preview(object, chain, snapshotReader(cluster))).object;
 }
 
 /** What the API server makes of `object` on a dry-run create, compared without server fields. */
@@ -45,10 +46,11 @@ describe("the whole chain through the real API server", function () {
     this.timeout(300_000);
     real = await realCluster();
     api = real.plane.admin;
+    installed = await webhookEntries(api);
   });
 
   /** Every example's dry-run create ends as the preview of `chain` shows it. */
-  async function matches(chain: readonly string[], what: string): Promise<void> {
+  async function matches(chain: readonly WebhookEntry[], what: string): Promise<void> {
     for (const { file, object } of exampleInputs()) {
       const want = await previewOf(object, chain);
       const expected = object.kind === "Pod" ? await dryRun(api, want) : want;
@@ -76,17 +78,12 @@ describe("the whole chain through the real API server", function () {
 
   it("should stop exactly one feature when its entry is removed from the configuration", async function () {
     this.timeout(600_000);
-    const entries = await webhookEntries(api);
-    for (const removed of entries) {
+    for (const removed of installed) {
       const name = (removed.clientConfig.service?.path ?? "").slice(1);
-      const chain = SHIPPED_CHAIN.filter((fn) => fn !== name);
-      await withEntries(
-        api,
-        entries.filter((e) => e !== removed),
-        () => matches(chain, `without ${name}`),
-      );
+      const chain = installed.filter((e) => e !== removed);
+      await withEntries(api, chain, () => matches(chain, `without ${name}`));
     }
-    await matches(SHIPPED_CHAIN, "with every entry back");
+    await matches(installed, "with every entry back");
   });
 });
 
@@ -99,6 +96,7 @@ describe("a stopped function, as each entry's failurePolicy says", function () {
     this.timeout(300_000);
     real = await realCluster();
     api = real.plane.admin;
+    installed = await webhookEntries(api);
   });
 
   it("should deny (failurePolicy Fail) only the VMs that ask for nested-virt, and admit the rest", async () => {

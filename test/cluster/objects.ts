@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { isDeepStrictEqual } from "node:util";
 import type { KubeObject } from "../../shared/admission/types.ts";
 import type { Api } from "../../scripts/cluster/api.ts";
-import type { WebhookEntry } from "../helpers/webhook-dispatch.ts";
+import type { WebhookEntry } from "../../shared/webhooks/entry.ts";
 
 const CONFIGURATION =
   "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/vm-feature-functions";

@@ -105,20 +105,35 @@ function itemViolations(schema: Schema, path: string): string[] {
   ];
 }
 
+// A map list's key must be required or defaulted, and never nullable (the server's own rule).
 function listTypeViolations(schema: Schema, items: Schema, path: string): string[] {
   const type = schema["x-kubernetes-list-type"];
   if (type === "set" && items["type"] === "object") return [`${path}: a set holds scalars`];
   if (type !== "map") return [];
   const keys = (schema["x-kubernetes-list-map-keys"] ?? []) as string[];
   const required = (items["required"] ?? []) as string[];
-  return keys
-    .filter((k) => !required.includes(k))
-    .map((k) => `${path}: list map key ${k} must be required`);
+  const properties = (items["properties"] ?? {}) as Record<string, Schema>;
+  return keys.flatMap((k) => {
+    const key = properties[k] ?? {};
+    return [
+      ...(required.includes(k) || "default" in key
+        ? []
+        : [`${path}: list map key ${k} must be required`]),
+      ...(key["nullable"] === true ? [`${path}: list map key ${k} cannot be nullable`] : []),
+    ];
+  });
 }
+
+// Extensions upstream CRDs use beyond ours (Knative's map types, KubeVirt's embedded objects), and
+// the formats the API server knows; it ignores any other format, so they validate nothing here.
+const MORE_KEYWORDS = ["x-kubernetes-map-type", "x-kubernetes-embedded-resource"];
+const FORMATS = ["int32", "float", "double", "byte", "date", "password", "uuid", "quantity"];
 
 /** Every way `value` breaks the schema, as the API server would refuse it. [] means accepted. */
 export function crdValidator(schema: Schema): (value: Json) => string[] {
   const ajv = kubernetesAjv();
+  ajv.addVocabulary(MORE_KEYWORDS);
+  for (const format of FORMATS) ajv.addFormat(format, true);
   const validate = ajv.compile(schema);
   return (value) => {
     if (!validate(value))

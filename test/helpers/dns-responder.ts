@@ -31,11 +31,11 @@ export class DnsResponder {
     this.#socket.on("message", (msg, from) => this.#answer(msg, from));
   }
 
-  /** Binds to an ephemeral port on 127.0.0.1 and resolves with it. */
-  start(): Promise<number> {
+  /** Binds to `port` (ephemeral by default) on `host` and resolves with the port. */
+  start(host = "127.0.0.1", port = 0): Promise<number> {
     return new Promise((resolve, reject) => {
       this.#socket.once("error", reject);
-      this.#socket.bind(0, "127.0.0.1", () => resolve(this.#socket.address().port));
+      this.#socket.bind(port, host, () => resolve(this.#socket.address().port));
     });
   }
 

@@ -12,7 +12,8 @@ import { request as httpsRequest } from "node:https";
 import { createServer as createNetServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
+import { randomInt } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
 import { DnsResponder } from "./dns-responder.ts";
@@ -61,16 +62,6 @@ function findCommand(name: string): string {
   throw new Error(`${name} is not installed: ${MISSING}`);
 }
 
-function run(command: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(command, args, { timeout: 15_000 }, (error, stdout, stderr) => {
-      if (error)
-        reject(new Error(`${command} ${args.join(" ")} failed: ${stderr || error.message}`));
-      else resolve(stdout + stderr);
-    });
-  });
-}
-
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createNetServer();
@@ -82,16 +73,16 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The nginx.conf of the ConfigMap `front-door`, as shipped. */
-function shippedNginxConf(): string {
+/** A file of the ConfigMap `front-door` (nginx.conf, start.sh), as shipped. */
+function shippedFile(name: string): string {
   const docs = parseAllDocuments(readFileSync(FRONT_DOOR, "utf8"));
   const configMaps = docs
     .map((doc) => doc.toJS() as { kind?: string; metadata?: { name?: string }; data?: unknown })
     .filter((doc) => doc.kind === "ConfigMap" && doc.metadata?.name === "front-door");
   expect(configMaps, "one ConfigMap front-door in knative/front-door.yaml").to.have.length(1);
-  const conf = (configMaps[0]?.data as Record<string, unknown> | undefined)?.["nginx.conf"];
-  expect(conf, "the ConfigMap's nginx.conf").to.be.a("string");
-  return conf as string;
+  const file = (configMaps[0]?.data as Record<string, unknown> | undefined)?.[name];
+  expect(file, `the ConfigMap's ${name}`).to.be.a("string");
+  return file as string;
 }
 
 /** Replaces `from` with `to`, insisting that `from` occurs exactly once. */
@@ -179,11 +170,51 @@ export interface Nginx {
   stop(): Promise<void>;
 }
 
-async function startNginx(nginx: string, conf: string, at: Listen, ca: string): Promise<Nginx> {
+/** The environment that points the shipped start.sh at this test's files instead of the pod's. */
+function startEnv(dir: string, nginxDir: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PATH: `${nginxDir}${delimiter}${process.env["PATH"] ?? ""}`,
+    FRONT_DOOR_CONF: join(dir, "nginx.conf"),
+    RESOLV_CONF: join(dir, "resolv.conf"),
+    RESOLVER_CONF: join(dir, "resolver.conf"),
+    TLS_CERT: join(dir, "tls.crt"),
+    // The certificate watcher's sleep outlives the script by at most this.
+    RELOAD_CHECK_SECONDS: "1",
+  };
+}
+
+/**
+ * Runs the shipped start.sh on `resolvConf` with an nginx that exits at once, and returns the
+ * resolver line it wrote (or its error output when it refused).
+ */
+export function resolverFor(resolvConf: string): Promise<{ code: number; out: string }> {
+  const dir = mkdtempSync(join(tmpdir(), "front-door-start-"));
+  writeFileSync(join(dir, "start.sh"), shippedFile("start.sh"));
+  writeFileSync(join(dir, "resolv.conf"), resolvConf);
+  writeFileSync(join(dir, "tls.crt"), "");
+  writeFileSync(join(dir, "nginx"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+  return new Promise((resolve) => {
+    execFile("sh", [join(dir, "start.sh")], { env: startEnv(dir, dir) }, (error, _out, stderr) => {
+      let out = stderr;
+      try {
+        out = readFileSync(join(dir, "resolver.conf"), "utf8");
+      } catch {
+        // start.sh refused before writing it
+      }
+      rmSync(dir, { recursive: true, force: true });
+      resolve({ code: error ? Number(error.code) : 0, out });
+    });
+  });
+}
+
+/** The shipped start.sh, run as the pod runs it: it writes the resolver, then runs nginx. */
+async function startNginx(nginx: string, dir: string, at: Listen, ca: string): Promise<Nginx> {
   const { host, port } = at;
-  await run(nginx, ["-e", "stderr", "-t", "-c", conf]);
-  const child = spawn(nginx, ["-e", "stderr", "-c", conf, "-g", "daemon off;"], {
+  writeFileSync(join(dir, "start.sh"), shippedFile("start.sh"));
+  const child = spawn("sh", [join(dir, "start.sh")], {
     stdio: ["ignore", "ignore", "pipe"],
+    env: startEnv(dir, dirname(nginx)),
   });
   let err = "";
   child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
@@ -240,7 +271,14 @@ export async function startFrontDoor(
   chmodSync(dir, 0o755);
   const ca = await makeCertificates(dir);
   const dns = new DnsResponder(ROUTE_SUFFIX);
-  const dnsPort = await dns.start();
+  // A resolv.conf names no port, so the DNS stand-in listens on 53, at a loopback address of its
+  // own (binding port 53 needs root, as the rest of npm test's host tests do).
+  const dnsHost = `127.53.${randomInt(1, 255)}.${randomInt(1, 255)}`;
+  await dns.start(dnsHost, 53);
+  writeFileSync(
+    join(dir, "resolv.conf"),
+    `search vm-feature-functions.svc.cluster.local svc.cluster.local cluster.local\nnameserver ${dnsHost}\noptions ndots:5\n`,
+  );
   const seen: Seen[] = [];
   const route = ingress(routes, seen);
   const routePort = await new Promise<number>((resolve) => {
@@ -248,8 +286,8 @@ export async function startFrontDoor(
   });
   const at = listen ?? { host: "127.0.0.1", port: await freePort() };
   const { host, port } = at;
-  writeFileSync(join(dir, "nginx.conf"), localNginxConf({ dir, dnsPort, at, routePort }));
-  const nginx = await startNginx(nginxBin, join(dir, "nginx.conf"), at, ca);
+  writeFileSync(join(dir, "nginx.conf"), localNginxConf({ dir, at, routePort }));
+  const nginx = await startNginx(nginxBin, dir, at, ca);
   return {
     host,
     port,
@@ -279,19 +317,14 @@ export async function startFrontDoor(
 }
 
 /** The shipped nginx.conf with only its paths, ports and resolver moved to this machine's. */
-function localNginxConf(local: {
-  dir: string;
-  dnsPort: number;
-  at: Listen;
-  routePort: number;
-}): string {
-  const { dir, dnsPort, at, routePort } = local;
-  let conf = shippedNginxConf();
+function localNginxConf(local: { dir: string; at: Listen; routePort: number }): string {
+  const { dir, at, routePort } = local;
+  let conf = shippedFile("nginx.conf");
   for (const [from, to] of [
     ["pid /tmp/nginx.pid;", `pid ${dir}/nginx.pid;`],
     ["client_body_temp_path /tmp/client_body;", `client_body_temp_path ${dir}/client_body;`],
     ["proxy_temp_path /tmp/proxy;", `proxy_temp_path ${dir}/proxy;`],
-    ["resolver kube-dns.kube-system.svc.cluster.local ", `resolver 127.0.0.1:${dnsPort} `],
+    ["include /tmp/resolver.conf;", `include ${dir}/resolver.conf;`],
     ["listen 8443 ssl;", `listen ${at.host}:${at.port} ssl;`],
     ["ssl_certificate /tls/tls.crt;", `ssl_certificate ${dir}/tls.crt;`],
     ["ssl_certificate_key /tls/tls.key;", `ssl_certificate_key ${dir}/tls.key;`],

@@ -1,6 +1,6 @@
 import type { KubeObject } from "../../shared/admission/types.ts";
 import type { Machine } from "../../functions/machine-controller/api.ts";
-import type { HookRequest, ObjectMap } from "../../functions/machine-controller/observed.ts";
+import type { HookRequest, ObjectMap } from "../../functions/machine-controller/hooks/observed.ts";
 
 // Builders for machine-controller's tests: Machines, the objects Metacontroller observes, and hook
 // requests shaped as Metacontroller v4 sends them. Each call returns fresh objects.
@@ -26,11 +26,16 @@ export function machine(
   };
 }
 
-export function storageClass(name: string, allowVolumeExpansion = true): KubeObject {
+export function storageClass(
+  name: string,
+  allowVolumeExpansion = true,
+  isDefault = false,
+): KubeObject {
+  const annotations = { "storageclass.kubernetes.io/is-default-class": "true" };
   return {
     apiVersion: "storage.k8s.io/v1",
     kind: "StorageClass",
-    metadata: { name },
+    metadata: { name, ...(isDefault ? { annotations } : {}) },
     provisioner: "csi.example.com",
     allowVolumeExpansion,
   };
@@ -92,6 +97,7 @@ export interface Observed {
 const KEYS: Record<string, string> = {
   VirtualMachine: "VirtualMachine.kubevirt.io/v1",
   PersistentVolumeClaim: "PersistentVolumeClaim.v1",
+  NetworkAttachmentDefinition: "NetworkAttachmentDefinition.k8s.cni.cncf.io/v1",
   VirtualMachineInstance: "VirtualMachineInstance.kubevirt.io/v1",
   NetworkConfiguration: "NetworkConfiguration.vitistack.io/v1alpha1",
   StorageClass: "StorageClass.storage.k8s.io/v1",
@@ -124,7 +130,11 @@ export function hookRequest(
     parent: structuredClone(parent),
     children: objectMap(
       observed.children ?? [],
-      [KEYS["VirtualMachine"] ?? "", KEYS["PersistentVolumeClaim"] ?? ""],
+      [
+        KEYS["VirtualMachine"] ?? "",
+        KEYS["PersistentVolumeClaim"] ?? "",
+        KEYS["NetworkAttachmentDefinition"] ?? "",
+      ],
       v2,
     ),
     related: objectMap(observed.related ?? [], [], v2),
@@ -132,7 +142,15 @@ export function hookRequest(
   };
 }
 
-/** The related objects most tests need: StorageClasses default (expandable), fast, and fixed (not). */
+/**
+ * The related objects most tests need: StorageClasses default (expandable, and the cluster's
+ * default), fast, and fixed (not expandable).
+ */
 export function cluster(...more: KubeObject[]): KubeObject[] {
-  return [storageClass("default"), storageClass("fast"), storageClass("fixed", false), ...more];
+  return [
+    storageClass("default", true, true),
+    storageClass("fast"),
+    storageClass("fixed", false),
+    ...more,
+  ];
 }

@@ -73,7 +73,7 @@ async function timed(
 }
 
 /** Polls until the answer passes `check`, for up to `ms`. */
-async function eventually(
+async function waitUntil(
   running: Running,
   exchange: Exchange,
   check: (s: number, b: unknown) => void,
@@ -108,13 +108,13 @@ for (const { name, line, feature } of lines()) {
     it("should answer as usual when the API is slow but inside the deadline", async () => {
       running.api.delayMs = DEADLINE_MS / 4;
       await sleep(Math.max(TTL_MS, settle));
-      await eventually(running, exchange, exchange.healthy, settle + 1000);
+      await waitUntil(running, exchange, exchange.healthy, settle + 1000);
       running.api.delayMs = 0;
     });
 
     for (const fault of FAULTS) {
       it(`should answer within its deadline and recover by itself when the API is ${fault.name}`, async () => {
-        await eventually(running, exchange, exchange.healthy, settle + 2000);
+        await waitUntil(running, exchange, exchange.healthy, settle + 2000);
         await fault.apply(running.api);
         try {
           if (feature) {
@@ -135,7 +135,7 @@ for (const { name, line, feature } of lines()) {
         } finally {
           await fault.clear(running.api);
         }
-        await eventually(running, exchange, exchange.healthy, settle + 2000);
+        await waitUntil(running, exchange, exchange.healthy, settle + 2000);
       });
     }
   });

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
 import { mutators } from "../../functions/mutators.ts";
 import { SECRET, sameKind } from "../../shared/kube/kinds.ts";
@@ -15,6 +16,10 @@ import {
   usedBy,
 } from "../helpers/rbac.ts";
 import { objectsFor } from "./admission-checks.ts";
+
+const SIDECAR_FRAGMENT = fileURLToPath(
+  new URL("../../functions/imds-server/sidecar.yaml", import.meta.url),
+);
 import type { Running } from "./harness.ts";
 import { lines, sampleExchange, startLine, usesCluster } from "./harness.ts";
 
@@ -117,7 +122,7 @@ describe("secrets and tokens", () => {
     expect(readers.map((f) => f.name)).to.deep.equal([]);
   });
 
-  // Every projected token in knative/, the imds-server sidecar fragment included: its audience
+  // Every projected token in knative/ and in the imds-server sidecar fragment: its audience
   // must be set, and never one the API server accepts, so a token leaked from a guest cannot act
   // on the cluster.
   it("should never mint a projected token for the API server's audience", () => {
@@ -136,9 +141,11 @@ describe("secrets and tokens", () => {
       if (token) tokens.push({ file, audience: (token as Record<string, unknown>)["audience"] });
       for (const child of Object.values(value)) visit(file, child);
     };
-    for (const file of readdirSync(KNATIVE_DIR).filter((f) => f.endsWith(".yaml")))
-      for (const doc of parseAllDocuments(readFileSync(`${KNATIVE_DIR}${file}`, "utf8")))
-        visit(file, doc.toJS());
+    const files = readdirSync(KNATIVE_DIR)
+      .filter((f) => f.endsWith(".yaml"))
+      .map((f) => `${KNATIVE_DIR}${f}`);
+    for (const file of [...files, SIDECAR_FRAGMENT])
+      for (const doc of parseAllDocuments(readFileSync(file, "utf8"))) visit(file, doc.toJS());
     expect(tokens).to.not.deep.equal([]);
     for (const { file, audience } of tokens) {
       expect(audience, file).to.be.a("string");

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { sync } from "../../functions/machine-controller/sync.ts";
+import { sync } from "../../functions/machine-controller/hooks/sync.ts";
 import type { KubeObject } from "../../shared/admission/types.ts";
 import { NOW, hookRequest, machine, storageClass, stored } from "../helpers/machines.ts";
 
@@ -11,7 +11,7 @@ import { NOW, hookRequest, machine, storageClass, stored } from "../helpers/mach
 
 const RUNS = Number(process.env["FC_RUNS"] ?? 150);
 
-const related = [storageClass("default"), storageClass("fast", false)];
+const related = [storageClass("default", true, true), storageClass("fast", false)];
 
 /** The children a sync of a valid Machine made, as the API server then holds them. */
 function observedChildren(): KubeObject[] {

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import type { Arbitrary } from "fast-check";
 import { mutators } from "../../functions/mutators.ts";
 import { admit } from "../../shared/admission/admit.ts";
-import type { Decision } from "../../shared/admission/admit.ts";
+import type { Decision } from "../../shared/admission/outcome.ts";
 import { errorAnnotation } from "../../shared/admission/annotations.ts";
 import type { Feature } from "../../shared/admission/feature.ts";
 import type { ErrorHandling } from "../../shared/admission/settings.ts";

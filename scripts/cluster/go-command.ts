@@ -1,0 +1,42 @@
+// Runs the go command for the CRD builders: niced (the machine's cores are shared), output kept,
+// and a failure told in one line with go's own last words.
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/** stdout of `go <args>` run in `cwd`; throws `<what> failed: <go's last stderr line>`. */
+export function go(args: readonly string[], cwd: string, what: string): Promise<string> {
+  return run("nice", ["-n", "10", "go", ...args], cwd, what);
+}
+
+/** stdout of a program; throws `<what> failed: <its last stderr line>`. */
+export function run(
+  program: string,
+  args: readonly string[],
+  cwd: string,
+  what: string,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const options = {
+      cwd,
+      env: { ...process.env, CGO_ENABLED: "0" },
+      maxBuffer: 512 * 1024 * 1024,
+    };
+    execFile(program, args, options, (error, stdout, stderr) => {
+      if (!error) return resolve(stdout);
+      const last = stderr.trim().split("\n").slice(-3).join(" | ");
+      reject(new Error(`${what} failed: ${last || error.message}`));
+    });
+  });
+}
+
+/** A short hash of a wrapper module's files: the cache key of what is built from its pins. */
+export function pinsKey(dir: string, files: readonly string[]): string {
+  const hash = createHash("sha256");
+  for (const file of files) hash.update(readFileSync(join(dir, file)));
+  return hash.digest("hex").slice(0, 16);
+}

@@ -1,0 +1,79 @@
+// Every VirtualMachine the examples produce, computed as `npm run preview` does (shared/preview):
+// each example VM as given and as the webhook chain leaves it, and each VM machine-controller
+// makes for a Machine example, also as the chain leaves it.
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { mutators } from "../../functions/mutators.ts";
+import { previewMachine } from "../../functions/machine-controller/preview.ts";
+import type { KubeObject } from "../../shared/admission/types.ts";
+import { snapshotReader } from "../../shared/kube/snapshot-reader.ts";
+import { inChainOrder } from "../../shared/preview/chain.ts";
+import { preview } from "../../shared/preview/run.ts";
+import { parseObjects } from "../../shared/preview/snapshot.ts";
+import { webhookEntries } from "../../shared/webhooks/entry.ts";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const read = (path: string): KubeObject[] =>
+  parseObjects(readFileSync(`${ROOT}${path}`, "utf8"), path);
+
+export interface ExampleVm {
+  /** Where it comes from, e.g. `examples/pci-passthrough.yaml after the chain`. */
+  what: string;
+  vm: KubeObject;
+}
+
+/** The example files that hold exactly one object of `kind`. */
+export function examplesOf(kind: string): string[] {
+  return readdirSync(`${ROOT}examples`)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()
+    .map((f) => `examples/${f}`)
+    .filter((file) => {
+      const objects = read(file);
+      return objects.length === 1 && objects[0]?.kind === kind;
+    });
+}
+
+async function afterChain(vm: KubeObject): Promise<KubeObject> {
+  const entries = webhookEntries(
+    readFileSync(`${ROOT}knative/webhooks.yaml`, "utf8"),
+    "knative/webhooks.yaml",
+  );
+  const chain = inChainOrder(
+    mutators.map((build) => build()),
+    entries,
+  );
+  const result = await preview(vm, chain, snapshotReader(read("examples/cluster.yaml")));
+  if (result.denied) throw new Error(`${result.denied.function}: ${result.denied.message}`);
+  return result.object;
+}
+
+async function machineVms(file: string): Promise<ExampleVm[]> {
+  const cluster = snapshotReader(read("examples/machine-cluster.yaml"));
+  const machine = read(file)[0] ?? {};
+  const made = await previewMachine(machine, cluster, { now: new Date() });
+  const vms = (made.sync?.children ?? []).filter((c: KubeObject) => c.kind === "VirtualMachine");
+  const what = `the VM machine-controller makes for ${file}`;
+  return [
+    ...vms.map((vm) => ({ what, vm })),
+    ...(await Promise.all(
+      vms.map(async (vm) => ({ what: `${what} after the chain`, vm: await afterChain(vm) })),
+    )),
+  ];
+}
+
+/** Every VM the examples produce, each with where it comes from. */
+export async function exampleVms(): Promise<ExampleVm[]> {
+  const given = examplesOf("VirtualMachine").map((file) => ({
+    what: file,
+    vm: read(file)[0] ?? {},
+  }));
+  const chained = await Promise.all(
+    given.map(async ({ what, vm }) => ({
+      what: `${what} after the chain`,
+      vm: await afterChain(vm),
+    })),
+  );
+  const made = await Promise.all(examplesOf("Machine").map(machineVms));
+  return [...given, ...chained, ...made.flat()];
+}
