@@ -85,45 +85,54 @@ describe("the whole chain through the real API server", function () {
     }
     await matches(installed, "with every entry back");
   });
-});
 
-describe("a stopped function, as each entry's failurePolicy says", function () {
-  this.timeout(120_000);
-  let real: Cluster;
-  let api: Api;
-
-  before(async function () {
-    this.timeout(300_000);
-    real = await realCluster();
-    api = real.plane.admin;
-    installed = await webhookEntries(api);
-  });
-
-  it("should deny (failurePolicy Fail) only the VMs that ask for nested-virt, and admit the rest", async () => {
-    const [asks] = exampleInputs().filter((e) => e.file === "nested-virt-annotation.yaml");
-    const plain: KubeObject = {
-      apiVersion: "kubevirt.io/v1",
-      kind: "VirtualMachine",
-      metadata: { name: "plain", namespace: "edge" },
-      spec: { template: { spec: { domain: { devices: {} } } } },
-    };
-    await real.stopFunction("nested-virt");
-    try {
-      const denied = await api.send(
-        "POST",
-        "/apis/kubevirt.io/v1/namespaces/default/virtualmachines?dryRun=All",
-        asks?.object,
+  describe("a stopped function, as each entry's failurePolicy says", () => {
+    it("should deny (failurePolicy Fail) only the VMs that ask for nested-virt, and admit the rest", async () => {
+      const [asks] = exampleInputs().filter((e) => e.file === "nested-virt-annotation.yaml");
+      const plain: KubeObject = {
+        apiVersion: "kubevirt.io/v1",
+        kind: "VirtualMachine",
+        metadata: { name: "plain", namespace: "edge" },
+        spec: { template: { spec: { domain: { devices: {} } } } },
+      };
+      await real.stopFunction("nested-virt");
+      try {
+        const denied = await api.send(
+          "POST",
+          "/apis/kubevirt.io/v1/namespaces/default/virtualmachines?dryRun=All",
+          asks?.object,
+        );
+        expect(denied.status).to.equal(500);
+        expect((denied.body as { message: string }).message).to.match(
+          /^Internal error occurred: failed calling webhook "nested-virt\.vm-feature-manager\.io": /,
+        );
+        expect(await dryRun(api, plain)).to.deep.equal(plain);
+      } finally {
+        await real.startFunction("nested-virt");
+      }
+      expect(await dryRun(api, asks?.object as KubeObject)).to.deep.equal(
+        await previewOf(asks?.object as KubeObject),
       );
-      expect(denied.status).to.equal(500);
-      expect((denied.body as { message: string }).message).to.match(
-        /^Internal error occurred: failed calling webhook "nested-virt\.vm-feature-manager\.io": /,
-      );
-      expect(await dryRun(api, plain)).to.deep.equal(plain);
-    } finally {
-      await real.startFunction("nested-virt");
-    }
-    expect(await dryRun(api, asks?.object as KubeObject)).to.deep.equal(
-      await previewOf(asks?.object as KubeObject),
-    );
+    });
+
+    it("should deny (failurePolicy Fail) only the launcher pods that ask imds-injector, and admit the rest", async () => {
+      const pods = exampleInputs().filter((e) => e.object.kind === "Pod");
+      const asks = pods.find((p) => p.file === "launcher-pod-imds.yaml")?.object as KubeObject;
+      // The same pod from a VM that does not ask for instance metadata.
+      const quiet = structuredClone(asks);
+      delete quiet.metadata?.annotations?.["imds.kubevirt.io/enabled"];
+      const create = async (pod: KubeObject): Promise<number> => {
+        const path = await api.path("v1", "Pod", pod.metadata?.namespace);
+        return (await api.send("POST", `${path}?dryRun=All`, pod)).status;
+      };
+      await real.stopFunction("imds-injector");
+      try {
+        expect(await create(asks)).to.equal(500);
+        expect(await create(quiet)).to.equal(201);
+      } finally {
+        await real.startFunction("imds-injector");
+      }
+      expect(await create(asks)).to.equal(201);
+    });
   });
 });

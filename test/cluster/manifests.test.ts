@@ -124,7 +124,7 @@ describe("the shipped manifests on the real API server", function () {
       name: "both multus and pod",
       spec: { multus: { networkName: "a" }, pod: {} },
       message:
-        'NetworkConfiguration.vitistack.io "n" is invalid: spec: Invalid value: set exactly one of multus and pod',
+        'NetworkConfiguration.vitistack.io "n" is invalid: spec: Invalid value: set at most one of multus and pod',
     },
     {
       name: "masquerade on a Multus network",
