@@ -114,7 +114,11 @@ const chain = (() => {
     return fail((error as Error).message);
   }
 })();
-const unhandled = unhandledKind(object, chain, [MACHINE.kind]);
+const unhandled = unhandledKind(
+  object,
+  mutators.map((build) => build()),
+  [MACHINE.kind],
+);
 if (unhandled) fail(`${manifest}: ${unhandled}`);
 for (const warning of unknownAnnotations(object, chain)) warn(`${manifest}: ${warning}`);
 const result = await preview(object, chain, snapshot(DEFAULT_CLUSTER));

@@ -411,7 +411,7 @@ describe("npm run preview", () => {
     expect(out.object).to.deep.equal(manifest("examples/nested-virt-annotation.yaml"));
   });
 
-  it("should refuse a kind no entry handles, with the kind it most likely meant", () => {
+  it("should refuse a kind no function handles, with the kind it most likely meant", () => {
     const file = variant("examples/nested-virt-annotation.yaml", (object) => {
       object["kind"] = "VirtualMachin";
     });
@@ -419,19 +419,19 @@ describe("npm run preview", () => {
     expect([run.status, run.stdout, run.stderr]).to.deep.equal([
       2,
       "",
-      `preview: ${file}: a VirtualMachin (kubevirt.io/v1) is nothing the webhooks handle; did you mean VirtualMachine? (they handle VirtualMachine, Pod, Machine)\n`,
+      `preview: ${file}: a VirtualMachin (kubevirt.io/v1) is nothing the functions handle; did you mean VirtualMachine? (they handle VirtualMachine, Pod, Machine)\n`,
     ]);
   });
 
-  it("should refuse a kind no entry handles at the version given", () => {
+  it("should say no rule selects a kind at a version no entry names", () => {
     const file = variant("examples/nested-virt-annotation.yaml", (object) => {
       object["apiVersion"] = "kubevirt.io/v1alpha3";
     });
-    const run = runPreview(file);
-    expect([run.status, run.stderr]).to.deep.equal([
-      2,
-      `preview: ${file}: a VirtualMachine (kubevirt.io/v1alpha3) is nothing the webhooks handle; did you mean VirtualMachine? (they handle VirtualMachine, Pod, Machine)\n`,
-    ]);
+    const run = runPreview(file, "--json");
+    expect(run.status, run.stderr).to.equal(0);
+    expect((JSON.parse(run.stdout) as Out).notCalled?.["nested-virt"]).to.equal(
+      "no rule selects CREATE of virtualmachines.kubevirt.io/v1alpha3 in namespace default",
+    );
   });
 
   it("should warn of an annotation key in the project's domain that no feature knows", () => {

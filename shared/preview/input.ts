@@ -1,7 +1,7 @@
 import { appliedAnnotation, errorAnnotation, ANNOTATION_DOMAIN } from "../admission/annotations.ts";
+import type { Feature } from "../admission/feature.ts";
 import type { KubeObject } from "../admission/types.ts";
 import { didYouMean } from "../did-you-mean.ts";
-import { rulesSelect } from "../webhooks/dispatch.ts";
 import { admissionRequest } from "../webhooks/request.ts";
 import type { ChainLink } from "./chain.ts";
 
@@ -9,23 +9,24 @@ import type { ChainLink } from "./chain.ts";
 // says what was expected, a likely slip a warning; never a quiet `patches: {}`.
 
 /**
- * Why no entry of the chain handles the object's kind, with the kinds they do handle and a
- * did-you-mean for a near miss; undefined when one does. `others` are kinds handled elsewhere
- * (a Machine, by machine-controller's hooks).
+ * Why no mutating function handles the object's kind (its group and kind), with the kinds they
+ * do handle and a did-you-mean for a near miss; undefined when one does. Which entries are called
+ * for it, at its version, is the dispatch's to say. `others` are kinds handled elsewhere (a
+ * Machine, by machine-controller's hooks).
  */
 export function unhandledKind(
   object: KubeObject,
-  chain: readonly ChainLink[],
+  features: readonly Feature[],
   others: readonly string[],
 ): string | undefined {
-  const request = admissionRequest(object, { uid: "preview" });
-  if (chain.some(({ entry }) => rulesSelect(entry, request))) return undefined;
-  const kinds = [...new Set(chain.flatMap(({ feature }) => feature.kinds.map((k) => k.kind)))];
-  const handled = [...kinds, ...others];
+  const { kind: ref } = admissionRequest(object, { uid: "preview" });
+  const kinds = features.flatMap((feature) => feature.kinds);
+  if (kinds.some((k) => k.group === ref.group && k.kind === ref.kind)) return undefined;
+  const handled = [...new Set(kinds.map((k) => k.kind)), ...others];
   const kind = object.kind ?? "";
   return (
     `${kind ? `a ${kind} (${object.apiVersion ?? "no apiVersion"})` : "an object without a kind"} ` +
-    `is nothing the webhooks handle${didYouMean(kind, handled)} (they handle ${handled.join(", ")})`
+    `is nothing the functions handle${didYouMean(kind, handled)} (they handle ${handled.join(", ")})`
   );
 }
 

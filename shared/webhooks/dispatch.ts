@@ -48,7 +48,7 @@ const ruleMatches = (rule: Rule, request: AdmissionRequest): boolean =>
   resourceMatches(rule, request);
 
 /** Whether one of the entry's rules selects the request, whatever its selectors say. */
-export function rulesSelect(hook: WebhookEntry, request: AdmissionRequest): boolean {
+function rulesSelect(hook: WebhookEntry, request: AdmissionRequest): boolean {
   return (hook.rules ?? []).some((rule) => ruleMatches(rule, request));
 }
 
