@@ -67,6 +67,9 @@ describe("the shipped manifests on the real API server", function () {
     "machine-overrides",
     "machine-networking",
     "machine-cloud-init",
+    "machine-cloud-image",
+    "machine-http-image",
+    "machine-vlan",
   ]) {
     it(`should accept examples/${file}.yaml as a Machine`, async () => {
       expect(await dryRunCreate(api, example(`${file}.yaml`))).to.deep.equal({
@@ -80,7 +83,7 @@ describe("the shipped manifests on the real API server", function () {
     const items = (
       example("machine-cluster.yaml") as unknown as { items: KubeObject[] }
     ).items.filter((i) => i.kind === "NetworkConfiguration");
-    expect(items).to.have.length(2);
+    expect(items).to.have.length(3);
     for (const item of items)
       expect(await dryRunCreate(api, item)).to.deep.equal({ status: 201, message: "" });
   });
@@ -103,6 +106,24 @@ describe("the shipped manifests on the real API server", function () {
       spec: { template: "small", disks: [{ name: "d", size: "10GB" }] },
       message:
         'Machine.vitistack.io "web" is invalid: spec.disks[0].size: Invalid value: "10GB": spec.disks[0].size in body should match \'^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$\'',
+    },
+    {
+      name: "a disk with two sources",
+      spec: {
+        template: "small",
+        disks: [{ name: "root", source: { blank: {}, registry: { url: "docker://x/y" } } }],
+      },
+      message:
+        'Machine.vitistack.io "web" is invalid: spec.disks[0].source: Invalid value: set exactly one of http, registry, pvc and blank',
+    },
+    {
+      name: "a registry source that is not docker:// or oci-archive://",
+      spec: {
+        template: "small",
+        disks: [{ name: "root", source: { registry: { url: "quay.io/fedora" } } }],
+      },
+      message:
+        'Machine.vitistack.io "web" is invalid: spec.disks[0].source.registry.url: Invalid value: "quay.io/fedora": spec.disks[0].source.registry.url in body should match \'^(docker|oci-archive)://\'',
     },
     {
       name: "a name over 63 characters",
@@ -131,6 +152,30 @@ describe("the shipped manifests on the real API server", function () {
       spec: { multus: { networkName: "a" }, binding: "masquerade" },
       message:
         'NetworkConfiguration.vitistack.io "n" is invalid: spec: Invalid value: masquerade works on the pod network only',
+    },
+    {
+      name: "neither multus, pod, vlan nor bridge",
+      spec: { description: "nothing" },
+      message:
+        'NetworkConfiguration.vitistack.io "n" is invalid: spec: Invalid value: set multus, pod, or vlan and/or bridge',
+    },
+    {
+      name: "VLAN 0",
+      spec: { vlan: 0 },
+      message:
+        'NetworkConfiguration.vitistack.io "n" is invalid: spec.vlan: Invalid value: 0: spec.vlan in body should be greater than or equal to 1',
+    },
+    {
+      name: "a bridge name with a space",
+      spec: { bridge: "br 0" },
+      message:
+        'NetworkConfiguration.vitistack.io "n" is invalid: spec.bridge: Invalid value: "br 0": spec.bridge in body should match \'^[^/:\\s]+$\'',
+    },
+    {
+      name: "the bridge ..",
+      spec: { bridge: ".." },
+      message:
+        'NetworkConfiguration.vitistack.io "n" is invalid: spec: Invalid value: bridge must be a Linux interface name, not . or ..',
     },
     {
       name: "a VLAN out of range",
