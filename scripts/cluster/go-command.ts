@@ -4,9 +4,6 @@ import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-
-export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /** stdout of `go <args>` run in `cwd`; throws `<what> failed: <go's last stderr line>`. */
 export function go(args: readonly string[], cwd: string, what: string): Promise<string> {
