@@ -2,7 +2,7 @@
 // product installed from knative/, to try it with kubectl (docs/cluster.md).
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { ensureBinaries } from "./cluster/binaries.ts";
 import { ensureDist } from "./cluster/cluster.ts";
 import { alive, FAILED_FILE, readState, STATE_DIR } from "./cluster/state.ts";
@@ -103,10 +103,20 @@ async function down(): Promise<void> {
   );
 }
 
-const commands: Record<string, () => void | Promise<void>> = { up, status, down };
+/** Only the binaries: npm test builds them before mocha, whose hooks have time limits. */
+function build(): void {
+  const binaries = ensureBinaries();
+  process.stdout.write(
+    `kube-apiserver, kubectl ${binaries.kubernetesVersion}, etcd ${binaries.etcdVersion} in ${dirname(binaries.kubectl)}\n`,
+  );
+}
+
+const commands: Record<string, () => void | Promise<void>> = { up, status, down, build };
 const command = commands[process.argv[2] ?? ""];
 if (!command)
-  fail(`usage: npm run cluster -- up | status | down (got "${process.argv.slice(2).join(" ")}")`);
+  fail(
+    `usage: npm run cluster -- up | status | down | build (got "${process.argv.slice(2).join(" ")}")`,
+  );
 try {
   await command();
 } catch (error) {

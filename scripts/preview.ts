@@ -11,6 +11,7 @@ import { API_VERSION, MACHINE } from "../functions/machine-controller/api.ts";
 import { previewMachine } from "../functions/machine-controller/preview.ts";
 import type { KubeObject } from "../shared/admission/types.ts";
 import { inChainOrder } from "../shared/preview/chain.ts";
+import { unhandledKind, unknownAnnotations } from "../shared/preview/input.ts";
 import { preview } from "../shared/preview/run.ts";
 import { snapshotReader } from "../shared/kube/snapshot-reader.ts";
 import { parseObjects } from "../shared/preview/snapshot.ts";
@@ -25,6 +26,10 @@ const DEFAULT_WEBHOOKS = new URL("../knative/webhooks.yaml", import.meta.url);
 function fail(message: string): never {
   process.stderr.write(`preview: ${message}\n`);
   process.exit(2);
+}
+
+function warn(message: string): void {
+  process.stderr.write(`preview: warning: ${message}\n`);
 }
 
 function read(path: string | URL): string {
@@ -73,7 +78,14 @@ const print = (result: unknown): void => {
   );
 };
 const snapshot = (fallback: URL): ReturnType<typeof snapshotReader> =>
-  snapshotReader((values.cluster ?? [fallback]).flatMap(parse));
+  snapshotReader(
+    (values.cluster ?? [fallback]).flatMap((path) => {
+      const objects = parse(path);
+      if (objects.length === 0)
+        warn(`--cluster ${String(path)} holds no objects; the preview reads an empty cluster`);
+      return objects;
+    }),
+  );
 const object: KubeObject = objects[0] ?? {};
 if (
   object.kind === MACHINE.kind &&
@@ -102,6 +114,13 @@ const chain = (() => {
     return fail((error as Error).message);
   }
 })();
+const unhandled = unhandledKind(
+  object,
+  mutators.map((build) => build()),
+  [MACHINE.kind],
+);
+if (unhandled) fail(`${manifest}: ${unhandled}`);
+for (const warning of unknownAnnotations(object, chain)) warn(`${manifest}: ${warning}`);
 const result = await preview(object, chain, snapshot(DEFAULT_CLUSTER));
 print(result);
 // The YAML is for people: each function the API server would not call says why on a line of its own.

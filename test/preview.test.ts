@@ -411,6 +411,86 @@ describe("npm run preview", () => {
     expect(out.object).to.deep.equal(manifest("examples/nested-virt-annotation.yaml"));
   });
 
+  it("should refuse a kind no function handles, with the kind it most likely meant", () => {
+    const file = variant("examples/nested-virt-annotation.yaml", (object) => {
+      object["kind"] = "VirtualMachin";
+    });
+    const run = runPreview(file, "--json");
+    expect([run.status, run.stdout, run.stderr]).to.deep.equal([
+      2,
+      "",
+      `preview: ${file}: a VirtualMachin (kubevirt.io/v1) is nothing the functions handle; did you mean VirtualMachine? (they handle VirtualMachine, Pod, Machine)\n`,
+    ]);
+  });
+
+  it("should say no rule selects a kind at a version no entry names", () => {
+    const file = variant("examples/nested-virt-annotation.yaml", (object) => {
+      object["apiVersion"] = "kubevirt.io/v1alpha3";
+    });
+    const run = runPreview(file, "--json");
+    expect(run.status, run.stderr).to.equal(0);
+    expect((JSON.parse(run.stdout) as Out).notCalled?.["nested-virt"]).to.equal(
+      "no rule selects CREATE of virtualmachines.kubevirt.io/v1alpha3 in namespace default",
+    );
+  });
+
+  it("should warn of an annotation key in the project's domain that no feature knows", () => {
+    const file = variant("examples/nested-virt-annotation.yaml", (object) => {
+      const metadata = object["metadata"] as { annotations: Record<string, string> };
+      metadata.annotations = { "vm-feature-manager.io/nested-virtualization": "vmx" };
+    });
+    const run = runPreview(file, "--json");
+    expect(run.status, run.stderr).to.equal(0);
+    expect(run.stderr.split("\n")).to.include(
+      `preview: warning: ${file}: annotation vm-feature-manager.io/nested-virtualization is no feature's, so nothing reads it; did you mean vm-feature-manager.io/nested-virt?`,
+    );
+  });
+
+  it("should not warn of the keys features read or write", () => {
+    const run = runPreview(
+      "examples/vbios-injection.yaml",
+      "--cluster",
+      "examples/vbios-injection-cluster.yaml",
+      "--cluster",
+      "examples/vbios-rom.yaml",
+      "--json",
+    );
+    expect(run.status, run.stderr).to.equal(0);
+    const out = JSON.parse(run.stdout) as { object: unknown };
+    const again = join(mkdtempSync(join(tmpdir(), "preview-again-")), "vm.yaml");
+    writeFileSync(again, stringify(out.object));
+    const rerun = runPreview(
+      again,
+      "--cluster",
+      "examples/vbios-injection-cluster.yaml",
+      "--cluster",
+      "examples/vbios-rom.yaml",
+      "--json",
+    );
+    expect(rerun.stderr).to.equal("");
+  });
+
+  it("should refuse a --webhooks file without a MutatingWebhookConfiguration", () => {
+    const run = runPreview(
+      "examples/nested-virt-annotation.yaml",
+      "--webhooks",
+      "examples/cluster.yaml",
+    );
+    expect([run.status, run.stderr]).to.deep.equal([
+      2,
+      "preview: examples/cluster.yaml holds no MutatingWebhookConfiguration; give knative/webhooks.yaml or a copy of it\n",
+    ]);
+  });
+
+  it("should warn that an empty --cluster snapshot is read as an empty cluster", () => {
+    const empty = join(mkdtempSync(join(tmpdir(), "preview-empty-")), "cluster.yaml");
+    writeFileSync(empty, "---\n");
+    const run = runPreview("examples/gpu-device-plugin.yaml", "--cluster", empty, "--json");
+    expect(run.stderr.split("\n")[0]).to.equal(
+      `preview: warning: --cluster ${empty} holds no objects; the preview reads an empty cluster`,
+    );
+  });
+
   it("should refuse a webhook entry that no function serves", () => {
     const dir = mkdtempSync(join(tmpdir(), "preview-webhooks-"));
     const file = join(dir, "webhooks.yaml");

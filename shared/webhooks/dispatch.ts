@@ -47,6 +47,11 @@ const ruleMatches = (rule: Rule, request: AdmissionRequest): boolean =>
   wildcardOr(rule.apiVersions, request.resource?.version ?? "") &&
   resourceMatches(rule, request);
 
+/** Whether one of the entry's rules selects the request, whatever its selectors say. */
+function rulesSelect(hook: WebhookEntry, request: AdmissionRequest): boolean {
+  return (hook.rules ?? []).some((rule) => ruleMatches(rule, request));
+}
+
 function describe(request: AdmissionRequest): string {
   const { group = "", version = "", resource = "" } = request.resource ?? {};
   const sub = request.subResource ? `/${request.subResource}` : "";
@@ -84,7 +89,7 @@ export function dispatch(
 ): Dispatch {
   // The rules first: the API server checks them after the selectors, to the same effect, but
   // "no rule selects" is the answer a user needs for an object of the wrong kind.
-  if (!(hook.rules ?? []).some((rule) => ruleMatches(rule, request)))
+  if (!rulesSelect(hook, request))
     return { call: false, reason: `no rule selects ${describe(request)}` };
   const selected = selectorReason(hook, request, namespaceLabels);
   if (selected) return { call: false, reason: selected };
