@@ -5,8 +5,10 @@ import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ensureBinaries } from "./cluster/binaries.ts";
 import { ensureDist } from "./cluster/cluster.ts";
+import { knativeWebhookBinary } from "./cluster/knative-webhook.ts";
 import { alive, FAILED_FILE, readState, STATE_DIR } from "./cluster/state.ts";
 import type { State } from "./cluster/state.ts";
+import { upstreamCrds } from "./cluster/upstream-crds.ts";
 
 const DOWN = "`npm run cluster -- down`";
 
@@ -103,11 +105,15 @@ async function down(): Promise<void> {
   );
 }
 
-/** Only the binaries: npm test builds them before mocha, whose hooks have time limits. */
-function build(): void {
+/** Only what Go builds: npm test builds it before mocha, whose hooks have time limits. */
+async function build(): Promise<void> {
   const binaries = ensureBinaries();
   process.stdout.write(
     `kube-apiserver, kubectl ${binaries.kubernetesVersion}, etcd ${binaries.etcdVersion} in ${dirname(binaries.kubectl)}\n`,
+  );
+  const crds = await upstreamCrds();
+  process.stdout.write(
+    `${crds.length} upstream CRDs, Knative's webhook in ${dirname(await knativeWebhookBinary())}\n`,
   );
 }
 
