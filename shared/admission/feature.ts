@@ -1,3 +1,4 @@
+import type { FieldCheck } from "./field-check.ts";
 import type { KindRef } from "../kube/kinds.ts";
 import type { ClusterReader } from "../kube/reader.ts";
 import type { MaybePromise } from "../runtime/maybe-promise.ts";
@@ -57,6 +58,8 @@ export interface Feature<T extends KubeObject = KubeObject, V = unknown> {
    * `-applied`/`-error` tracking keys; the preview warns about any other key in its domain.
    */
   otherAnnotations?: readonly string[];
+  /** The types of the object's fields it reads and writes, checked before `view`. */
+  fields?: FieldCheck;
   /**
    * Every kind `view` reads. The reader refuses any other, so this list is what the function's
    * RBAC grants (get/list), and a feature with none never loads the Kubernetes client.

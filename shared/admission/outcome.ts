@@ -6,6 +6,7 @@ import { andThen } from "../runtime/maybe-promise.ts";
 import { appliedAnnotation, errorAnnotation } from "./annotations.ts";
 import type { Feature, MutationOutcome, MutationRequest } from "./feature.ts";
 import { isSkip } from "./feature.ts";
+import { checkFields } from "./field-check.ts";
 import { deepFreeze } from "./sharing.ts";
 import { checkMetadata, removeAnnotation, setAnnotation } from "./metadata.ts";
 import { diff } from "./patch.ts";
@@ -52,6 +53,7 @@ export interface Outcome {
 export function featureOutcome(context: Context, object: KubeObject): MaybePromise<Outcome> {
   const { feature, settings, cluster, request } = context;
   checkMetadata(object);
+  if (feature.fields) checkFields(feature.fields, object);
   deepFreeze(object);
   const reader = scopedReader(cluster, feature.name, feature.reads);
   const track = (outcome: MutationOutcome<KubeObject>): Outcome =>
