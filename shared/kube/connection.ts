@@ -1,7 +1,7 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { RequestOptions } from "node:https";
 import { loadKubeConfig } from "./client.ts";
-import { inClusterConnection } from "./in-cluster.ts";
+import { inClusterConnection, missingConfiguration } from "./in-cluster.ts";
 
 /** Where the API server is, and what each request to it carries. */
 export interface ApiConnection {
@@ -21,6 +21,8 @@ export interface ApiConnection {
  * kubeconfig, whose authenticators (exec plugins, OIDC, cloud providers) are why it is used.
  */
 export async function loadConnection(): Promise<ApiConnection> {
+  const missing = missingConfiguration(process.env);
+  if (missing) throw missing;
   return inClusterConnection(process.env) ?? kubeConfigConnection(await loadKubeConfig());
 }
 

@@ -49,6 +49,23 @@ export function inClusterConnection(
   };
 }
 
+/**
+ * The error for a process with no cluster configuration at all: KUBECONFIG unset, no
+ * ~/.kube/config and no mounted token. client-node would then fall back on http://localhost:8080
+ * and refuse it with a message about TLS that names none of the three.
+ */
+export function missingConfiguration(
+  env: NodeJS.ProcessEnv,
+  root = SERVICE_ACCOUNT,
+): ClusterError | undefined {
+  const home = env["HOME"] ? join(env["HOME"], ".kube", "config") : "~/.kube/config";
+  if (env["KUBECONFIG"] || existsSync(home) || existsSync(join(root, "token"))) return undefined;
+  return new ClusterError(
+    `no cluster configuration: KUBECONFIG is unset, there is no ${home} and no ServiceAccount token at ${root}`,
+    "set KUBECONFIG to the cluster's kubeconfig (the one kubectl uses), or run the function in a pod with its ServiceAccount token mounted",
+  );
+}
+
 // loadFromDefault's order: KUBECONFIG (unless empty), then ~/.kube/config, then the mounted token.
 function chosen(env: NodeJS.ProcessEnv, tokenFile: string): boolean {
   if (env["KUBECONFIG"]) return false;
