@@ -3,7 +3,7 @@ import type { KubeObject } from "../admission/types.ts";
 
 /**
  * Reads one or more YAML documents; each may be an object or a `List` of objects, as
- * `kubectl get nodes,configmaps,pcidevices,kubevirts -A -o yaml` prints them.
+ * `kubectl get <kind> -A -o yaml` prints them (the README's snapshot recipe, one kind at a time).
  */
 export function parseObjects(text: string, source: string): KubeObject[] {
   return parseAllDocuments(text).flatMap((doc) => {
