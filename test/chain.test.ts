@@ -15,11 +15,8 @@ import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
 import { mutators } from "../functions/mutators.ts";
 import { syncRulesNamespaces } from "../functions/nested-virt/webhook-namespaces.ts";
-import type {
-  AdmissionReview,
-  AdmissionReviewResponse,
-  KubeObject,
-} from "../shared/admission/types.ts";
+import type { AdmissionReview, AdmissionReviewResponse } from "../shared/admission/types.ts";
+import type { KubeObject } from "../shared/basics/kube-object.ts";
 import { snapshotReader } from "../shared/kube/snapshot-reader.ts";
 import { inChainOrder } from "../shared/preview/chain.ts";
 import { preview } from "../shared/preview/run.ts";

@@ -1,5 +1,5 @@
 import { http } from "@google-cloud/functions-framework";
-import { describeError } from "../../shared/admission/errors.ts";
+import { describeError } from "../../shared/basics/errors.ts";
 import { jsonLogger } from "../../shared/runtime/log.ts";
 import { configFromEnv } from "./config.ts";
 import { answerFor, FEATURE, startLabeller } from "./loop.ts";

@@ -1,4 +1,4 @@
-import { FeatureError } from "../../shared/admission/errors.ts";
+import { FeatureError } from "../../shared/basics/errors.ts";
 import type { Feature, MutationOutcome } from "../../shared/admission/feature.ts";
 import { KUBEVIRT } from "../../shared/kube/kinds.ts";
 import type { Absent } from "../../shared/kube/reader.ts";

@@ -1,7 +1,8 @@
 import type { KindRef } from "../kube/kinds.ts";
 import type { ClusterReader } from "../kube/reader.ts";
 import type { MaybePromise } from "../runtime/maybe-promise.ts";
-import type { GroupVersionKind, KubeObject } from "./types.ts";
+import type { GroupVersionKind } from "./types.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 
 /** What a feature may know of the request: never the uid, the raw body or the patch. */
 export interface MutationRequest {

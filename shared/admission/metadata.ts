@@ -1,5 +1,5 @@
-import { FeatureError } from "./errors.ts";
-import type { KubeObject } from "./types.ts";
+import { FeatureError } from "../basics/errors.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 
 // The core's own edits of an object's annotations. The API server checks an object's types only
 // after mutating admission, so a webhook can be sent `metadata.annotations: "x"` or a label whose

@@ -1,4 +1,5 @@
 /** Shapes of the admission.k8s.io AdmissionReview, v1 and v1beta1 (identical on the wire). */
+import type { KubeObject } from "../basics/kube-object.ts";
 
 export type Operation = "CREATE" | "UPDATE" | "DELETE" | "CONNECT";
 
@@ -9,23 +10,6 @@ export interface GroupVersionKind {
   group: string;
   version: string;
   kind: string;
-}
-
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  [key: string]: unknown;
-}
-
-/** Any Kubernetes object as JSON; features narrow it with their own types. */
-export interface KubeObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: ObjectMeta;
-  [key: string]: unknown;
 }
 
 export interface AdmissionRequest {

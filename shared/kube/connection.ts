@@ -1,17 +1,7 @@
 import type { KubeConfig } from "@kubernetes/client-node";
-import type { RequestOptions } from "node:https";
-import { loadKubeConfig } from "./client.ts";
+import type { ApiConnection } from "./api-transport.ts";
+import { loadKubeConfig } from "./kubeconfig.ts";
 import { inClusterConnection } from "./in-cluster.ts";
-
-/** Where the API server is, and what each request to it carries. */
-export interface ApiConnection {
-  /** The server's URL; it may carry a path of its own (API proxies do). */
-  readonly server: string;
-  /** Requests go through a proxy: its agent is used as given, never swapped for a keep-alive one. */
-  readonly proxied: boolean;
-  /** Puts TLS material, credentials and (through a proxy) the agent on one request's options. */
-  authorize(options: RequestOptions): Promise<void>;
-}
 
 /**
  * The configuration client-node's loadFromDefault would choose, in its order: KUBECONFIG, then

@@ -1,12 +1,12 @@
-import { ClusterError } from "../admission/errors.ts";
-import type { KubeObject } from "../admission/types.ts";
+import { ClusterError } from "../basics/errors.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 import type { MaybePromise } from "../runtime/maybe-promise.ts";
 import type { Logger } from "../runtime/log.ts";
 import { SharedLookup } from "./cache.ts";
-import { clusterError } from "./client.ts";
+import { clusterError } from "./api-errors.ts";
 import type { KindRef } from "./kinds.ts";
-import type { ObjectClient } from "./object-client.ts";
-import { connectObjects } from "./object-client.ts";
+import type { ObjectClient } from "./api-reads.ts";
+import { connectObjects } from "./api-reads.ts";
 import type { Absent, ClusterReader, ListQuery } from "./reader.ts";
 import { describeGet, describeList } from "./reader.ts";
 import type { ReaderSettings } from "./settings.ts";

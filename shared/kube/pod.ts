@@ -1,5 +1,5 @@
-import type { KubeObject } from "../admission/types.ts";
-import { copyPath } from "../admission/sharing.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
+import { copyPath } from "../basics/sharing.ts";
 
 // The parts of a core v1 Pod the Pod functions read or change, with Kubernetes' field names.
 // Everything else passes through as unknown JSON.

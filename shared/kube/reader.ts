@@ -1,4 +1,4 @@
-import type { KubeObject } from "../admission/types.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 import type { MaybePromise } from "../runtime/maybe-promise.ts";
 import type { KindRef } from "./kinds.ts";
 import { kindName, pluralOf, sameKind } from "./kinds.ts";

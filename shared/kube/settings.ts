@@ -1,4 +1,4 @@
-import { parseMs } from "../admission/settings.ts";
+import { parseMs } from "../basics/env.ts";
 
 /** How every function caches and bounds its cluster reads; one set of variables for all of them. */
 export interface ReaderSettings {

@@ -1,4 +1,4 @@
-import { copyPath } from "../admission/sharing.ts";
+import { copyPath } from "../basics/sharing.ts";
 import type { NodeInfo } from "./placement.ts";
 import type { NodeSelectorRequirement, NodeSelectorTerm, VmiSpec } from "./types.ts";
 

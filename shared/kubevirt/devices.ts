@@ -1,7 +1,7 @@
-import { FeatureError } from "../admission/errors.ts";
+import { FeatureError } from "../basics/errors.ts";
 import { aliasSafe } from "./resource-name.ts";
 import type { DeviceEntry, VirtualMachine, VmiSpec } from "./types.ts";
-import { copyPath } from "../admission/sharing.ts";
+import { copyPath } from "../basics/sharing.ts";
 
 /** A device a feature wants in `hostDevices[]` or `gpus[]`: KubeVirt's `{name, deviceName}`. */
 export interface WantedDevice {

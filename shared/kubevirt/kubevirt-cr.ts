@@ -1,5 +1,5 @@
-import { FeatureError } from "../admission/errors.ts";
-import type { KubeObject } from "../admission/types.ts";
+import { FeatureError } from "../basics/errors.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 import { derivedPerRead } from "../kube/derived.ts";
 import { KUBEVIRT } from "../kube/kinds.ts";
 import type { Absent, ClusterReader } from "../kube/reader.ts";

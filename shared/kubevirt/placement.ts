@@ -1,4 +1,4 @@
-import type { KubeObject } from "../admission/types.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 import { derivedPerRead } from "../kube/derived.ts";
 import type { Absent } from "../kube/reader.ts";
 import { ABSENT } from "../kube/reader.ts";

@@ -1,4 +1,4 @@
-import type { KubeObject } from "../admission/types.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 
 // The parts of KubeVirt's v1 API the functions read or write, checked against KubeVirt v1.9's
 // OpenAPI definitions. Everything else passes through as unknown JSON.

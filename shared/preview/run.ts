@@ -4,7 +4,8 @@ import type { ClusterReader } from "../kube/reader.ts";
 import type { Feature } from "../admission/feature.ts";
 import type { PatchOperation } from "../admission/patch.ts";
 import { settingsFromEnv } from "../admission/settings.ts";
-import type { AdmissionRequest, KubeObject } from "../admission/types.ts";
+import type { AdmissionRequest } from "../admission/types.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 
 export interface PreviewResult {
   patches: Record<string, PatchOperation[]>;

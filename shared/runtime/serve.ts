@@ -5,7 +5,7 @@ import type { Domain } from "node:domain";
 import type { Express, NextFunction, Request, Response } from "express";
 import { createServer } from "node:http";
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
-import { parseMs } from "../admission/settings.ts";
+import { parseMs } from "../basics/env.ts";
 import { sendError } from "./http-errors.ts";
 import { answerClientError, MAX_JSON_DEPTH, nestsDeeperThan } from "./http-guards.ts";
 
