@@ -13,7 +13,7 @@ export const targets: Record<string, () => Promise<unknown>> = Object.fromEntrie
  * Loads a function and what serves it. The image's build replaces this module: there each
  * function is a bundle of its own (function, Functions Framework and start together) and this
  * imports that file, so that a cold start loads two files rather than the chunks a shared build
- * splits them into (npm run bench: ~17 ms of a cold start).
+ * splits them into.
  */
 export async function loadTarget(name: string): Promise<{ start: typeof start }> {
   await targets[name]?.();

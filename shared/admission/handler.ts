@@ -73,12 +73,12 @@ function defaultCluster(
   const reader = liveReader({ feature: feature.name, settings: readerSettingsFromEnv(), log });
   // The reader connects (and, on a kubeconfig, loads client-node) 100 ms after the first request,
   // not during start-up nor at a fixed time after it: the review that woke the function is
-  // answered first when it needs no cluster read (a timer from start-up fired while a slow
-  // start's first review ran, and held it ~35 ms), and one that does connects itself.
+  // answered first when it needs no cluster read (a timer from start-up could fire during a slow
+  // start's first review), and one that does connects itself.
   return { reader, warmSoon: () => setTimeout(() => reader.warm(), 100).unref() };
 }
 
-// Not async: a promise costs ~1 µs under load once the framework has made a domain, and an
+// Not async: every promise costs under load once the framework has made a domain, and an
 // `await` makes two. A decision at hand is answered in this step (see admit).
 function review(
   { feature, settings, log, cluster }: Context,

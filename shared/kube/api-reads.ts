@@ -22,7 +22,7 @@ export type ObjectClient = {
  * GETs a reader makes. client-node's own object API is left out on
  * purpose: it brings the model classes and their serializer (which would turn timestamps into
  * Dates and drop unknown fields, so responses stay plain JSON anyway) and the npm undici
- * transport, the largest part of what a first cluster read used to load (npm run bench).
+ * transport, which would dominate what a first cluster read loads.
  * Every request, discovery included, carries the caller's signal.
  */
 export async function connectObjects(

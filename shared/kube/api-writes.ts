@@ -30,10 +30,8 @@ export interface ObjectRef {
 }
 
 /**
- * OwnedObjects, on the reads' configuration and transport. Writing through
- * client-node's CoreV1Api loaded its API classes and models (771 source files, 2 MB) for a
- * function's first write: most of what vbios-injection's first review of a namespace, and
- * cpu-labeller's first publish, loaded.
+ * OwnedObjects, on the reads' configuration and transport: client-node's CoreV1Api would load
+ * every API class and model for a function's first write.
  */
 export async function connectOwned(
   load: () => Promise<ApiConnection> = loadConnection,

@@ -6,9 +6,8 @@ import { inClusterConnection } from "./in-cluster.ts";
 /**
  * The configuration client-node's loadFromDefault would choose, in its order: KUBECONFIG, then
  * ~/.kube/config, then the pod's ServiceAccount. The last is what every function runs on in the
- * cluster, and it is read here without client-node: its configuration module (0.9 MB bundled,
- * 25-45 ms of a cold start even from the compile cache, npm run bench) is loaded only for a
- * kubeconfig, whose authenticators (exec plugins, OIDC, cloud providers) are why it is used.
+ * cluster, and it is read here without client-node: its configuration module, heavy at cold
+ * start, is loaded only for a kubeconfig, whose authenticators (exec plugins, OIDC, cloud providers) are why it is used.
  */
 export async function loadConnection(): Promise<ApiConnection> {
   return inClusterConnection(process.env) ?? kubeConfigConnection(await loadKubeConfig());

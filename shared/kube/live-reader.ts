@@ -123,8 +123,7 @@ async function connectLogged(
 /**
  * A Map bounded to `max` entries that drops the least recently used: reads name VMIs and pods,
  * which come and go. A hit only stamps its entry: moving it to the Map's end (delete, set) on
- * every read of every review left deleted slots that the Map had to compact, 3 µs a review under
- * load (npm run bench:profile). Finding the oldest stamp walks the entries, on a miss only, which
+ * every read of every review would leave deleted slots for the Map to compact. Finding the oldest stamp walks the entries, on a miss only, which
  * then waits for the API anyway.
  */
 class LruMap<V> {

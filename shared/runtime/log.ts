@@ -15,8 +15,7 @@ function flush(): void {
 
 /**
  * Lines for stdout, written together once per turn of the event loop (and at exit): stdout is a
- * pipe in a container, and Node writes to pipes synchronously, one system call per write. Under
- * load a call per admission was a tenth of a function's CPU (npm run bench:profile).
+ * pipe in a container, and Node writes to pipes synchronously, one system call per write.
  */
 export function stdoutLines(line: string): void {
   if (pending.length === 0) {

@@ -3,7 +3,7 @@ import type { ServerResponse } from "node:http";
 /**
  * Writes `body` as the JSON answer, straight on node:http: what Express's res.json adds (app
  * settings for spaces and escaping, none set here; charset and freshness checks) is most of the
- * cost of answering, ~5 % of a review's CPU under load (npm run bench:profile).
+ * cost of answering.
  *
  * The first answer of a turn of the event loop is written at once; any later one in the same turn
  * waits for the turn's end (setImmediate), and they go out together. Under concurrent reviews the

@@ -69,8 +69,8 @@ function frameworkApp(target: string): Express {
   const guarded = `${target}-guarded`;
   http(guarded, (req, res) => {
     // The framework runs each call in a domain of its own; every promise and timer made inside one
-    // is paired with it through async hooks, about six times the cost of one made outside
-    // (npm run bench:profile). The function leaves it: a rejected promise it returns still reaches
+    // is paired with it through async hooks, at several times the cost of one made outside.
+    // The function leaves it: a rejected promise it returns still reaches
     // the framework's handler, and what it throws is answered here.
     (process as { domain?: Domain }).domain?.exit();
     try {
