@@ -37,6 +37,7 @@ export interface Skip {
   warnings?: string[];
 }
 
+/** What `mutate` answers: a mutation or a skip. */
 export type MutationOutcome<T extends KubeObject> = Mutation<T> | Skip;
 
 /**
@@ -87,6 +88,7 @@ export interface Feature<T extends KubeObject = KubeObject, V = unknown> {
   ): MaybePromise<Record<string, string>>;
 }
 
+/** Whether the outcome is a skip. */
 export function isSkip<T extends KubeObject>(outcome: MutationOutcome<T>): outcome is Skip {
   return "skip" in outcome;
 }

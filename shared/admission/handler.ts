@@ -17,6 +17,7 @@ import { readerSettingsFromEnv } from "../kube/settings.ts";
 import { EMPTY_CLUSTER } from "../kube/snapshot-reader.ts";
 import { monotonicMs } from "../runtime/clock.ts";
 
+/** What the admission handler is made with; tests and the preview set them. */
 export interface HandlerOptions {
   settings?: CoreSettings;
   log?: Logger;

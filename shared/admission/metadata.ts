@@ -59,6 +59,7 @@ export function removeAnnotation<T extends KubeObject>(object: T, key: string): 
   return { ...object, metadata: { ...object.metadata, annotations } };
 }
 
+/** Whether the object carries the annotation. */
 export function hasAnnotation(object: KubeObject, key: string): boolean {
   const annotations: unknown = isMap(object.metadata) ? object.metadata["annotations"] : undefined;
   return isMap(annotations) && Object.hasOwn(annotations, key);

@@ -1,6 +1,7 @@
 import jsonpatch from "fast-json-patch";
 import type { Operation } from "fast-json-patch";
 
+/** One RFC 6902 JSON Patch operation. */
 export type PatchOperation = Operation;
 
 /**
@@ -195,6 +196,7 @@ function viaJson(value: object | bigint): unknown {
   return text === undefined ? undefined : (JSON.parse(text) as unknown);
 }
 
+/** The patch as the response carries it: base64 of its JSON. */
 export function encodePatch(ops: readonly PatchOperation[]): string {
   let text = "";
   for (const op of ops) text += `${text === "" ? "" : ","}${operationText(op)}`;

@@ -7,6 +7,7 @@ import { validate } from "./review-validator.generated.ts";
 // compile were a fifth of a cold start (npm run build regenerates it; a test checks it is current).
 const validateReview = validate as ValidateFunction<AdmissionReview>;
 
+/** A decoded AdmissionReview, or the first thing wrong with the body. */
 export type DecodeResult = { review: AdmissionReview } | { error: string };
 
 const decode = decoderFor(validateReview, "AdmissionReview");

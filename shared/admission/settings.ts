@@ -2,8 +2,10 @@ import { parseBoolean, parseMs } from "../basics/env.ts";
 
 /** How a feature answers when it cannot do what the object asks. */
 export const ERROR_HANDLING_MODES = ["reject", "allow-and-log", "strip-label"] as const;
+/** One of ERROR_HANDLING_MODES. */
 export type ErrorHandling = (typeof ERROR_HANDLING_MODES)[number];
 
+/** The core's settings for one feature, read once at start-up. */
 export interface CoreSettings {
   errorHandling: ErrorHandling;
   /** `ADD_TRACKING_ANNOTATIONS`: write `<feature>-applied` on success. */
@@ -14,6 +16,7 @@ export interface CoreSettings {
 
 type Env = Record<string, string | undefined>;
 
+/** The feature's error handling variable: `NESTED_VIRT_ERROR_HANDLING`. */
 export function errorHandlingVariable(feature: string): string {
   return `${feature.toUpperCase().replace(/-/g, "_")}_ERROR_HANDLING`;
 }

@@ -93,7 +93,9 @@ export function requireKind(kind: KindRef): KindInfo {
   return info;
 }
 
+/** Nodes. */
 export const NODE: KindRef = { apiVersion: "v1", kind: "Node" };
+/** ConfigMaps. */
 export const CONFIG_MAP: KindRef = { apiVersion: "v1", kind: "ConfigMap" };
 
 /** Whether two references name the same kind. */
@@ -116,11 +118,17 @@ export function pluralOf(kind: KindRef): string {
   const lower = kind.kind.toLowerCase();
   return lower.endsWith("s") ? `${lower}es` : `${lower}s`;
 }
+/** Pods. */
 export const POD: KindRef = { apiVersion: "v1", kind: "Pod" };
+/** Secrets. */
 export const SECRET: KindRef = { apiVersion: "v1", kind: "Secret" };
+/** PersistentVolumeClaims. */
 export const PERSISTENT_VOLUME_CLAIM: KindRef = { apiVersion: "v1", kind: "PersistentVolumeClaim" };
+/** StorageClasses (built in: storage.k8s.io). */
 export const STORAGE_CLASS: KindRef = { apiVersion: "storage.k8s.io/v1", kind: "StorageClass" };
+/** KubeVirt VirtualMachines. */
 export const VIRTUAL_MACHINE: KindRef = { apiVersion: "kubevirt.io/v1", kind: "VirtualMachine" };
+/** KubeVirt VirtualMachineInstances. */
 export const VIRTUAL_MACHINE_INSTANCE: KindRef = {
   apiVersion: "kubevirt.io/v1",
   kind: "VirtualMachineInstance",

@@ -12,6 +12,7 @@ import { describeGet, describeList } from "./reader.ts";
 import type { ReaderSettings } from "./settings.ts";
 import { monotonicMs } from "../runtime/clock.ts";
 
+/** What a live reader is made with: the feature it reads for, settings, logger. */
 export interface LiveReaderOptions {
   /** Names the function in the reader's log lines. */
   feature: string;
@@ -20,6 +21,7 @@ export interface LiveReaderOptions {
   connect?: () => Promise<ObjectClient>;
 }
 
+/** A ClusterReader on the live API that can connect ahead of its first read. */
 export interface LiveReader extends ClusterReader {
   /** Connects now (a kubeconfig loads client-node), so that the first read does not wait for it. */
   warm(): void;

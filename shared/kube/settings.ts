@@ -14,6 +14,7 @@ export interface ReaderSettings {
 
 type Env = Record<string, string | undefined>;
 
+/** The live reader's settings from the environment; a wrong value names its variable. */
 export function readerSettingsFromEnv(env: Env = process.env): ReaderSettings {
   return {
     ttlMs: parseMs("CLUSTER_CACHE_TTL_MS", env["CLUSTER_CACHE_TTL_MS"], 15_000),

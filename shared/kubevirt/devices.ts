@@ -9,6 +9,7 @@ export interface WantedDevice {
   deviceName: string;
 }
 
+/** Device entries after a merge, and what was added to them. */
 export interface DeviceMerge {
   /** The existing entries, untouched and in order, then the added ones. */
   entries: DeviceEntry[];

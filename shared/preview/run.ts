@@ -7,6 +7,7 @@ import { settingsFromEnv } from "../admission/settings.ts";
 import type { AdmissionRequest } from "../admission/types.ts";
 import type { KubeObject } from "../basics/kube-object.ts";
 
+/** What the preview made of one object: the decisions and the object after them. */
 export interface PreviewResult {
   patches: Record<string, PatchOperation[]>;
   object: KubeObject;

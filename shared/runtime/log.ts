@@ -1,4 +1,6 @@
+/** The levels of the JSON log lines, least to most severe. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
+/** Writes one JSON log line: a level, a message and fields. */
 export type Logger = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };

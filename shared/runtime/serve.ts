@@ -12,6 +12,7 @@ import { answerClientError, MAX_JSON_DEPTH, nestsDeeperThan } from "./http-guard
 /** Admission bodies carry an object and its old version; etcd caps each near 1.5 MiB. */
 export const MAX_BODY_BYTES = 7 * 1024 * 1024;
 
+/** What the server is started with: its port, limits and logger. */
 export interface ServeOptions {
   target: string;
   port: number;
