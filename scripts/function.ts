@@ -4,6 +4,8 @@
 import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
+import { targets } from "../functions/targets.ts";
+import { didYouMean } from "../shared/did-you-mean.ts";
 import { bundleImage } from "./build.ts";
 
 const { values, positionals } = parseArgs({
@@ -13,6 +15,14 @@ const { values, positionals } = parseArgs({
 const [name] = positionals;
 if (!name) {
   process.stderr.write("usage: npm run function -- <name> [--port <N>]\n");
+  process.exit(2);
+}
+// Before the build, which takes seconds: a misspelt name must not wait for it to be told.
+const names = Object.keys(targets);
+if (!names.includes(name)) {
+  process.stderr.write(
+    `function: there is no function "${name}"${didYouMean(name, names)} (functions: ${names.join(", ")})\n`,
+  );
   process.exit(2);
 }
 const root = fileURLToPath(new URL("..", import.meta.url));

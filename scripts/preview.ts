@@ -10,10 +10,12 @@ import { mutators } from "../functions/mutators.ts";
 import { API_VERSION, MACHINE } from "../functions/machine-controller/api.ts";
 import { previewMachine } from "../functions/machine-controller/preview.ts";
 import type { KubeObject } from "../shared/basics/kube-object.ts";
-import { inChainOrder, webhookChain } from "../shared/preview/chain.ts";
+import { inChainOrder } from "../shared/preview/chain.ts";
+import { unhandledKind, unknownAnnotations } from "../shared/preview/input.ts";
 import { preview } from "../shared/preview/run.ts";
 import { snapshotReader } from "../shared/kube/snapshot-reader.ts";
 import { parseObjects } from "../shared/preview/snapshot.ts";
+import { webhookEntries } from "../shared/webhooks/entry.ts";
 
 const USAGE =
   "usage: npm run preview -- <manifest.yaml> [--cluster <snapshot.yaml>]... [--webhooks <webhooks.yaml>] [--json] [--finalize] [--now <RFC 3339 time>]";
@@ -24,6 +26,10 @@ const DEFAULT_WEBHOOKS = new URL("../knative/webhooks.yaml", import.meta.url);
 function fail(message: string): never {
   process.stderr.write(`preview: ${message}\n`);
   process.exit(2);
+}
+
+function warn(message: string): void {
+  process.stderr.write(`preview: warning: ${message}\n`);
 }
 
 function read(path: string | URL): string {
@@ -72,7 +78,14 @@ const print = (result: unknown): void => {
   );
 };
 const snapshot = (fallback: URL): ReturnType<typeof snapshotReader> =>
-  snapshotReader((values.cluster ?? [fallback]).flatMap(parse));
+  snapshotReader(
+    (values.cluster ?? [fallback]).flatMap((path) => {
+      const objects = parse(path);
+      if (objects.length === 0)
+        warn(`--cluster ${String(path)} holds no objects; the preview reads an empty cluster`);
+      return objects;
+    }),
+  );
 const object: KubeObject = objects[0] ?? {};
 if (
   object.kind === MACHINE.kind &&
@@ -90,19 +103,30 @@ if (
   process.exit(0);
 }
 if (values.finalize || values.now) fail("--finalize and --now apply to a Machine only");
-const features = (() => {
+const chain = (() => {
+  const file = values.webhooks ?? DEFAULT_WEBHOOKS;
   try {
-    const chain = webhookChain(read(values.webhooks ?? DEFAULT_WEBHOOKS));
     return inChainOrder(
       mutators.map((build) => build()),
-      chain,
+      webhookEntries(read(file), String(file)),
     );
   } catch (error) {
     return fail((error as Error).message);
   }
 })();
-const result = await preview(object, features, snapshot(DEFAULT_CLUSTER));
+const unhandled = unhandledKind(
+  object,
+  mutators.map((build) => build()),
+  [MACHINE.kind],
+);
+if (unhandled) fail(`${manifest}: ${unhandled}`);
+for (const warning of unknownAnnotations(object, chain)) warn(`${manifest}: ${warning}`);
+const result = await preview(object, chain, snapshot(DEFAULT_CLUSTER));
 print(result);
+// The YAML is for people: each function the API server would not call says why on a line of its own.
+if (!values.json)
+  for (const [name, reason] of Object.entries(result.notCalled ?? {}))
+    process.stderr.write(`${name}: not called: ${reason}\n`);
 if (result.denied) {
   process.stderr.write(
     `preview: ${result.denied.function} denied the object: ${result.denied.message}\n`,

@@ -12,23 +12,24 @@ import jsonpatch from "fast-json-patch";
 import type { Operation } from "fast-json-patch";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { parseAllDocuments } from "yaml";
 import { mutators } from "../functions/mutators.ts";
 import { syncRulesNamespaces } from "../functions/nested-virt/webhook-namespaces.ts";
 import type { AdmissionReview, AdmissionReviewResponse } from "../shared/admission/types.ts";
 import type { KubeObject } from "../shared/basics/kube-object.ts";
+import { calls } from "../shared/webhooks/dispatch.ts";
+import type { WebhookEntry } from "../shared/webhooks/entry.ts";
+import { functionOf, webhookEntries as entriesOf } from "../shared/webhooks/entry.ts";
+import { admissionRequest } from "../shared/webhooks/request.ts";
 import { snapshotReader } from "../shared/kube/snapshot-reader.ts";
 import { inChainOrder } from "../shared/preview/chain.ts";
-import { preview } from "../shared/preview/run.ts";
+import { namespaceLabels, preview } from "../shared/preview/run.ts";
 import { parseObjects } from "../shared/preview/snapshot.ts";
 import type { FakeObject } from "./helpers/fake-kube-api.ts";
-import { FakeKubeApi, KNOWN_KINDS } from "./helpers/fake-kube-api.ts";
+import { FakeKubeApi } from "./helpers/fake-kube-api.ts";
 import type { FrontDoor } from "./helpers/front-door.ts";
 import { startFrontDoor } from "./helpers/front-door.ts";
 import type { RunningFunction } from "./helpers/function-process.ts";
 import { startFunction } from "./helpers/function-process.ts";
-import type { WebhookEntry } from "./helpers/webhook-dispatch.ts";
-import { calls } from "./helpers/webhook-dispatch.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const EXAMPLES = `${ROOT}examples/`;
@@ -39,14 +40,8 @@ const EXAMPLES = `${ROOT}examples/`;
  */
 function webhookEntries(cluster: readonly KubeObject[]): WebhookEntry[] {
   const shipped = readFileSync(`${ROOT}knative/webhooks.yaml`, "utf8");
-  return parseAllDocuments(syncRulesNamespaces(cluster, shipped))
-    .map((d) => d.toJS() as { kind?: string; webhooks?: WebhookEntry[] })
-    .filter((d) => d.kind === "MutatingWebhookConfiguration")
-    .flatMap((d) => d.webhooks ?? []);
+  return entriesOf(syncRulesNamespaces(cluster, shipped), "knative/webhooks.yaml");
 }
-
-const functionOf = (hook: WebhookEntry): string =>
-  (hook.clientConfig.service?.path ?? "").replace(/^\//, "");
 
 /** Every example file that holds exactly one VirtualMachine or Pod: what users admit. */
 function exampleInputs(): { file: string; object: KubeObject }[] {
@@ -64,33 +59,11 @@ function exampleInputs(): { file: string; object: KubeObject }[] {
     .map(({ file, objects }) => ({ file, object: objects[0] as KubeObject }));
 }
 
-function groupVersion(apiVersion: string): { group: string; version: string } {
-  const slash = apiVersion.indexOf("/");
-  return slash < 0
-    ? { group: "", version: apiVersion }
-    : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
-}
-
 function reviewOf(object: KubeObject, uid: string): AdmissionReview {
-  const apiVersion = object.apiVersion ?? "v1";
-  const { group, version } = groupVersion(apiVersion);
-  const kind = object.kind ?? "";
-  const served = KNOWN_KINDS.find((k) => k.apiVersion === apiVersion && k.kind === kind);
   return {
     apiVersion: "admission.k8s.io/v1",
     kind: "AdmissionReview",
-    request: {
-      uid,
-      kind: { group, version, kind },
-      resource: { group, version, resource: served?.plural ?? "" },
-      name: object.metadata?.name ?? "",
-      namespace: object.metadata?.namespace ?? "default",
-      operation: "CREATE",
-      userInfo: { username: "system:admin" },
-      object: structuredClone(object),
-      oldObject: null,
-      dryRun: false,
-    },
+    request: admissionRequest(structuredClone(object), { uid, dryRun: false }),
   };
 }
 
@@ -128,13 +101,6 @@ describe("the whole chain behind the TLS front door, played like the API server"
     await api.stop();
   });
 
-  // A namespace's labels as the API server matches namespaceSelectors: the example cluster's
-  // Namespace object (macvtap-capabilities needs its opt-in label), else just its name.
-  const namespaceLabels = (name: string): Record<string, string> => ({
-    ...cluster.find((o) => o.kind === "Namespace" && o.metadata?.name === name)?.metadata?.labels,
-    "kubernetes.io/metadata.name": name,
-  });
-
   async function pass(
     chain: readonly WebhookEntry[],
     start: KubeObject,
@@ -144,7 +110,8 @@ describe("the whole chain behind the TLS front door, played like the API server"
     for (const hook of chain) {
       const review = reviewOf(object, `chain-${(uid += 1)}`);
       const namespace = review.request.namespace ?? "";
-      if (!calls(hook, review.request, namespaceLabels(namespace))) continue;
+      const labels = await namespaceLabels(snapshotReader(cluster), namespace);
+      if (!calls(hook, review.request, labels)) continue;
       const answer = await door.review(functionOf(hook), review);
       expect(answer.status, answer.body).to.equal(200);
       const { response } = JSON.parse(answer.body) as AdmissionReviewResponse;
@@ -169,11 +136,11 @@ describe("the whole chain behind the TLS front door, played like the API server"
     chain: readonly WebhookEntry[],
     object: KubeObject,
   ): Promise<KubeObject> {
-    const features = inChainOrder(
+    const links = inChainOrder(
       mutators.map((build) => build()),
-      chain.map(functionOf),
+      chain,
     );
-    return (await preview(object, features, snapshotReader(cluster))).object;
+    return (await preview(object, links, snapshotReader(cluster))).object;
   }
 
   const noPatches = (patches: Record<string, Operation[]>): Record<string, Operation[]> =>

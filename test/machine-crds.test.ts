@@ -222,12 +222,32 @@ describe("the Machine and NetworkConfiguration CRDs", () => {
       {
         name: "both multus and pod",
         spec: { multus: { networkName: "a" }, pod: {} },
-        error: ".spec: set exactly one of multus and pod",
+        error: ".spec: set at most one of multus and pod",
       },
       {
-        name: "neither multus nor pod",
-        spec: { vlan: 10 },
-        error: ".spec: set exactly one of multus and pod",
+        name: "neither multus, pod, vlan nor bridge",
+        spec: { description: "nothing" },
+        error: ".spec: set multus, pod, or vlan and/or bridge",
+      },
+      {
+        name: "VLAN 0",
+        spec: { vlan: 0 },
+        error: "/spec/vlan must be >= 1",
+      },
+      {
+        name: "a bridge name Linux refuses",
+        spec: { bridge: "br 0" },
+        error: '/spec/bridge must match pattern "^[^/:\\s]+$"',
+      },
+      {
+        name: "a bridge name over 15 characters",
+        spec: { bridge: "br-vlan100-long0" },
+        error: "/spec/bridge must NOT have more than 15 characters",
+      },
+      {
+        name: "the bridge ..",
+        spec: { bridge: ".." },
+        error: ".spec: bridge must be a Linux interface name, not . or ..",
       },
       {
         name: "masquerade on a Multus network",

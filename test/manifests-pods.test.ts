@@ -8,8 +8,8 @@ import { VIRTUAL_MACHINE_INSTANCE } from "../shared/kube/kinds.ts";
 import { launcherPod, podReview } from "./helpers/launcher-pod.ts";
 import type { Doc } from "./helpers/manifests.ts";
 import { manifestDocuments } from "./helpers/manifests.ts";
-import type { WebhookEntry } from "./helpers/webhook-dispatch.ts";
-import { calls } from "./helpers/webhook-dispatch.ts";
+import { calls } from "../shared/webhooks/dispatch.ts";
+import type { WebhookEntry } from "../shared/webhooks/entry.ts";
 
 // The Pod functions' manifests against their code: who the API server calls them for (rules,
 // namespaceSelector, objectSelector, matchConditions, evaluated as the API server does), and RBAC

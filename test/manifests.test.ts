@@ -9,7 +9,9 @@ import { pluralOf } from "../shared/kube/kinds.ts";
 import type { Doc } from "./helpers/manifests.ts";
 import { KNATIVE_DIR, manifestDocuments } from "./helpers/manifests.ts";
 import { mutators } from "../functions/mutators.ts";
-import { inChainOrder, webhookChain } from "../shared/preview/chain.ts";
+import { inChainOrder } from "../shared/preview/chain.ts";
+import { evaluateConditions } from "../shared/webhooks/conditions.ts";
+import { functionOf, webhookEntries } from "../shared/webhooks/entry.ts";
 import { syncRulesNamespaces } from "../functions/nested-virt/webhook-namespaces.ts";
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
@@ -34,15 +36,19 @@ const get = (value: unknown, ...path: (string | number)[]): unknown =>
  * matchCondition true, evaluated with a CEL implementation on the variables it binds.
  */
 function called(
-  conditions: readonly { expression: string }[],
+  conditions: readonly { name: string; expression: string }[],
   metadata: Record<string, unknown>,
 ): boolean {
-  return conditions.every(({ expression }) => {
-    const bindings = { object: { metadata }, request: { namespace: metadata["namespace"] } };
-    const result = run(expression, bindings as Record<string, CelInput>);
-    if (isCelError(result)) throw new Error(`${expression}: ${result.message}`);
-    return result === true;
+  const hook = { name: "entry", clientConfig: {}, matchConditions: [...conditions] };
+  const outcome = evaluateConditions(hook, {
+    uid: "manifests",
+    kind: { group: "kubevirt.io", version: "v1", kind: "VirtualMachine" },
+    operation: "CREATE",
+    namespace: String(metadata["namespace"]),
+    object: { metadata },
   });
+  if ("error" in outcome) throw new Error(outcome.error);
+  return outcome.holds;
 }
 
 describe("knative/ manifests", () => {
@@ -80,14 +86,18 @@ describe("knative/ manifests", () => {
   });
 
   it("should give every mutating function exactly one webhook entry, and no entry without one", () => {
-    const chain = webhookChain(readFileSync(`${KNATIVE_DIR}webhooks.yaml`, "utf8"));
+    const entries = webhookEntries(
+      readFileSync(`${KNATIVE_DIR}webhooks.yaml`, "utf8"),
+      "knative/webhooks.yaml",
+    );
+    const chain = entries.map(functionOf);
     const names = mutators.map((build) => build().name);
     expect([...chain].sort()).to.deep.equal([...names].sort());
     expect(
       inChainOrder(
         mutators.map((build) => build()),
-        chain,
-      ).map((f) => f.name),
+        entries,
+      ).map((link) => link.feature.name),
     ).to.deep.equal(chain);
   });
 
@@ -208,7 +218,7 @@ describe("knative/ manifests", () => {
       }
     });
 
-    it("should own VirtualMachines and PVCs, and never recreate a PVC to update it", () => {
+    it("should own VirtualMachines, PVCs and NADs, and never recreate a PVC to update it", () => {
       expect(get(spec, "parentResource")).to.deep.equal({
         apiVersion: "vitistack.io/v1alpha1",
         resource: "machines",
@@ -218,6 +228,7 @@ describe("knative/ manifests", () => {
       ).to.deep.equal([
         ["kubevirt.io/v1", "virtualmachines", "InPlace"],
         ["v1", "persistentvolumeclaims", "InPlace"],
+        ["k8s.cni.cncf.io/v1", "network-attachment-definitions", "InPlace"],
       ]);
       expect(get(spec, "generateSelector")).to.equal(true);
     });
@@ -292,12 +303,12 @@ describe("knative/ manifests", () => {
       syncRulesNamespaces(rules, readFileSync(`${KNATIVE_DIR}webhooks.yaml`, "utf8")),
     ).flatMap((d) => (get(d.toJS(), "webhooks") ?? []) as Doc[]);
     const hook = withRules.find((h) => h["name"] === "nested-virt.vm-feature-manager.io");
-    const conditions = get(hook, "matchConditions") as { expression: string }[];
+    const conditions = get(hook, "matchConditions") as { name: string; expression: string }[];
     const wakes = (metadata: Record<string, unknown>): boolean => called(conditions, metadata);
     const shipped = webhooks.find((h) => h["name"] === "nested-virt.vm-feature-manager.io");
 
     it("should gate no namespace by name as shipped", () => {
-      const conditions = get(shipped, "matchConditions") as { expression: string }[];
+      const conditions = get(shipped, "matchConditions") as { name: string; expression: string }[];
       expect(called(conditions, { namespace: "default" })).to.equal(false);
     });
     const asks = { "vm-feature-manager.io/nested-virt": "enabled" };
@@ -377,7 +388,7 @@ describe("knative/ manifests", () => {
   for (const name of ["pci-passthrough", "gpu-device-plugin"]) {
     describe(`${name}'s matchConditions`, () => {
       const hook = webhooks.find((h) => h["name"] === `${name}.vm-feature-manager.io`);
-      const conditions = get(hook, "matchConditions") as { expression: string }[];
+      const conditions = get(hook, "matchConditions") as { name: string; expression: string }[];
       const wakes = (metadata: Record<string, unknown>): boolean => called(conditions, metadata);
       const asks = { [`vm-feature-manager.io/${name}`]: "x" };
       const cases = [
@@ -512,12 +523,9 @@ describe("knative/ manifests", () => {
 
   describe("vbios-injection's matchConditions", () => {
     const hook = webhooks.find((h) => h["name"] === "vbios-injection.vm-feature-manager.io");
-    const conditions = get(hook, "matchConditions") as { expression: string }[];
+    const conditions = get(hook, "matchConditions") as { name: string; expression: string }[];
     const wakes = (metadata: Record<string, unknown>): boolean =>
-      conditions.every(
-        ({ expression }) =>
-          evaluate(expression, { object: { metadata }, request: { namespace: "gaming" } }) === true,
-      );
+      called(conditions, { namespace: "gaming", ...metadata });
     const cases = [
       {
         name: "a VM that names a ROM ConfigMap",

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
@@ -49,5 +50,21 @@ describe("npm run function -- <name> --port <N>", () => {
       child.kill("SIGTERM");
       await exited;
     }
+  });
+
+  it("should check the name before building, with the name it most likely meant", () => {
+    const bundle = `${ROOT}dist/main.js`;
+    const built = existsSync(bundle) ? statSync(bundle).mtimeMs : undefined;
+    const run = spawnSync(process.execPath, ["scripts/function.ts", "nested-virtt"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    expect([run.status, run.stdout, run.stderr]).to.deep.equal([
+      2,
+      "",
+      'function: there is no function "nested-virtt"; did you mean nested-virt? (functions: nested-virt, cpu-labeller, pci-passthrough, gpu-device-plugin, vbios-injection, macvtap-capabilities, imds-injector, machine-controller)\n',
+    ]);
+    // No build ran: the image's bundle is as it was (or still absent).
+    expect(existsSync(bundle) ? statSync(bundle).mtimeMs : undefined).to.equal(built);
   });
 });

@@ -7,7 +7,9 @@ import { fileURLToPath } from "node:url";
 import { parse, parseAllDocuments, stringify } from "yaml";
 import jsonpatch from "fast-json-patch";
 import type { Operation } from "fast-json-patch";
+import { syncRulesNamespaces } from "../functions/nested-virt/webhook-namespaces.ts";
 import type { Pod } from "../shared/kube/pod.ts";
+import { parseObjects } from "../shared/preview/snapshot.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -53,7 +55,35 @@ const PCI_PATCH: Operation[] = [
   },
 ];
 
-/** The later functions in webhook order look at every VM and leave alone those that do not ask. */
+/** A shipped example with changes, written to a file of its own. */
+function variant(path: string, change: (object: Record<string, unknown>) => void): string {
+  const object = manifest(path) as Record<string, unknown>;
+  change(object);
+  const file = join(mkdtempSync(join(tmpdir(), "preview-variant-")), "object.yaml");
+  writeFileSync(file, stringify(object));
+  return file;
+}
+
+const inNamespace =
+  (namespace: string) =>
+  (object: Record<string, unknown>): void => {
+    (object["metadata"] as Record<string, unknown>)["namespace"] = namespace;
+  };
+
+/** knative/webhooks.yaml with nested-virt's namespaces synced from the example cluster's rules. */
+function syncedWebhooks(): string {
+  const cluster = parseObjects(readFileSync(`${ROOT}/examples/cluster.yaml`, "utf8"), "cluster");
+  const shipped = readFileSync(`${ROOT}/knative/webhooks.yaml`, "utf8");
+  const file = join(mkdtempSync(join(tmpdir(), "preview-webhooks-")), "webhooks.yaml");
+  writeFileSync(file, syncRulesNamespaces(cluster, shipped));
+  return file;
+}
+
+type Out = {
+  patches: Record<string, Operation[]>;
+  notCalled?: Record<string, string>;
+  object: unknown;
+};
 
 describe("npm run preview", () => {
   it("should print the vmx patch for the shipped example, and the patched object", () => {
@@ -88,15 +118,58 @@ describe("npm run preview", () => {
     expect(parse(yaml.stdout)).to.deep.equal(JSON.parse(json.stdout));
   });
 
-  it("should select a VM by the rules ConfigMap of the cluster snapshot", () => {
-    const out = JSON.parse(runPreview("examples/nested-virt-rule.yaml", "--json").stdout) as {
-      patches: Record<string, Operation[]>;
-    };
+  it("should select a VM by the rules ConfigMap of the cluster snapshot, once its namespace is in the entry", () => {
+    const run = runPreview(
+      "examples/nested-virt-rule.yaml",
+      "--webhooks",
+      syncedWebhooks(),
+      "--json",
+    );
+    expect(run.status, run.stderr).to.equal(0);
+    const out = JSON.parse(run.stdout) as Out;
+    expect(out.notCalled?.["nested-virt"]).to.equal(undefined);
     expect(out.patches["nested-virt"]?.[0]).to.deep.equal({
       op: "add",
       path: "/spec/template/spec/domain/cpu",
       value: { features: [{ name: "vmx", policy: "require" }] },
     });
+  });
+
+  it("should leave the rule example alone with the shipped entry, whose namespaces omit ci, and say why", () => {
+    const run = runPreview("examples/nested-virt-rule.yaml", "--json");
+    expect(run.status, run.stderr).to.equal(0);
+    const out = JSON.parse(run.stdout) as Out;
+    expect(out.patches).to.deep.equal({});
+    expect(out.notCalled?.["nested-virt"]).to.equal(
+      "matchCondition asks-or-in-a-rules-namespace is false",
+    );
+    expect(out.object).to.deep.equal(manifest("examples/nested-virt-rule.yaml"));
+  });
+
+  it("should not call nested-virt for a VM in kube-system, which the entry's namespaceSelector excludes", () => {
+    const file = variant("examples/nested-virt-annotation.yaml", inNamespace("kube-system"));
+    const run = runPreview(file);
+    expect(run.status, run.stderr).to.equal(0);
+    const out = parse(run.stdout) as Out;
+    expect(out.patches).to.deep.equal({});
+    expect(out.object).to.deep.equal(parse(readFileSync(file, "utf8")));
+    expect(run.stderr.split("\n")).to.include(
+      "nested-virt: not called: namespace kube-system has label kubernetes.io/metadata.name=kube-system, which the selector excludes",
+    );
+  });
+
+  it("should not call a function for a VM without its annotation", () => {
+    const file = variant("examples/pci-passthrough.yaml", (object) => {
+      delete (object["metadata"] as { annotations?: unknown }).annotations;
+    });
+    const out = JSON.parse(runPreview(file, "--json").stdout) as Out;
+    expect(out.patches).to.deep.equal({});
+    expect(out.notCalled?.["nested-virt"]).to.equal(
+      "matchCondition asks-or-in-a-rules-namespace is false",
+    );
+    expect(out.notCalled?.["pci-passthrough"]).to.equal(
+      "matchCondition asks-for-pci-devices is false",
+    );
   });
 
   it("should give an empty patch for a VM that opts out", () => {
@@ -130,7 +203,10 @@ describe("npm run preview", () => {
     expect(run.status, run.stderr).to.equal(0);
     const out = JSON.parse(run.stdout) as { patches: Record<string, Operation[]>; object: unknown };
     expect(out.patches["pci-passthrough"]).to.deep.equal(PCI_PATCH);
-    expect(out.patches["gpu-device-plugin"]).to.deep.equal([]);
+    expect(out.patches["gpu-device-plugin"]).to.equal(undefined);
+    expect((out as Out).notCalled?.["gpu-device-plugin"]).to.equal(
+      "matchCondition asks-for-gpus is false",
+    );
     const original = manifest("examples/pci-passthrough.yaml");
     expect(jsonpatch.applyPatch(original, PCI_PATCH, true, false).newDocument).to.deep.equal(
       out.object,
@@ -179,17 +255,13 @@ describe("npm run preview", () => {
   });
 
   describe("on launcher pods", () => {
-    type Out = {
-      patches: Record<string, Operation[]>;
-      object: Pod;
-      warnings?: Record<string, string[]>;
-    };
-    const previewOf = (file: string): Out => {
+    type PodOut = Out & { object: Pod; warnings?: Record<string, string[]> };
+    const previewOf = (file: string): PodOut => {
       const run = runPreview(file, "--json");
       expect(run.status, run.stderr).to.equal(0);
-      return JSON.parse(run.stdout) as Out;
+      return JSON.parse(run.stdout) as PodOut;
     };
-    const apply = (file: string, out: Out): unknown =>
+    const apply = (file: string, out: PodOut): unknown =>
       Object.values(out.patches).reduce(
         (object, ops) => jsonpatch.applyPatch(object, ops, true, false).newDocument,
         manifest(file),
@@ -198,6 +270,10 @@ describe("npm run preview", () => {
     it("should run both Pod functions on a macvtap pod: KubeVirt's containers privileged, the sidecar not", () => {
       const out = previewOf("examples/launcher-pod-macvtap.yaml");
       expect(Object.keys(out.patches)).to.deep.equal(["macvtap-capabilities", "imds-injector"]);
+      // The VM functions' rules select virtualmachines, never pods.
+      expect(out.notCalled?.["nested-virt"]).to.equal(
+        "no rule selects CREATE of pods/v1 in namespace edge",
+      );
       expect(apply("examples/launcher-pod-macvtap.yaml", out)).to.deep.equal(out.object);
       const containers = [
         ...(out.object.spec?.initContainers ?? []),
@@ -216,9 +292,37 @@ describe("npm run preview", () => {
       ]);
     });
 
+    it("should not call macvtap-capabilities for a macvtap pod in a namespace that did not opt in", () => {
+      const file = variant("examples/launcher-pod-macvtap.yaml", inNamespace("ci"));
+      const run = runPreview(file);
+      expect(run.stderr.split("\n")).to.include(
+        "macvtap-capabilities: not called: namespace ci lacks label vm-feature-manager.io/macvtap-capabilities=enabled",
+      );
+      const out = parse(run.stdout) as PodOut;
+      expect(out.patches["macvtap-capabilities"]).to.equal(undefined);
+      expect(out.notCalled?.["macvtap-capabilities"]).to.equal(
+        "namespace ci lacks label vm-feature-manager.io/macvtap-capabilities=enabled",
+      );
+    });
+
+    it("should not call the Pod functions for a pod that is no launcher", () => {
+      const file = variant("examples/launcher-pod-macvtap.yaml", (object) => {
+        delete (object["metadata"] as { labels?: unknown }).labels;
+      });
+      const out = previewOf(file);
+      expect(out.patches).to.deep.equal({});
+      expect(out.notCalled).to.deep.include({
+        "macvtap-capabilities": "the object lacks label kubevirt.io=virt-launcher",
+        "imds-injector": "the object lacks label kubevirt.io=virt-launcher",
+      });
+    });
+
     it("should inject the sidecar into a Guaranteed pod with requests equal to limits", () => {
       const out = previewOf("examples/launcher-pod-imds.yaml");
-      expect(out.patches["macvtap-capabilities"]).to.deep.equal([]);
+      expect(out.patches["macvtap-capabilities"]).to.equal(undefined);
+      expect(out.notCalled?.["macvtap-capabilities"]).to.equal(
+        "namespace default lacks label vm-feature-manager.io/macvtap-capabilities=enabled",
+      );
       expect(apply("examples/launcher-pod-imds.yaml", out)).to.deep.equal(out.object);
       const sidecar = out.object.spec?.initContainers?.find((c) => c.name === "imds-server");
       expect(sidecar?.restartPolicy).to.equal("Always");
@@ -230,7 +334,11 @@ describe("npm run preview", () => {
 
     it("should leave an SR-IOV VM's pod alone and say why", () => {
       const out = previewOf("examples/launcher-pod-imds-sriov.yaml");
-      expect(out.patches).to.deep.equal({ "macvtap-capabilities": [], "imds-injector": [] });
+      expect(out.patches).to.deep.equal({ "imds-injector": [] });
+      expect(out.notCalled).to.deep.include({
+        "macvtap-capabilities":
+          "namespace default lacks label vm-feature-manager.io/macvtap-capabilities=enabled",
+      });
       expect(out.warnings?.["imds-injector"]?.[0]).to.match(
         /^imds-injector: not injected: the pod network's interface "vf" uses SR-IOV, which has no k6t-\* bridge/,
       );
@@ -301,6 +409,86 @@ describe("npm run preview", () => {
     const out = JSON.parse(run.stdout) as { patches: unknown; object: unknown };
     expect(out.patches).to.deep.equal({});
     expect(out.object).to.deep.equal(manifest("examples/nested-virt-annotation.yaml"));
+  });
+
+  it("should refuse a kind no function handles, with the kind it most likely meant", () => {
+    const file = variant("examples/nested-virt-annotation.yaml", (object) => {
+      object["kind"] = "VirtualMachin";
+    });
+    const run = runPreview(file, "--json");
+    expect([run.status, run.stdout, run.stderr]).to.deep.equal([
+      2,
+      "",
+      `preview: ${file}: a VirtualMachin (kubevirt.io/v1) is nothing the functions handle; did you mean VirtualMachine? (they handle VirtualMachine, Pod, Machine)\n`,
+    ]);
+  });
+
+  it("should say no rule selects a kind at a version no entry names", () => {
+    const file = variant("examples/nested-virt-annotation.yaml", (object) => {
+      object["apiVersion"] = "kubevirt.io/v1alpha3";
+    });
+    const run = runPreview(file, "--json");
+    expect(run.status, run.stderr).to.equal(0);
+    expect((JSON.parse(run.stdout) as Out).notCalled?.["nested-virt"]).to.equal(
+      "no rule selects CREATE of virtualmachines.kubevirt.io/v1alpha3 in namespace default",
+    );
+  });
+
+  it("should warn of an annotation key in the project's domain that no feature knows", () => {
+    const file = variant("examples/nested-virt-annotation.yaml", (object) => {
+      const metadata = object["metadata"] as { annotations: Record<string, string> };
+      metadata.annotations = { "vm-feature-manager.io/nested-virtualization": "vmx" };
+    });
+    const run = runPreview(file, "--json");
+    expect(run.status, run.stderr).to.equal(0);
+    expect(run.stderr.split("\n")).to.include(
+      `preview: warning: ${file}: annotation vm-feature-manager.io/nested-virtualization is no feature's, so nothing reads it; did you mean vm-feature-manager.io/nested-virt?`,
+    );
+  });
+
+  it("should not warn of the keys features read or write", () => {
+    const run = runPreview(
+      "examples/vbios-injection.yaml",
+      "--cluster",
+      "examples/vbios-injection-cluster.yaml",
+      "--cluster",
+      "examples/vbios-rom.yaml",
+      "--json",
+    );
+    expect(run.status, run.stderr).to.equal(0);
+    const out = JSON.parse(run.stdout) as { object: unknown };
+    const again = join(mkdtempSync(join(tmpdir(), "preview-again-")), "vm.yaml");
+    writeFileSync(again, stringify(out.object));
+    const rerun = runPreview(
+      again,
+      "--cluster",
+      "examples/vbios-injection-cluster.yaml",
+      "--cluster",
+      "examples/vbios-rom.yaml",
+      "--json",
+    );
+    expect(rerun.stderr).to.equal("");
+  });
+
+  it("should refuse a --webhooks file without a MutatingWebhookConfiguration", () => {
+    const run = runPreview(
+      "examples/nested-virt-annotation.yaml",
+      "--webhooks",
+      "examples/cluster.yaml",
+    );
+    expect([run.status, run.stderr]).to.deep.equal([
+      2,
+      "preview: examples/cluster.yaml holds no MutatingWebhookConfiguration; give knative/webhooks.yaml or a copy of it\n",
+    ]);
+  });
+
+  it("should warn that an empty --cluster snapshot is read as an empty cluster", () => {
+    const empty = join(mkdtempSync(join(tmpdir(), "preview-empty-")), "cluster.yaml");
+    writeFileSync(empty, "---\n");
+    const run = runPreview("examples/gpu-device-plugin.yaml", "--cluster", empty, "--json");
+    expect(run.stderr.split("\n")[0]).to.equal(
+      `preview: warning: --cluster ${empty} holds no objects; the preview reads an empty cluster`,
+    );
   });
 
   it("should refuse a webhook entry that no function serves", () => {

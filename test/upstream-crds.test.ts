@@ -100,6 +100,23 @@ describe("upstream CRDs: what we ship and make, against KubeVirt's, Knative's an
     ]);
   });
 
+  it("should ship no empty env value, which Knative's webhook and the API server's Go types drop", () => {
+    const empty = (value: unknown, path: string): string[] => {
+      if (Array.isArray(value)) return value.flatMap((v, i) => empty(v, `${path}[${i}]`));
+      if (typeof value !== "object" || value === null) return [];
+      const entry = value as Record<string, unknown>;
+      if (Array.isArray(entry["env"]))
+        return (entry["env"] as { name: string; value?: unknown }[])
+          .filter((e) => e.value === "")
+          .map((e) => `${path}.env ${e.name}`);
+      return Object.entries(entry).flatMap(([k, v]) => empty(v, `${path}.${k}`));
+    };
+    const found = objectsIn("knative").flatMap(({ file, objects }) =>
+      objects.flatMap((o) => empty(o, `${file} ${o.kind ?? ""}/${o.metadata?.name ?? ""}`)),
+    );
+    expect(found).to.deep.equal([]);
+  });
+
   for (const { file, objects } of objectsIn("knative")) {
     const services = objects.filter(
       (o) => o.kind === "Service" && o.apiVersion === "serving.knative.dev/v1",

@@ -12,8 +12,8 @@ import { pluralOf } from "../shared/kube/kinds.ts";
 import { launcherPod, podReview } from "./helpers/launcher-pod.ts";
 import { manifestDocuments } from "./helpers/manifests.ts";
 import { admissionReview, virtualMachine } from "./helpers/review.ts";
-import type { WebhookEntry } from "./helpers/webhook-dispatch.ts";
-import { calls } from "./helpers/webhook-dispatch.ts";
+import { calls } from "../shared/webhooks/dispatch.ts";
+import type { WebhookEntry } from "../shared/webhooks/entry.ts";
 
 const OPERATIONS = ["CREATE", "UPDATE", "DELETE", "CONNECT"] as const;
 const NAMESPACE = { "kubernetes.io/metadata.name": "default" };

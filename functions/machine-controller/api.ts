@@ -13,11 +13,17 @@ export const NETWORK_CONFIGURATION: KindRef = {
   apiVersion: API_VERSION,
   kind: "NetworkConfiguration",
 };
+/** Multus's network: the child a VLAN or bridge NetworkConfiguration gives each Machine network. */
+export const NETWORK_ATTACHMENT_DEFINITION: KindRef = {
+  apiVersion: "k8s.cni.cncf.io/v1",
+  kind: "NetworkAttachmentDefinition",
+};
 
 /** Labels on every child: which Machine (and disk) it belongs to, and who manages it. */
 export const LABELS = {
   machine: `${GROUP}/machine`,
   disk: `${GROUP}/disk`,
+  network: `${GROUP}/network`,
   template: `${GROUP}/template`,
   managedBy: "app.kubernetes.io/managed-by",
 } as const;
@@ -123,4 +129,6 @@ export interface NetworkConfigurationSpec {
   multus?: { networkName: string };
   pod?: Record<string, never>;
   binding?: Binding;
+  /** The CNI IPAM section of the NetworkAttachmentDefinition made for a VLAN or bridge. */
+  ipam?: Record<string, unknown>;
 }

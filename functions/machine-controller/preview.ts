@@ -3,7 +3,7 @@ import type { ClusterReader } from "../../shared/kube/reader.ts";
 import { ABSENT } from "../../shared/kube/reader.ts";
 import type { KindRef } from "../../shared/kube/kinds.ts";
 import { PERSISTENT_VOLUME_CLAIM, VIRTUAL_MACHINE } from "../../shared/kube/kinds.ts";
-import { LABELS } from "./api.ts";
+import { LABELS, NETWORK_ATTACHMENT_DEFINITION } from "./api.ts";
 import type { CustomizeResponse, RelatedRule } from "./hooks/customize.ts";
 import { customize, RELATED } from "./hooks/customize.ts";
 import type { FinalizeResponse } from "./hooks/finalize.ts";
@@ -95,7 +95,7 @@ async function children(machine: KubeObject, cluster: ClusterReader): Promise<Ob
     namespace: machine.metadata?.namespace ?? "default",
     labelSelector: `${LABELS.machine}=${machine.metadata?.name ?? ""}`,
   };
-  for (const kind of [VIRTUAL_MACHINE, PERSISTENT_VOLUME_CLAIM]) {
+  for (const kind of [VIRTUAL_MACHINE, PERSISTENT_VOLUME_CLAIM, NETWORK_ATTACHMENT_DEFINITION]) {
     const found = await cluster.list(kind, query, signal());
     const group = (map[groupKey(kind)] = {} as Record<string, KubeObject>);
     for (const object of found === ABSENT ? [] : found) group[object.metadata?.name ?? ""] = object;

@@ -8,9 +8,9 @@ import { decide } from "./decide.ts";
 import type { HookWriter } from "./hook-configmap.ts";
 import { liveHookWriter, rememberedHooks } from "./hook-configmap.ts";
 import { readerSettingsFromEnv } from "../../shared/kube/settings.ts";
-import { FEATURE, TRIGGER } from "./intent.ts";
+import { FEATURE, SIDECAR_IMAGE, TARGET, TRIGGER } from "./intent.ts";
 import { kubeVirtFacts } from "./kubevirt.ts";
-import { injectRom } from "./mutation.ts";
+import { injectRom, ROM_ANNOTATION } from "./mutation.ts";
 import { romFacts } from "./rom.ts";
 import type { VbiosSettings } from "./settings.ts";
 import { vbiosSettingsFromEnv } from "./settings.ts";
@@ -41,6 +41,7 @@ export function vbiosInjection(options: VbiosOptions = {}): Feature<VirtualMachi
     kinds: [VIRTUAL_MACHINE_KIND],
     operations: ["CREATE", "UPDATE"],
     triggerAnnotation: TRIGGER,
+    otherAnnotations: [TARGET, SIDECAR_IMAGE, ROM_ANNOTATION],
     reads: [CONFIG_MAP, KUBEVIRT],
     view(vm, request, cluster, signal): MaybePromise<VbiosView> {
       const first = decide(vm, request, settings, undefined);

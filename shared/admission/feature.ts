@@ -55,6 +55,11 @@ export interface Feature<T extends KubeObject = KubeObject, V = unknown> {
   /** The annotation users set to ask for the feature; `strip-label` removes it. */
   triggerAnnotation: string;
   /**
+   * Its other annotation keys users may set or it writes, beyond the trigger and the
+   * `-applied`/`-error` tracking keys; the preview warns about any other key in its domain.
+   */
+  otherAnnotations?: readonly string[];
+  /**
    * Every kind `view` reads. The reader refuses any other, so this list is what the function's
    * RBAC grants (get/list), and a feature with none never loads the Kubernetes client.
    */

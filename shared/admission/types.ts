@@ -22,6 +22,9 @@ export interface AdmissionRequest {
   kind: GroupVersionKind;
   resource?: { group: string; version: string; resource: string };
   subResource?: string;
+  /** The kind and resource the client asked for, before any conversion (matchPolicy). */
+  requestKind?: GroupVersionKind;
+  requestResource?: { group: string; version: string; resource: string };
   name?: string;
   namespace?: string;
   operation: Operation;

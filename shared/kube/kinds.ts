@@ -140,3 +140,4 @@ export const PCI_DEVICE: KindRef = {
   apiVersion: "devices.harvesterhci.io/v1beta1",
   kind: "PCIDevice",
 };
+export const NAMESPACE: KindRef = { apiVersion: "v1", kind: "Namespace" };

@@ -1,15 +1,21 @@
 import jsonpatch from "fast-json-patch";
 import { admit } from "../admission/admit.ts";
-import type { ClusterReader } from "../kube/reader.ts";
-import type { Feature } from "../admission/feature.ts";
 import type { PatchOperation } from "../admission/patch.ts";
 import { settingsFromEnv } from "../admission/settings.ts";
-import type { AdmissionRequest } from "../admission/types.ts";
 import type { KubeObject } from "../basics/kube-object.ts";
+import { NAMESPACE } from "../kube/kinds.ts";
+import type { ClusterReader } from "../kube/reader.ts";
+import { ABSENT } from "../kube/reader.ts";
+import { dispatch } from "../webhooks/dispatch.ts";
+import { admissionRequest } from "../webhooks/request.ts";
+import type { ChainLink } from "./chain.ts";
 
 /** What the preview made of one object: the decisions and the object after them. */
 export interface PreviewResult {
+  /** Each function the API server calls, with its patch (empty when it changes nothing). */
   patches: Record<string, PatchOperation[]>;
+  /** Each function the API server does not call, with why (its rules, selectors, conditions). */
+  notCalled?: Record<string, string>;
   object: KubeObject;
   warnings?: Record<string, string[]>;
   /** The function that denied the object, as the API server would report it; the chain stops there. */
@@ -17,53 +23,75 @@ export interface PreviewResult {
 }
 
 /**
- * Runs the object through the features in webhook order, each seeing the previous one's output,
- * exactly as the API server chains mutating webhooks: the same admission path, patches applied
- * with an RFC 6902 implementation. `cluster` is what the features read (a snapshot offline).
+ * A namespace's labels as the API server matches namespaceSelectors: the snapshot's Namespace
+ * object, if it holds one, and always `kubernetes.io/metadata.name`, which the server sets.
+ */
+export async function namespaceLabels(
+  cluster: ClusterReader,
+  name: string,
+): Promise<Record<string, string>> {
+  const namespace = await cluster.get(NAMESPACE, "", name, AbortSignal.timeout(3000));
+  const labels = namespace === ABSENT ? {} : namespace.metadata?.labels;
+  return { ...labels, "kubernetes.io/metadata.name": name };
+}
+
+const addWarnings = (result: PreviewResult, name: string, warnings: readonly string[]): void => {
+  if (warnings.length > 0)
+    (result.warnings ??= {})[name] = [...(result.warnings[name] ?? []), ...warnings];
+};
+
+/** Calls one function, as the API server would, and folds its answer into the result. */
+async function call(
+  result: PreviewResult,
+  { entry, feature }: ChainLink,
+  labels: Readonly<Record<string, string>>,
+  cluster: ClusterReader,
+): Promise<void> {
+  const request = admissionRequest(result.object, { uid: "preview" });
+  const called = dispatch(entry, request, labels);
+  if ("error" in called) {
+    result.denied = { function: feature.name, message: `${entry.name}: ${called.error}` };
+    return;
+  }
+  if (!called.call) {
+    (result.notCalled ??= {})[feature.name] = called.reason;
+    return;
+  }
+  addWarnings(
+    result,
+    feature.name,
+    called.warnings.map((w) => `${feature.name}: ${w}`),
+  );
+  const { answer } = await admit(feature, request, settingsFromEnv(feature.name), cluster);
+  addWarnings(result, feature.name, answer.warnings ?? []);
+  if (!answer.allowed) {
+    result.denied = { function: feature.name, message: answer.status?.message ?? "denied" };
+    return;
+  }
+  const ops = answer.patch
+    ? (JSON.parse(Buffer.from(answer.patch, "base64").toString()) as PatchOperation[])
+    : [];
+  result.patches[feature.name] = ops;
+  result.object = jsonpatch.applyPatch(result.object, ops, true, false).newDocument;
+}
+
+/**
+ * Runs the object through the chain in webhook order, exactly as the API server chains mutating
+ * webhooks: each entry's rules, selectors and matchConditions decide whether its function is
+ * called, each function sees the previous one's output through the same admission path, and
+ * patches are applied with an RFC 6902 implementation. `cluster` is what the features read (a
+ * snapshot offline). The chain stops at a denial.
  */
 export async function preview(
   object: KubeObject,
-  features: readonly Feature[],
+  chain: readonly ChainLink[],
   cluster: ClusterReader,
 ): Promise<PreviewResult> {
   const result: PreviewResult = { patches: {}, object: structuredClone(object) };
-  for (const feature of features) {
-    const decision = await admit(
-      feature,
-      toRequest(result.object),
-      settingsFromEnv(feature.name),
-      cluster,
-    );
-    const { answer } = decision;
-    if (answer.warnings) (result.warnings ??= {})[feature.name] = answer.warnings;
-    if (!answer.allowed) {
-      result.denied = { function: feature.name, message: answer.status?.message ?? "denied" };
-      return result;
-    }
-    const ops = answer.patch
-      ? (JSON.parse(Buffer.from(answer.patch, "base64").toString()) as PatchOperation[])
-      : [];
-    if (decision.result !== "ignored") result.patches[feature.name] = ops;
-    result.object = jsonpatch.applyPatch(result.object, ops, true, false).newDocument;
+  const labels = await namespaceLabels(cluster, object.metadata?.namespace ?? "default");
+  for (const link of chain) {
+    await call(result, link, labels, cluster);
+    if (result.denied) break;
   }
   return result;
-}
-
-function toRequest(object: KubeObject): AdmissionRequest {
-  const apiVersion = object.apiVersion ?? "v1";
-  const slash = apiVersion.lastIndexOf("/");
-  const meta = object.metadata ?? {};
-  return {
-    uid: "preview",
-    kind: {
-      group: apiVersion.slice(0, Math.max(slash, 0)),
-      version: apiVersion.slice(slash + 1),
-      kind: object.kind ?? "",
-    },
-    namespace: meta.namespace ?? "default",
-    name: meta.name ?? "",
-    operation: "CREATE",
-    object,
-    dryRun: true,
-  };
 }

@@ -7,9 +7,10 @@ import { mutators } from "../../functions/mutators.ts";
 import { previewMachine } from "../../functions/machine-controller/preview.ts";
 import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import { snapshotReader } from "../../shared/kube/snapshot-reader.ts";
-import { inChainOrder, webhookChain } from "../../shared/preview/chain.ts";
+import { inChainOrder } from "../../shared/preview/chain.ts";
 import { preview } from "../../shared/preview/run.ts";
 import { parseObjects } from "../../shared/preview/snapshot.ts";
+import { webhookEntries } from "../../shared/webhooks/entry.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const read = (path: string): KubeObject[] =>
@@ -34,12 +35,15 @@ export function examplesOf(kind: string): string[] {
 }
 
 async function afterChain(vm: KubeObject): Promise<KubeObject> {
-  const chain = webhookChain(readFileSync(`${ROOT}knative/webhooks.yaml`, "utf8"));
-  const features = inChainOrder(
-    mutators.map((build) => build()),
-    chain,
+  const entries = webhookEntries(
+    readFileSync(`${ROOT}knative/webhooks.yaml`, "utf8"),
+    "knative/webhooks.yaml",
   );
-  const result = await preview(vm, features, snapshotReader(read("examples/cluster.yaml")));
+  const chain = inChainOrder(
+    mutators.map((build) => build()),
+    entries,
+  );
+  const result = await preview(vm, chain, snapshotReader(read("examples/cluster.yaml")));
   if (result.denied) throw new Error(`${result.denied.function}: ${result.denied.message}`);
   return result.object;
 }

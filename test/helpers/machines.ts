@@ -97,6 +97,7 @@ export interface Observed {
 const KEYS: Record<string, string> = {
   VirtualMachine: "VirtualMachine.kubevirt.io/v1",
   PersistentVolumeClaim: "PersistentVolumeClaim.v1",
+  NetworkAttachmentDefinition: "NetworkAttachmentDefinition.k8s.cni.cncf.io/v1",
   VirtualMachineInstance: "VirtualMachineInstance.kubevirt.io/v1",
   NetworkConfiguration: "NetworkConfiguration.vitistack.io/v1alpha1",
   StorageClass: "StorageClass.storage.k8s.io/v1",
@@ -129,7 +130,11 @@ export function hookRequest(
     parent: structuredClone(parent),
     children: objectMap(
       observed.children ?? [],
-      [KEYS["VirtualMachine"] ?? "", KEYS["PersistentVolumeClaim"] ?? ""],
+      [
+        KEYS["VirtualMachine"] ?? "",
+        KEYS["PersistentVolumeClaim"] ?? "",
+        KEYS["NetworkAttachmentDefinition"] ?? "",
+      ],
       v2,
     ),
     related: objectMap(observed.related ?? [], [], v2),

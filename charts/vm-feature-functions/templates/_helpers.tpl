@@ -17,11 +17,17 @@
 {{- end -}}
 {{- end -}}
 
-{{/* `settings` as env entries: each key is the camelCase of the variable's name. */}}
+{{/*
+`settings` as env entries: each key is the camelCase of the variable's name. An empty value is
+left out, as the API server stores it (EnvVar's value is omitempty): the container sees "" all
+the same, and an applied manifest does not differ from the stored object.
+*/}}
 {{- define "vff.settingsEnv" -}}
 {{- range $key, $value := . }}
 - name: {{ snakecase $key | upper }}
+{{- if ne (toString $value) "" }}
   value: {{ include "vff.envValue" $value }}
+{{- end }}
 {{- end }}
 {{- end -}}
 

@@ -13,11 +13,17 @@ import { CLOUD_INIT_VOLUME } from "../spec/templates.ts";
 
 type Json = Record<string, unknown>;
 
+/** The VirtualMachine and the NetworkAttachmentDefinitions it names. */
+export interface DesiredVm {
+  vm: KubeObject;
+  attachments: KubeObject[];
+}
+
 /** The VirtualMachine a Machine becomes, or why it cannot be built (a missing NetworkConfiguration). */
 export function desiredVm(
   machine: ResolvedMachine,
   configurations: Map<string, KubeObject>,
-): KubeObject | Problem {
+): DesiredVm | Problem {
   const boot = bootNumbers(machine);
   const networking = vmNetworking(machine, configurations, boot);
   if (isProblem(networking)) return networking;
@@ -27,7 +33,7 @@ export function desiredVm(
     ...(networking.interfaces.length ? { interfaces: networking.interfaces } : {}),
   };
   const labels = childLabels(machine.name, { [LABELS.template]: machine.template });
-  return {
+  const vm = {
     apiVersion: "kubevirt.io/v1",
     kind: "VirtualMachine",
     metadata: { name: machine.name, namespace: machine.namespace, labels },
@@ -43,6 +49,7 @@ export function desiredVm(
       },
     },
   };
+  return { vm, attachments: networking.attachments };
 }
 
 /** One disk and one volume per Machine disk, bound to its PVC, then the cloud-init disk. */

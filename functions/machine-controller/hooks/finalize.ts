@@ -21,18 +21,25 @@ interface Step {
 
 /**
  * Ordered teardown, one step per call, each judged from what is observed: the VirtualMachine is
- * deleted first; its disks stay until its instance is gone (a running guest keeps writing to
- * them); then the PVCs are deleted; finalized once nothing is left.
+ * deleted first; its disks and NetworkAttachmentDefinitions stay until its instance is gone (a
+ * running guest keeps writing to the disks and is plugged into the networks); then they are
+ * deleted; finalized once nothing is left.
  */
-export function teardownStep({ vm, vmi, pvcs }: Observed): Step | undefined {
-  const disks = [...pvcs.values()].map(asObserved);
-  if (vm) return { keep: disks, message: `deleting VirtualMachine ${vm.metadata?.name ?? ""}` };
+export function teardownStep({ vm, vmi, pvcs, attachments }: Observed): Step | undefined {
+  const rest = [...pvcs.values(), ...attachments.values()].map(asObserved);
+  if (vm) return { keep: rest, message: `deleting VirtualMachine ${vm.metadata?.name ?? ""}` };
   if (vmi)
     return {
-      keep: disks,
+      keep: rest,
       message: `waiting for VirtualMachineInstance ${vmi.metadata?.name ?? ""} to stop`,
     };
-  if (pvcs.size) return { keep: [], message: `deleting PVCs ${[...pvcs.keys()].join(", ")}` };
+  const deleting = [
+    ...(pvcs.size ? [`PVCs ${[...pvcs.keys()].join(", ")}`] : []),
+    ...(attachments.size
+      ? [`NetworkAttachmentDefinitions ${[...attachments.keys()].join(", ")}`]
+      : []),
+  ];
+  if (deleting.length) return { keep: [], message: `deleting ${deleting.join(" and ")}` };
   return undefined;
 }
 

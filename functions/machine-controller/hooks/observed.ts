@@ -7,7 +7,7 @@ import {
   VIRTUAL_MACHINE,
   VIRTUAL_MACHINE_INSTANCE,
 } from "../../../shared/kube/kinds.ts";
-import { NETWORK_CONFIGURATION } from "../api.ts";
+import { NETWORK_ATTACHMENT_DEFINITION, NETWORK_CONFIGURATION } from "../api.ts";
 import { DEFAULT_CLASS_ANNOTATION } from "../spec/templates.ts";
 
 /** Metacontroller's objects of one kind, keyed by name (v1 hooks) or namespace/name (v2). */
@@ -26,6 +26,8 @@ export interface HookRequest {
 export interface Observed {
   vm?: KubeObject;
   pvcs: Map<string, KubeObject>;
+  /** The NetworkAttachmentDefinitions made for the Machine's VLAN and bridge networks. */
+  attachments: Map<string, KubeObject>;
   vmi?: KubeObject;
   networkConfigurations: Map<string, KubeObject>;
   storageClasses: Map<string, KubeObject>;
@@ -70,6 +72,7 @@ export function readObserved(request: HookRequest): Observed {
   return {
     vm: byName(children, VIRTUAL_MACHINE, namespace).get(name),
     pvcs: byName(children, PERSISTENT_VOLUME_CLAIM, namespace),
+    attachments: byName(children, NETWORK_ATTACHMENT_DEFINITION, namespace),
     vmi: byName(related, VIRTUAL_MACHINE_INSTANCE, namespace).get(name),
     networkConfigurations: byName(related, NETWORK_CONFIGURATION, namespace),
     storageClasses,

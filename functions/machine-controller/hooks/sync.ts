@@ -54,8 +54,8 @@ function build(
   machine: ResolvedMachine,
   observed: Observed,
 ): { children: KubeObject[]; conflicts: Problem[] } | Problem {
-  const vm = desiredVm(machine, observed.networkConfigurations);
-  if (isProblem(vm)) return vm;
+  const built = desiredVm(machine, observed.networkConfigurations);
+  if (isProblem(built)) return built;
   const wanted = machine.disks.map((disk) => {
     const name = pvcName(machine.name, disk.name);
     const pvc = observed.pvcs.get(name);
@@ -68,16 +68,21 @@ function build(
     .filter((pvc) => !names.has(pvc.metadata?.name))
     .map(asObserved);
   return {
-    children: [vm, ...sortByName([...wanted.map(({ pvc }) => pvc), ...kept])],
+    children: [
+      built.vm,
+      ...sortByName([...wanted.map(({ pvc }) => pvc), ...kept]),
+      ...sortByName(built.attachments),
+    ],
     conflicts: wanted.flatMap(({ conflict }) => (conflict ? [conflict] : [])),
   };
 }
 
-/** Every observed child, unchanged: the VirtualMachine first, then the PVCs by name. */
+/** Every observed child, unchanged: the VirtualMachine first, then the PVCs and the NADs by name. */
 export function keepAll(observed: Observed): KubeObject[] {
   return [
     ...(observed.vm ? [asObserved(observed.vm)] : []),
     ...sortByName([...observed.pvcs.values()].map(asObserved)),
+    ...sortByName([...observed.attachments.values()].map(asObserved)),
   ];
 }
 

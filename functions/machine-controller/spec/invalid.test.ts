@@ -119,12 +119,38 @@ const cases: Case[] = [
   {
     name: "a NetworkConfiguration that leads nowhere",
     spec: { template: "small", networks: [{ name: "lan", networkName: "empty" }] },
-    related: [networkConfiguration("empty", { vlan: 4 })],
+    related: [networkConfiguration("empty", { description: "nothing yet" })],
     condition: "NetworkReady",
     reason: "InvalidNetworkConfiguration",
     message:
-      "NetworkConfiguration empty names neither a Multus network nor the pod network (field spec.networks[0].networkName). Fix: set spec.multus.networkName or spec.pod: {} on NetworkConfiguration empty",
+      "NetworkConfiguration empty names no Multus network, pod network, VLAN or bridge (field spec.networks[0].networkName). Fix: set spec.multus.networkName, spec.pod: {}, or spec.vlan and/or spec.bridge on NetworkConfiguration empty",
   },
+  {
+    name: "a VLAN out of range",
+    spec: { template: "small", networks: [{ name: "lan", networkName: "vlan-x" }] },
+    related: [networkConfiguration("vlan-x", { vlan: 4095, bridge: "br0" })],
+    condition: "NetworkReady",
+    reason: "InvalidNetworkConfiguration",
+    message:
+      "NetworkConfiguration vlan-x has spec.vlan 4095, outside 1-4094 (field spec.networks[0].networkName). Fix: set spec.vlan of NetworkConfiguration vlan-x to a VLAN from 1 to 4094",
+  },
+  {
+    name: "VLAN 0",
+    spec: { template: "small", networks: [{ name: "lan", networkName: "vlan-0" }] },
+    related: [networkConfiguration("vlan-0", { vlan: 0 })],
+    condition: "NetworkReady",
+    reason: "InvalidNetworkConfiguration",
+    message:
+      "NetworkConfiguration vlan-0 has spec.vlan 0, outside 1-4094 (field spec.networks[0].networkName). Fix: set spec.vlan of NetworkConfiguration vlan-0 to a VLAN from 1 to 4094",
+  },
+  ...["br-vlan100-long0", "br/0", "br 0", "br:0", "..", ""].map((bridge) => ({
+    name: `the bridge ${JSON.stringify(bridge)}`,
+    spec: { template: "small", networks: [{ name: "lan", networkName: "bad-bridge" }] },
+    related: [networkConfiguration("bad-bridge", { vlan: 7, bridge })],
+    condition: "NetworkReady" as const,
+    reason: "InvalidNetworkConfiguration",
+    message: `NetworkConfiguration bad-bridge has spec.bridge ${JSON.stringify(bridge)}, which is not a Linux interface name (field spec.networks[0].networkName). Fix: set spec.bridge of NetworkConfiguration bad-bridge to 1-15 characters without /, : or spaces, e.g. br-vlan100`,
+  })),
   {
     name: "two interfaces on the pod network",
     spec: {
