@@ -10,10 +10,11 @@ const validateReview = validate as ValidateFunction<AdmissionReview>;
 /** A decoded AdmissionReview, or the first thing wrong with the body. */
 export type DecodeResult = { review: AdmissionReview } | { error: string };
 
-const decode = decoderFor(validateReview, "AdmissionReview");
+/** Checks a parsed body against the AdmissionReview schema, as the HTTP envelope takes it. */
+export const decodeReviewBody = decoderFor(validateReview, "AdmissionReview");
 
 /** Checks a parsed body against the AdmissionReview schema. */
 export function decodeReview(body: unknown): DecodeResult {
-  const decoded = decode(body);
+  const decoded = decodeReviewBody(body);
   return "error" in decoded ? decoded : { review: decoded.value };
 }
