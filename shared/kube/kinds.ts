@@ -140,4 +140,5 @@ export const PCI_DEVICE: KindRef = {
   apiVersion: "devices.harvesterhci.io/v1beta1",
   kind: "PCIDevice",
 };
+/** Namespaces. */
 export const NAMESPACE: KindRef = { apiVersion: "v1", kind: "Namespace" };
