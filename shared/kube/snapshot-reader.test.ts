@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { KubeObject } from "../basics/kube-object.ts";
-import { FakeKubeApi, useKubeconfig } from "../../test/helpers/fake-kube-api.ts";
+import { servedFakeKubeApi } from "../../test/helpers/fake-kube-api.ts";
 import { connectObjects } from "./api-reads.ts";
 import { connectOwned } from "./api-writes.ts";
 import type { KindRef } from "./kinds.ts";
@@ -119,16 +119,7 @@ describe("scopedReader", () => {
 });
 
 describe("the kinds table and the offline rule for what is served", () => {
-  const api = new FakeKubeApi();
-  let restoreKubeconfig: () => void;
-  before(async () => {
-    await api.start();
-    restoreKubeconfig = useKubeconfig(api);
-  });
-  after(async () => {
-    restoreKubeconfig();
-    await api.stop();
-  });
+  servedFakeKubeApi();
 
   // The live reader asks discovery; the snapshot must answer the same for a kind no object shows.
   it("should serve every built-in kind of KINDS offline, as the API server's discovery does", async () => {

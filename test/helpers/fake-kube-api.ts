@@ -376,6 +376,24 @@ export function useKubeconfig(target: FakeKubeApi | string): () => void {
   };
 }
 
+/**
+ * A FakeKubeApi started before the enclosing describe's tests, with KUBECONFIG pointing at it,
+ * and stopped (KUBECONFIG put back) after them.
+ */
+export function servedFakeKubeApi(): FakeKubeApi {
+  const api = new FakeKubeApi();
+  let restoreKubeconfig: () => void = () => undefined;
+  before(async () => {
+    await api.start();
+    restoreKubeconfig = useKubeconfig(api);
+  });
+  after(async () => {
+    restoreKubeconfig();
+    await api.stop();
+  });
+  return api;
+}
+
 /** RFC 7386 JSON merge patch (strategic merge is the same for labels). */
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (typeof patch !== "object" || patch === null || Array.isArray(patch)) return patch;
