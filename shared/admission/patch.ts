@@ -205,8 +205,7 @@ export function encodePatch(ops: readonly PatchOperation[]): string {
 
 /**
  * `JSON.stringify(op)`, with a shared frozen value's text written once for every answer that adds
- * it: imds-injector's sidecar is most of its patch, and writing it was a fifth of its own work
- * a review. The diff makes every operation as `{op, path, value}`, in that order.
+ * it: imds-injector's sidecar is most of its patch. The diff makes every operation as `{op, path, value}`, in that order.
  */
 function operationText(op: PatchOperation): string {
   const value = "value" in op ? (op.value as unknown) : undefined;

@@ -3,8 +3,8 @@ import { decoderFor } from "../runtime/decode.ts";
 import type { AdmissionReview } from "./types.ts";
 import { validate } from "./review-validator.generated.ts";
 
-// Compiled from reviewSchema (review-schema.ts) by ajv at build time, not at start-up: ajv and the
-// compile were a fifth of a cold start (npm run build regenerates it; a test checks it is current).
+// Compiled from reviewSchema (review-schema.ts) by ajv at build time, not at start-up, where ajv
+// and the compile weigh on a cold start (npm run build regenerates it; a test keeps it current).
 const validateReview = validate as ValidateFunction<AdmissionReview>;
 
 /** A decoded AdmissionReview, or the first thing wrong with the body. */

@@ -8,8 +8,7 @@ import type { ServerResponse } from "node:http";
  * The first answer of a turn of the event loop is written at once; any later one in the same turn
  * waits for the turn's end (setImmediate), and they go out together. Under concurrent reviews the
  * clients then send their next requests together too, and the function handles several in one
- * turn instead of one: nested-virt answered ~20 % more reviews a second at 16 connections, with
- * no change at one, where every answer is the first of its turn (docs/benchmarks.md). The body is
+ * turn instead of one. The body is
  * serialized at once, so a value JSON cannot write still throws to the caller.
  */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
