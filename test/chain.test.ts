@@ -10,7 +10,7 @@
 import { expect } from "chai";
 import jsonpatch from "fast-json-patch";
 import type { Operation } from "fast-json-patch";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { mutators } from "../functions/mutators.ts";
 import { syncRulesNamespaces } from "../functions/nested-virt/webhook-namespaces.ts";
@@ -30,6 +30,7 @@ import type { FrontDoor } from "./helpers/front-door.ts";
 import { startFrontDoor } from "./helpers/front-door.ts";
 import type { RunningFunction } from "./helpers/function-process.ts";
 import { startFunction } from "./helpers/function-process.ts";
+import { exampleInputs } from "./helpers/examples.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const EXAMPLES = `${ROOT}examples/`;
@@ -41,22 +42,6 @@ const EXAMPLES = `${ROOT}examples/`;
 function webhookEntries(cluster: readonly KubeObject[]): WebhookEntry[] {
   const shipped = readFileSync(`${ROOT}knative/webhooks.yaml`, "utf8");
   return entriesOf(syncRulesNamespaces(cluster, shipped), "knative/webhooks.yaml");
-}
-
-/** Every example file that holds exactly one VirtualMachine or Pod: what users admit. */
-function exampleInputs(): { file: string; object: KubeObject }[] {
-  return readdirSync(EXAMPLES)
-    .filter((f) => f.endsWith(".yaml"))
-    .sort()
-    .map((file) => ({
-      file,
-      objects: parseObjects(readFileSync(`${EXAMPLES}${file}`, "utf8"), file),
-    }))
-    .filter(
-      ({ objects }) =>
-        objects.length === 1 && ["VirtualMachine", "Pod"].includes(objects[0]?.kind ?? ""),
-    )
-    .map(({ file, objects }) => ({ file, object: objects[0] as KubeObject }));
 }
 
 function reviewOf(object: KubeObject, uid: string): AdmissionReview {

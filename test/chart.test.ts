@@ -3,7 +3,7 @@
 // docs promise.
 import { expect } from "chai";
 import { X509Certificate } from "node:crypto";
-import { helm } from "../scripts/helm.ts";
+import { helm, kubeVersionArgs } from "../scripts/helm.ts";
 import { CHART } from "../scripts/render/helm-template.ts";
 import { HARVESTER_VALUES, KNATIVE_VALUES } from "../scripts/render/outputs.ts";
 import type { Doc } from "./helpers/manifests.ts";
@@ -12,7 +12,9 @@ import {
   HELM_BUILD_TIMEOUT_MS,
   ofKind,
   renderChart,
+  renderChartWith,
   runHelm,
+  runHelmWith,
 } from "./helpers/chart.ts";
 
 // The features with a webhook entry: their values key and their function's name.
@@ -75,6 +77,19 @@ describe("the Helm chart", function () {
       expect(status, output).to.equal(0);
       expect(output).to.include("1 chart(s) linted, 0 chart(s) failed");
     }
+  });
+
+  it("should lint and render the same objects with Helm 3", () => {
+    const { status, output } = runHelmWith(3, "lint", CHART, "--strict", ...kubeVersionArgs(3));
+    expect(status, output).to.equal(0);
+    // Helm 3 and 4 order kinds they do not know (Knative's, cert-manager's) differently.
+    const byName = (docs: Doc[]): Doc[] =>
+      docs.sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0));
+    const key = (d: Doc): string => `${d.apiVersion}/${d.kind}/${d.metadata?.name}`;
+    for (const values of [[], ["-f", KNATIVE_VALUES], ["--set", "serving=deployment"]])
+      expect(byName(renderChartWith(3, ...values)), values.join(" ")).to.deep.equal(
+        byName(renderChart(...values)),
+      );
   });
 
   it("should give every feature an entry and a Knative Service by default, and gate nothing by name", () => {
@@ -150,6 +165,21 @@ describe("the Helm chart", function () {
     expect(hook.matchConditions[1]?.expression).to.match(/request\.namespace in \['dev', 'lab'\]$/);
     const none = entries(defaults)[0] as unknown as { matchConditions: { expression: string }[] };
     expect(none.matchConditions[1]?.expression).to.match(/request\.namespace in \[\]$/);
+  });
+
+  it("should roll the front door when its nginx.conf changes, and only then", () => {
+    const checksum = (docs: readonly Doc[]): unknown => {
+      const spec = ofKind(docs, "Deployment", "front-door")[0]?.["spec"] as {
+        template: { metadata: { annotations: Record<string, string> } };
+      };
+      return spec.template.metadata.annotations["checksum/config"];
+    };
+    expect(checksum(renderChart("--set", "nestedVirt.timeoutSeconds=20"))).to.equal(
+      checksum(defaults),
+    );
+    expect(checksum(renderChart("--set", "clusterDomain=example.internal"))).to.not.equal(
+      checksum(defaults),
+    );
   });
 
   describe("serving: deployment", () => {

@@ -1,7 +1,15 @@
 import { expect } from "chai";
 import type { RunningFunction } from "./helpers/function-process.ts";
 import { postJson, startFunction } from "./helpers/function-process.ts";
-import { cluster, hookRequest, machine, stored, vmi } from "./helpers/machines.ts";
+import {
+  cluster,
+  dataVolume,
+  hookRequest,
+  machine,
+  networkConfiguration,
+  stored,
+  vmi,
+} from "./helpers/machines.ts";
 
 // Metacontroller v4's hook contract, through the function's real server process: POST JSON to
 // /customize, /sync and /finalize; answers are 200 with exactly the fields Metacontroller's
@@ -94,6 +102,54 @@ describe("machine-controller over HTTP", () => {
       "lastUpdated",
     ]);
     expect(status["phase"]).to.equal("Pending");
+  });
+
+  it("should sync a cloud image on a VLAN: a NAD child, a dataVolumeTemplates entry, the DataVolume's progress", async () => {
+    const parent = machine({
+      template: "small",
+      disks: [
+        {
+          name: "root",
+          source: { registry: { url: "docker://quay.io/containerdisks/fedora:41" } },
+        },
+      ],
+      networks: [{ name: "lan", networkName: "office" }],
+    });
+    const related = cluster(
+      networkConfiguration("office", { vlan: 300, bridge: "br-office" }),
+      dataVolume(
+        "web-root",
+        { source: { registry: { url: "docker://quay.io/containerdisks/fedora:41" } } },
+        { phase: "ImportInProgress", progress: "12.00%" },
+      ),
+    );
+    const res = await post(fn, "/sync", hookRequest(parent, { related, v2: true }));
+    expect(res.status).to.equal(200);
+    const children = res.body["children"] as {
+      kind: string;
+      metadata: { name: string };
+      spec: Record<string, unknown>;
+    }[];
+    expect(children.map((c) => `${c.kind}/${c.metadata.name}`)).to.deep.equal([
+      "VirtualMachine/web",
+      "NetworkAttachmentDefinition/web-lan",
+    ]);
+    expect(children[1]?.spec).to.deep.equal({
+      config:
+        '{"cniVersion":"0.3.1","name":"web-lan","type":"bridge","bridge":"br-office","vlan":300,"ipam":{}}',
+    });
+    expect(
+      (children[0]?.spec["dataVolumeTemplates"] as { metadata: { name: string } }[]).map(
+        (t) => t.metadata.name,
+      ),
+    ).to.deep.equal(["web-root"]);
+    const conditions = (
+      res.body["status"] as { conditions: { type: string; reason: string; message: string }[] }
+    ).conditions;
+    expect(conditions.find((c) => c.type === "StorageReady")).to.include({
+      reason: "DataVolumeImporting",
+      message: "DataVolume web-root is importing: 12.00%",
+    });
   });
 
   it("should answer a v2 request (objects keyed namespace/name) as the v1 one", async () => {

@@ -70,6 +70,13 @@ describe("the Machine and NetworkConfiguration CRDs", () => {
     ]);
   });
 
+  it("should give Machine a short name of its own: Cluster API's machines are `ma`, KubeVirt's VMs `vm`", () => {
+    const names = (crd: Record<string, unknown>): { shortNames: string[] } =>
+      (crd["spec"] as { names: { shortNames: string[] } }).names;
+    expect(names(machineCrd).shortNames).to.deep.equal(["vitimachine"]);
+    expect(names(networkConfigurationCrd).shortNames).to.deep.equal(["netconf"]);
+  });
+
   it("should give Machines the status subresource, and NetworkConfigurations none (nothing writes one)", () => {
     const versions = (crd: Record<string, unknown>): { subresources?: unknown }[] =>
       (crd["spec"] as { versions: { subresources?: unknown }[] }).versions;
@@ -83,6 +90,9 @@ describe("the Machine and NetworkConfiguration CRDs", () => {
       "machine-overrides",
       "machine-networking",
       "machine-cloud-init",
+      "machine-cloud-image",
+      "machine-http-image",
+      "machine-vlan",
     ]) {
       it(`should accept examples/${file}.yaml`, () => {
         expect(validMachine(parse(read(`examples/${file}.yaml`)))).to.deep.equal([]);
@@ -92,7 +102,7 @@ describe("the Machine and NetworkConfiguration CRDs", () => {
       const items = (
         parse(read("examples/machine-cluster.yaml")) as { items: { kind: string }[] }
       ).items.filter((i) => i.kind === "NetworkConfiguration");
-      expect(items).to.have.length(2);
+      expect(items).to.have.length(3);
       for (const item of items) expect(validNetwork(item)).to.deep.equal([]);
     });
   });
@@ -146,6 +156,27 @@ describe("the Machine and NetworkConfiguration CRDs", () => {
         name: "a disk name that is no DNS label",
         spec: { template: "small", disks: [{ name: "Data_1", size: "1Gi" }] },
         error: '/spec/disks/0/name must match pattern "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"',
+      },
+      {
+        name: "a disk with two sources",
+        spec: {
+          template: "small",
+          disks: [{ name: "root", source: { blank: {}, pvc: { namespace: "a", name: "b" } } }],
+        },
+        error: ".spec.disks[0].source: set exactly one of http, registry, pvc and blank",
+      },
+      {
+        name: "a registry source that is not docker:// or oci-archive://",
+        spec: {
+          template: "small",
+          disks: [{ name: "root", source: { registry: { url: "quay.io/fedora" } } }],
+        },
+        error: '/spec/disks/0/source/registry/url must match pattern "^(docker|oci-archive)://"',
+      },
+      {
+        name: "an http source without a URL",
+        spec: { template: "small", disks: [{ name: "root", source: { http: {} } }] },
+        error: "/spec/disks/0/source/http must have required property 'url'",
       },
       {
         name: "zero cores",

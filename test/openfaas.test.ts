@@ -9,7 +9,7 @@ import { KNATIVE_DIR } from "./helpers/manifests.ts";
 const STACK = new URL("../openfaas/stack.yml", import.meta.url);
 
 describe("the OpenFaaS stack (openfaas/stack.yml)", () => {
-  it("should be what npm run openfaas-stack writes from the Knative Services", () => {
+  it("should be what npm run render writes from the Knative Services", () => {
     expect(readFileSync(STACK, "utf8")).to.equal(openfaasStack(knativeServices(KNATIVE_DIR)));
   });
 

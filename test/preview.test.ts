@@ -535,6 +535,16 @@ describe("npm run preview with a Machine", () => {
       ],
       ["machine-networking", ["VirtualMachine/router-1", "PersistentVolumeClaim/router-1-root"]],
       ["machine-cloud-init", ["VirtualMachine/app-1", "PersistentVolumeClaim/app-1-root"]],
+      ["machine-cloud-image", ["VirtualMachine/fedora-1"]],
+      ["machine-http-image", ["VirtualMachine/debian-1"]],
+      [
+        "machine-vlan",
+        [
+          "VirtualMachine/web-2",
+          "PersistentVolumeClaim/web-2-root",
+          "NetworkAttachmentDefinition/web-2-office",
+        ],
+      ],
     ];
     for (const [file, children] of cases) {
       const out = json(`examples/${file}.yaml`);
@@ -544,6 +554,26 @@ describe("npm run preview with a Machine", () => {
       ).to.deep.equal(children);
       expect(out.sync?.status.phase, file).to.equal("Pending");
     }
+  });
+
+  it("should show the VLAN example's own NAD and the image examples' dataVolumeTemplates", () => {
+    const vlan = json("examples/machine-vlan.yaml");
+    expect(vlan.sync?.children[2]?.spec).to.deep.equal({
+      config:
+        '{"cniVersion":"0.3.1","name":"web-2-office","type":"bridge","bridge":"br-office","vlan":200,"ipam":{}}',
+    });
+    const image = json("examples/machine-cloud-image.yaml");
+    const vm = image.sync?.children[0]?.spec as { dataVolumeTemplates: { metadata: unknown }[] };
+    expect(vm.dataVolumeTemplates.map((t) => t.metadata)).to.deep.equal(
+      ["root", "scratch"].map((disk) => ({
+        name: `fedora-1-${disk}`,
+        labels: {
+          "app.kubernetes.io/managed-by": "machine-controller",
+          "vitistack.io/machine": "fedora-1",
+          "vitistack.io/disk": disk,
+        },
+      })),
+    );
   });
 
   it("should print YAML by default, with the same content", () => {

@@ -13,6 +13,10 @@ import type { StoredObject } from "./helpers/upstream-schemas.ts";
 import { crdName, upstreamChecker } from "./helpers/upstream-schemas.ts";
 import { structuralViolations } from "./helpers/crd-validator.ts";
 import { exampleVms } from "./helpers/example-vms.ts";
+import {
+  machineCrd,
+  networkConfigurationCrd,
+} from "../functions/machine-controller/schema/crds.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const objectsIn = (folder: string): { file: string; objects: KubeObject[] }[] =>
@@ -61,6 +65,15 @@ describe("upstream CRDs: what we ship and make, against KubeVirt's, Knative's an
       "issuers.cert-manager.io",
     ]);
     expect(new Set(names).size).to.equal(names.length);
+  });
+
+  it("should leave the Machine CRDs' short names to them alone", () => {
+    const short = (crd: Record<string, unknown>): string[] =>
+      (crd["spec"] as { names: { shortNames?: string[] } }).names.shortNames ?? [];
+    const ours = [machineCrd, networkConfigurationCrd].flatMap(short);
+    expect(ours).to.deep.equal(["vitimachine", "netconf"]);
+    const theirs = crds.flatMap((crd) => short(crd).map((name) => `${crdName(crd)}: ${name}`));
+    expect(theirs.filter((line) => ours.includes(line.split(": ")[1] ?? ""))).to.deep.equal([]);
   });
 
   it("should give every upstream CRD a structural schema, as the API server demands", () => {

@@ -13,6 +13,8 @@ export const NETWORK_CONFIGURATION: KindRef = {
   apiVersion: API_VERSION,
   kind: "NetworkConfiguration",
 };
+/** CDI's import: KubeVirt makes one from each of a VM's dataVolumeTemplates. */
+export const DATA_VOLUME: KindRef = { apiVersion: "cdi.kubevirt.io/v1beta1", kind: "DataVolume" };
 /** Multus's network: the child a VLAN or bridge NetworkConfiguration gives each Machine network. */
 export const NETWORK_ATTACHMENT_DEFINITION: KindRef = {
   apiVersion: "k8s.cni.cncf.io/v1",
@@ -44,8 +46,17 @@ export const CLOUD_INIT_KEYS = ["userdata", "userData"] as const;
 export const BINDINGS = ["bridge", "masquerade"] as const;
 export type Binding = (typeof BINDINGS)[number];
 
+/** CDI's DataVolume source, as the disk gives it and the VM's dataVolumeTemplates carry it. */
+export interface DiskSource {
+  http?: { url: string; secretRef?: string; certConfigMap?: string };
+  registry?: { url: string };
+  pvc?: { namespace: string; name: string };
+  blank?: Record<string, never>;
+}
+
 export interface DiskSpec {
   name: string;
+  source?: DiskSource;
   size?: QuantityInput;
   storageClass?: string;
   accessMode?: AccessMode;

@@ -25,14 +25,21 @@ export interface Cluster {
   plane: ControlPlane;
   frontDoor: FrontDoor;
   functions: Record<string, RunningFunction>;
+  /** Stops one function: the front door then answers 502 for it, as for a pod that is gone. */
+  stopFunction(name: string): Promise<void>;
+  /** Starts a stopped function again, on a new token, and routes the front door to it. */
+  startFunction(name: string): Promise<void>;
   /** Every process this cluster started, for a `down` that finds the daemon gone. */
   pids(): number[];
   stop(): Promise<void>;
 }
 
-/** Builds dist/ (what the image runs) when it is missing. */
+/** Builds dist/ (what the image runs) when it or a function's bundle is missing. */
 export function ensureDist(): void {
-  if (existsSync(join(ROOT, "dist", "main.js"))) return;
+  const bundles = knativeFunctions().map((fn) =>
+    join(ROOT, "dist", "functions", fn.name, "index.js"),
+  );
+  if ([join(ROOT, "dist", "main.js"), ...bundles].every((file) => existsSync(file))) return;
   const result = spawnSync(process.execPath, [join(ROOT, "scripts", "build.ts")], {
     cwd: ROOT,
     stdio: "inherit",
@@ -55,7 +62,8 @@ async function installProduct(plane: ControlPlane, frontDoorHost: string): Promi
   await install.applyAll(admin, objects);
   await install.ensureDefaultServiceAccounts(admin);
   const examples = install.exampleClusterObjects();
-  await install.applyAll(admin, [...install.namespacesOf(examples), ...examples]);
+  const namespaces = [...install.exampleNamespaces(), ...install.namespacesOf(examples)];
+  await install.applyAll(admin, [...namespaces, ...examples]);
   await applyStatuses(admin, examples);
   await install.ensureDefaultServiceAccounts(admin);
 }
@@ -63,13 +71,16 @@ async function installProduct(plane: ControlPlane, frontDoorHost: string): Promi
 async function startFunctions(
   plane: ControlPlane,
   dir: string,
-): Promise<Record<string, RunningFunction>> {
-  const started = await Promise.all(
-    knativeFunctions().map(
-      async (fn) => [fn.name, await startClusterFunction(fn, plane, dir)] as const,
-    ),
+  into: Record<string, RunningFunction>,
+): Promise<void> {
+  // Every start is awaited, failed or not, so that a failure leaves no function running unseen.
+  const results = await Promise.allSettled(
+    knativeFunctions().map(async (fn) => {
+      into[fn.name] = await startClusterFunction(fn, plane, dir);
+    }),
   );
-  return Object.fromEntries(started);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
 }
 
 /** Waits until the API server calls the webhooks: a dry-run VM that asks for nested-virt is mutated. */
@@ -93,6 +104,39 @@ async function webhooksActive(plane: ControlPlane): Promise<void> {
   throw new Error("the API server did not call the webhooks within 20 s (see the function logs)");
 }
 
+function pidsOf(
+  plane: ControlPlane,
+  functions: Record<string, RunningFunction>,
+  frontDoor: FrontDoor,
+): number[] {
+  return [
+    ...plane.processes.map((p) => p.child),
+    ...Object.values(functions).map((f) => f.child),
+    frontDoor.nginx.child,
+  ]
+    .map((child) => child.pid)
+    .filter((pid): pid is number => pid !== undefined);
+}
+
+function restarts(
+  plane: ControlPlane,
+  dir: string,
+  functions: Record<string, RunningFunction>,
+  routes: Record<string, string>,
+): Pick<Cluster, "stopFunction" | "startFunction"> {
+  const known = knativeFunctions();
+  return {
+    stopFunction: async (name) => functions[name]?.stop(),
+    startFunction: async (name) => {
+      const fn = known.find((k) => k.name === name);
+      if (!fn) throw new Error(`no Knative Service ${name} in knative/`);
+      const running = await startClusterFunction(fn, plane, join(dir, "functions"));
+      functions[name] = running;
+      routes[name] = running.url;
+    },
+  };
+}
+
 /** Starts everything with its state under `dir`; resolves once a VM create reaches the chain. */
 export async function startCluster(dir: string): Promise<Cluster> {
   const binaries = ensureBinaries();
@@ -114,31 +158,29 @@ export async function startCluster(dir: string): Promise<Cluster> {
     for (const running of plane.processes) await running.stop();
     plane.admin.close();
   };
-  let functions: Record<string, RunningFunction> = {};
+  const functions: Record<string, RunningFunction> = {};
   try {
     await installProduct(plane, host);
-    functions = await startFunctions(plane, join(dir, "functions"));
-    const routes = Object.fromEntries(
+    await startFunctions(plane, join(dir, "functions"), functions);
+    // The front door's ingress reads this object on every request: a restart re-routes it.
+    const routes: Record<string, string> = Object.fromEntries(
       Object.entries(functions).map(([name, fn]) => [name, fn.url]),
     );
     const frontDoor = await startFrontDoor(routes, { host, port: WEBHOOK_PORT });
-    await plane.admin.apply(install.webhookConfiguration(frontDoor.ca));
+    const configuration = install.webhookConfiguration(
+      frontDoor.ca,
+      install.exampleClusterObjects(),
+    );
+    await plane.admin.apply(configuration);
     await webhooksActive(plane);
-    const pids = (): number[] =>
-      [
-        ...plane.processes.map((p) => p.child),
-        ...Object.values(functions).map((f) => f.child),
-        frontDoor.nginx.child,
-      ]
-        .map((child) => child.pid)
-        .filter((pid): pid is number => pid !== undefined);
     return {
       dir,
       binaries,
       plane,
       frontDoor,
       functions,
-      pids,
+      pids: () => pidsOf(plane, functions, frontDoor),
+      ...restarts(plane, dir, functions, routes),
       stop: () => stop(functions, frontDoor),
     };
   } catch (error) {

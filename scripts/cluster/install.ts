@@ -1,12 +1,16 @@
 // Installs the product from the shipped manifests the way a user does (server-side apply), with
 // only what the cluster's own controllers and cert-manager would add filled in here.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
-import { manifestDocuments } from "../../test/helpers/manifests.ts";
+import { syncRulesNamespaces } from "../../functions/nested-virt/webhook-namespaces.ts";
+import { KNATIVE_DIR, manifestDocuments } from "../../test/helpers/manifests.ts";
+import { parseObjects } from "../../shared/preview/snapshot.ts";
 import type { Api, KubeObject } from "./api.ts";
 
-const CLUSTER_EXAMPLE = fileURLToPath(new URL("../../examples/cluster.yaml", import.meta.url));
+const EXAMPLES = fileURLToPath(new URL("../../examples/", import.meta.url));
+const CLUSTER_EXAMPLE = join(EXAMPLES, "cluster.yaml");
 const FIRST = ["CustomResourceDefinition", "Namespace", "ServiceAccount"];
 
 async function established(admin: Api, name: string): Promise<boolean> {
@@ -77,11 +81,21 @@ export function shippedObjects(): KubeObject[] {
   return objects.sort((a, b) => rank(a) - rank(b));
 }
 
-/** The shipped webhook configuration, unchanged but for the caBundle cert-manager's injector fills. */
-export function webhookConfiguration(caBundle: string): KubeObject {
-  const found = manifestDocuments().find(({ doc }) => doc.kind === "MutatingWebhookConfiguration");
-  if (!found) throw new Error("knative/ ships no MutatingWebhookConfiguration");
-  const configuration = structuredClone(found.doc) as KubeObject & {
+/**
+ * The shipped webhook configuration as an operator deploys it for `cluster`: nested-virt's
+ * namespace list written from its rules ConfigMap (npm run sync-rules-namespaces), and the caBundle
+ * cert-manager's injector fills. Nothing else changes.
+ */
+export function webhookConfiguration(caBundle: string, cluster: readonly KubeObject[]): KubeObject {
+  const synced = syncRulesNamespaces(
+    cluster as never,
+    readFileSync(`${KNATIVE_DIR}webhooks.yaml`, "utf8"),
+  );
+  const found = parseAllDocuments(synced)
+    .map((doc) => doc.toJS() as KubeObject | null)
+    .find((doc) => doc?.kind === "MutatingWebhookConfiguration");
+  if (!found) throw new Error("knative/webhooks.yaml holds no MutatingWebhookConfiguration");
+  const configuration = structuredClone(found) as KubeObject & {
     webhooks: { clientConfig: Record<string, unknown> }[];
   };
   for (const webhook of configuration.webhooks) {
@@ -118,6 +132,14 @@ export function exampleClusterObjects(file = CLUSTER_EXAMPLE): KubeObject[] {
     delete metadata["uid"];
     return { ...item, metadata };
   });
+}
+
+/** The namespace of every example object, which `kubectl apply -f examples/...` needs to exist. */
+export function exampleNamespaces(dir = EXAMPLES): KubeObject[] {
+  const objects = readdirSync(dir)
+    .filter((file) => file.endsWith(".yaml"))
+    .flatMap((file) => parseObjects(readFileSync(join(dir, file), "utf8"), file));
+  return namespacesOf(objects as never);
 }
 
 /** Namespaces the objects live in that the API server has not made itself. */

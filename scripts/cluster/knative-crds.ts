@@ -4,7 +4,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { go, ROOT } from "./go-command.ts";
+import { ROOT } from "./binaries.ts";
+import { go } from "./go-command.ts";
 
 export const KNATIVE_MODULE = join(ROOT, "tools", "knative-serving");
 const RESOURCES = join("config", "core", "300-resources");

@@ -3,7 +3,8 @@
 // under .cluster/crds/, one file per set of pins, so Go builds it once.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { go, pinsKey, ROOT, run } from "./go-command.ts";
+import { ROOT } from "./binaries.ts";
+import { go, pinsKey, run } from "./go-command.ts";
 
 const MODULE = join(ROOT, "tools", "kubevirt-crds");
 const CACHE = join(ROOT, ".cluster", "crds");

@@ -1,18 +1,22 @@
 // `helm template` of the chart, split back into the template files the objects came from.
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { helm } from "../helm.ts";
+import { helm, kubeVersionArgs } from "../helm.ts";
 
 export const CHART = fileURLToPath(new URL("../../charts/vm-feature-functions", import.meta.url));
 export const NAMESPACE = "vm-feature-functions";
 
 /** helm template's output for these `--set`/`-f` arguments, in the chart's namespace. */
-export function helmTemplate(args: readonly string[] = []): string {
-  return execFileSync(helm(), ["template", NAMESPACE, CHART, "--namespace", NAMESPACE, ...args], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-    maxBuffer: 64 << 20,
-  });
+export function helmTemplate(args: readonly string[] = [], major: 3 | 4 = 4): string {
+  return execFileSync(
+    helm(major),
+    ["template", NAMESPACE, CHART, "--namespace", NAMESPACE, ...kubeVersionArgs(major), ...args],
+    {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 64 << 20,
+    },
+  );
 }
 
 const SOURCE = /^# Source: [^/]+\/templates\/(.+)$/m;

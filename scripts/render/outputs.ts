@@ -12,7 +12,8 @@ import { valuesTable } from "./values-table.ts";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const KNATIVE = join(ROOT, "knative");
 export const RELEASE = join(ROOT, "release", "vm-feature-functions.yaml");
-export const ADDON = join(ROOT, "release", "harvester-addon.yaml");
+// Apart from release/, so that applying that folder never needs Harvester's Addon kind.
+export const ADDON = join(ROOT, "harvester", "addon.yaml");
 export const OPENFAAS = join(ROOT, "openfaas", "stack.yml");
 export const VALUES_DOC = join(ROOT, "docs", "values.md");
 /** Values of the knative/ rendering: every part on, the Namespace included. */

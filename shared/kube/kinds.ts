@@ -76,6 +76,7 @@ export const KINDS: readonly KindInfo[] = [
   row("devices.harvesterhci.io/v1beta1", "PCIDevice", "pcidevices", false),
   row("devices.harvesterhci.io/v1beta1", "PCIDeviceClaim", "pcideviceclaims", false),
   row("k8s.cni.cncf.io/v1", "NetworkAttachmentDefinition", "network-attachment-definitions", true),
+  row("cdi.kubevirt.io/v1beta1", "DataVolume", "datavolumes", true),
   row("vitistack.io/v1alpha1", "Machine", "machines", true),
   row("vitistack.io/v1alpha1", "NetworkConfiguration", "networkconfigurations", true),
 ];

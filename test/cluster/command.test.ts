@@ -64,7 +64,9 @@ describe("npm run cluster", () => {
   it("should answer an unknown command with its usage", () => {
     const { status, out } = cluster(tmpdir(), "start");
     expect(status).to.equal(1);
-    expect(out).to.equal('cluster: usage: npm run cluster -- up | status | down (got "start")\n');
+    expect(out).to.equal(
+      'cluster: usage: npm run cluster -- up | status | down | build (got "start")\n',
+    );
   });
 });
 

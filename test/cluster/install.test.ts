@@ -8,17 +8,25 @@ import {
 import { manifestDocuments } from "../helpers/manifests.ts";
 
 describe("what npm run cluster installs", () => {
-  it("should keep the webhook configuration as shipped but for every entry's caBundle", () => {
+  it("should keep the webhook configuration as shipped but for the caBundles and the rules' namespaces", () => {
     const shipped = manifestDocuments().find(
       ({ doc }) => doc.kind === "MutatingWebhookConfiguration",
     )?.doc;
-    const installed = webhookConfiguration("-----BEGIN CERTIFICATE-----\n");
+    const installed = webhookConfiguration(
+      "-----BEGIN CERTIFICATE-----\n",
+      exampleClusterObjects(),
+    );
     const entries = installed["webhooks"] as { clientConfig: Record<string, unknown> }[];
     expect(entries.map((e) => e.clientConfig["caBundle"])).to.deep.equal(
       entries.map(() => Buffer.from("-----BEGIN CERTIFICATE-----\n").toString("base64")),
     );
     for (const entry of entries) delete entry.clientConfig["caBundle"];
-    expect(installed).to.deep.equal(shipped);
+    // examples/cluster.yaml's rules ConfigMap has rules for namespaces default and ci.
+    const rules = JSON.stringify(shipped).replace(
+      /request\.namespace in \[[^\]]*\]/,
+      "request.namespace in ['ci', 'default']",
+    );
+    expect(installed).to.deep.equal(JSON.parse(rules));
   });
 
   it("should make the front door's Service an ExternalName to the loopback address, same name and port", () => {

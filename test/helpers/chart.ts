@@ -10,7 +10,12 @@ export const HELM_BUILD_TIMEOUT_MS = 20 * 60_000;
 
 /** The chart's objects for these helm arguments (`--set`, `-f`). */
 export function renderChart(...args: string[]): Doc[] {
-  return parseAllDocuments(helmTemplate(args))
+  return renderChartWith(4, ...args);
+}
+
+/** The chart's objects as helm `major` renders them. */
+export function renderChartWith(major: 3 | 4, ...args: string[]): Doc[] {
+  return parseAllDocuments(helmTemplate(args, major))
     .map((d) => d.toJS() as Doc | null)
     .filter((d): d is Doc => d?.kind !== undefined);
 }
@@ -24,9 +29,13 @@ export function chartError(...args: string[]): string {
   return result.stderr;
 }
 
-/** Runs helm with these arguments; returns its exit status and output. */
+/** Runs helm (4, or `major`) with these arguments; returns its exit status and output. */
 export function runHelm(...args: string[]): { status: number; output: string } {
-  const result = spawnSync(helm(), args, { encoding: "utf8" });
+  return runHelmWith(4, ...args);
+}
+
+export function runHelmWith(major: 3 | 4, ...args: string[]): { status: number; output: string } {
+  const result = spawnSync(helm(major), args, { encoding: "utf8" });
   return { status: result.status ?? 1, output: result.stdout + result.stderr };
 }
 

@@ -6,6 +6,11 @@ import type { HookRequest, ObjectMap } from "../../functions/machine-controller/
 // requests shaped as Metacontroller v4 sends them. Each call returns fresh objects.
 
 export const NOW = new Date("2026-03-01T12:00:00Z");
+/** The labels every child of the Machine `web` carries. */
+export const WEB_LABELS = {
+  "app.kubernetes.io/managed-by": "machine-controller",
+  "vitistack.io/machine": "web",
+};
 export const LATER = new Date("2026-03-01T12:05:00Z");
 
 export function machine(
@@ -102,6 +107,7 @@ const KEYS: Record<string, string> = {
   NetworkConfiguration: "NetworkConfiguration.vitistack.io/v1alpha1",
   StorageClass: "StorageClass.storage.k8s.io/v1",
   Secret: "Secret.v1",
+  DataVolume: "DataVolume.cdi.kubevirt.io/v1beta1",
 };
 
 function objectMap(objects: readonly KubeObject[], groups: string[], v2: boolean): ObjectMap {
@@ -153,4 +159,19 @@ export function cluster(...more: KubeObject[]): KubeObject[] {
     storageClass("fixed", false),
     ...more,
   ];
+}
+
+/** A DataVolume as CDI reports it, made by KubeVirt from the VM's template `name`. */
+export function dataVolume(
+  name: string,
+  spec: Record<string, unknown>,
+  status: Record<string, unknown> = {},
+): KubeObject {
+  return {
+    apiVersion: "cdi.kubevirt.io/v1beta1",
+    kind: "DataVolume",
+    metadata: { name, namespace: "default" },
+    spec: structuredClone(spec),
+    status: structuredClone(status),
+  };
 }

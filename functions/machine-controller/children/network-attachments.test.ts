@@ -8,15 +8,11 @@ import {
   NOW,
   stored,
   vmi,
+  WEB_LABELS,
 } from "../../../test/helpers/machines.ts";
 import { LAST_APPLIED } from "./child.ts";
 import { finalize } from "../hooks/finalize.ts";
 import { sync } from "../hooks/sync.ts";
-
-const LABELS = {
-  "app.kubernetes.io/managed-by": "machine-controller",
-  "vitistack.io/machine": "web",
-};
 
 function nad(network: string, config: string): KubeObject {
   return {
@@ -25,7 +21,7 @@ function nad(network: string, config: string): KubeObject {
     metadata: {
       name: `web-${network}`,
       namespace: "default",
-      labels: { ...LABELS, "vitistack.io/network": network },
+      labels: { ...WEB_LABELS, "vitistack.io/network": network },
     },
     spec: { config },
   };

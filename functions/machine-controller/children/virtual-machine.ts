@@ -23,11 +23,12 @@ export interface DesiredVm {
 export function desiredVm(
   machine: ResolvedMachine,
   configurations: Map<string, KubeObject>,
+  dataVolumes: ReadonlyMap<string, Json> = new Map(),
 ): DesiredVm | Problem {
   const boot = bootNumbers(machine);
   const networking = vmNetworking(machine, configurations, boot);
   if (isProblem(networking)) return networking;
-  const { disks, volumes } = storage(machine, boot);
+  const { disks, volumes } = storage(machine, boot, dataVolumes);
   const devices: Json = {
     disks,
     ...(networking.interfaces.length ? { interfaces: networking.interfaces } : {}),
@@ -39,6 +40,7 @@ export function desiredVm(
     metadata: { name: machine.name, namespace: machine.namespace, labels },
     spec: {
       runStrategy: machine.running ? "Always" : "Halted",
+      ...(dataVolumes.size ? { dataVolumeTemplates: [...dataVolumes.values()] } : {}),
       template: {
         metadata: { labels: { [LABELS.machine]: machine.name } },
         spec: {
@@ -52,17 +54,23 @@ export function desiredVm(
   return { vm, attachments: networking.attachments };
 }
 
-/** One disk and one volume per Machine disk, bound to its PVC, then the cloud-init disk. */
-function storage(machine: ResolvedMachine, boot: BootNumbers): { disks: Json[]; volumes: Json[] } {
+/** One disk and one volume per Machine disk (its PVC or its DataVolume), then the cloud-init disk. */
+function storage(
+  machine: ResolvedMachine,
+  boot: BootNumbers,
+  dataVolumes: ReadonlyMap<string, Json>,
+): { disks: Json[]; volumes: Json[] } {
   const disks: Json[] = machine.disks.map((disk) => ({
     name: disk.name,
     ...(disk.type === "cdrom" ? { cdrom: { bus: "sata" } } : { disk: { bus: "virtio" } }),
     ...(boot.disks.has(disk.name) ? { bootOrder: boot.disks.get(disk.name) } : {}),
   }));
-  const volumes: Json[] = machine.disks.map((disk) => ({
-    name: disk.name,
-    persistentVolumeClaim: { claimName: pvcName(machine.name, disk.name) },
-  }));
+  const volumes: Json[] = machine.disks.map((disk) => {
+    const claim = pvcName(machine.name, disk.name);
+    return dataVolumes.has(disk.name)
+      ? { name: disk.name, dataVolume: { name: claim } }
+      : { name: disk.name, persistentVolumeClaim: { claimName: claim } };
+  });
   const cloudInit = cloudInitSource(machine);
   if (cloudInit) {
     disks.push({ name: CLOUD_INIT_VOLUME, disk: { bus: "virtio" } });

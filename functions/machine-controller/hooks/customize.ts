@@ -6,7 +6,7 @@ import {
   STORAGE_CLASS,
   VIRTUAL_MACHINE_INSTANCE,
 } from "../../../shared/kube/kinds.ts";
-import { NETWORK_CONFIGURATION } from "../api.ts";
+import { DATA_VOLUME, NETWORK_CONFIGURATION } from "../api.ts";
 import { at } from "../children/child.ts";
 import { compareText } from "./observed.ts";
 import { ROOT_DISK } from "../spec/templates.ts";
@@ -24,12 +24,13 @@ function related(kind: KindRef): RelatedKind {
 }
 
 export const RELATED: Readonly<
-  Record<"networks" | "storage" | "instance" | "secret", RelatedKind>
+  Record<"networks" | "storage" | "instance" | "secret" | "dataVolumes", RelatedKind>
 > = {
   networks: related(NETWORK_CONFIGURATION),
   storage: related(STORAGE_CLASS),
   instance: related(VIRTUAL_MACHINE_INSTANCE),
   secret: related(SECRET),
+  dataVolumes: related(DATA_VOLUME),
 };
 
 /** Metacontroller's RelatedResourceRule, with only the fields this function uses. */
@@ -66,6 +67,10 @@ export function customize(parent: KubeObject): CustomizeResponse {
     return Array.isArray(value) ? value : [];
   };
   const disks = list("disks");
+  const name = parent.metadata?.name ?? "";
+  const sourced = disks.filter(
+    (d) => at(d, "source") !== undefined && typeof at(d, "name") === "string",
+  );
   const classes = disks.map((d) => at(d, "storageClass"));
   const root = disks.some(
     (d) => at(d, "name") === ROOT_DISK && at(d, "storageClass") !== undefined,
@@ -74,8 +79,10 @@ export function customize(parent: KubeObject): CustomizeResponse {
   const names: [RelatedKind, string[] | "all"][] = [
     [RELATED.networks, strings(list("networks").map((n) => at(n, "networkName")))],
     [RELATED.storage, everyClass ? "all" : strings(classes)],
-    [RELATED.instance, strings([parent.metadata?.name])],
+    [RELATED.instance, strings([name])],
     [RELATED.secret, strings([at(spec, "cloudInit", "secretRef", "name")])],
+    // Only disks with a source: a cluster without CDI serves no DataVolumes to ask for.
+    [RELATED.dataVolumes, strings(sourced.map((d) => `${name}-${String(at(d, "name"))}`))],
   ];
   return {
     relatedResources: names

@@ -7,7 +7,7 @@ import {
   VIRTUAL_MACHINE,
   VIRTUAL_MACHINE_INSTANCE,
 } from "../../../shared/kube/kinds.ts";
-import { NETWORK_ATTACHMENT_DEFINITION, NETWORK_CONFIGURATION } from "../api.ts";
+import { DATA_VOLUME, NETWORK_ATTACHMENT_DEFINITION, NETWORK_CONFIGURATION } from "../api.ts";
 import { DEFAULT_CLASS_ANNOTATION } from "../spec/templates.ts";
 
 /** Metacontroller's objects of one kind, keyed by name (v1 hooks) or namespace/name (v2). */
@@ -29,6 +29,8 @@ export interface Observed {
   /** The NetworkAttachmentDefinitions made for the Machine's VLAN and bridge networks. */
   attachments: Map<string, KubeObject>;
   vmi?: KubeObject;
+  /** The DataVolumes KubeVirt made from the VM's dataVolumeTemplates (related, by name). */
+  dataVolumes: Map<string, KubeObject>;
   networkConfigurations: Map<string, KubeObject>;
   storageClasses: Map<string, KubeObject>;
   /** The StorageClass the cluster marks default, if any. */
@@ -74,6 +76,7 @@ export function readObserved(request: HookRequest): Observed {
     pvcs: byName(children, PERSISTENT_VOLUME_CLAIM, namespace),
     attachments: byName(children, NETWORK_ATTACHMENT_DEFINITION, namespace),
     vmi: byName(related, VIRTUAL_MACHINE_INSTANCE, namespace).get(name),
+    dataVolumes: byName(related, DATA_VOLUME, namespace),
     networkConfigurations: byName(related, NETWORK_CONFIGURATION, namespace),
     storageClasses,
     defaultStorageClass: defaultClassOf(storageClasses),

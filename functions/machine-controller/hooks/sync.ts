@@ -5,7 +5,7 @@ import type { HookRequest, Observed } from "./observed.ts";
 import { compareText, readObserved } from "./observed.ts";
 import type { Problem } from "../spec/problems.ts";
 import { isProblem } from "../spec/problems.ts";
-import { desiredPvc, pvcName } from "../children/pvcs.ts";
+import { desiredDisks } from "../children/disks.ts";
 import { missingReference } from "../spec/references.ts";
 import type { ResolvedMachine } from "../spec/resolve.ts";
 import { resolveMachine } from "../spec/resolve.ts";
@@ -54,26 +54,17 @@ function build(
   machine: ResolvedMachine,
   observed: Observed,
 ): { children: KubeObject[]; conflicts: Problem[] } | Problem {
-  const built = desiredVm(machine, observed.networkConfigurations);
+  const disks = desiredDisks(machine, observed);
+  const built = desiredVm(machine, observed.networkConfigurations, disks.dataVolumes);
   if (isProblem(built)) return built;
-  const wanted = machine.disks.map((disk) => {
-    const name = pvcName(machine.name, disk.name);
-    const pvc = observed.pvcs.get(name);
-    const { storageClasses, defaultStorageClass: defaultClass } = observed;
-    return desiredPvc({ machine, disk, observed: pvc, storageClasses, defaultClass });
-  });
-  const names = new Set(wanted.map(({ pvc }) => pvc.metadata?.name));
+  const names = new Set(disks.pvcs.map((pvc) => pvc.metadata?.name));
   // A disk taken out of the spec keeps its PVC (and data) until someone deletes it by hand.
   const kept = [...observed.pvcs.values()]
     .filter((pvc) => !names.has(pvc.metadata?.name))
     .map(asObserved);
   return {
-    children: [
-      built.vm,
-      ...sortByName([...wanted.map(({ pvc }) => pvc), ...kept]),
-      ...sortByName(built.attachments),
-    ],
-    conflicts: wanted.flatMap(({ conflict }) => (conflict ? [conflict] : [])),
+    children: [built.vm, ...sortByName([...disks.pvcs, ...kept]), ...sortByName(built.attachments)],
+    conflicts: disks.conflicts,
   };
 }
 

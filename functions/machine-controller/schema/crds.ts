@@ -64,7 +64,7 @@ const rootOf = (description: string, properties: Schema, extra: Schema = {}): Sc
 export const machineCrd: Schema = crd({
   kind: "Machine",
   plural: "machines",
-  shortNames: ["mach"],
+  shortNames: ["vitimachine"],
   status: true,
   root: rootOf(
     "A virtual machine described by template and overrides; machine-controller turns it into a KubeVirt VirtualMachine and its disks.",

@@ -52,7 +52,7 @@ const schema11 = {
       items: {
         type: "object",
         description:
-          "A disk: a PersistentVolumeClaim <machine>-<name>. The entry named root overrides the template's root disk field by field.",
+          "A disk: a PersistentVolumeClaim <machine>-<name>, or with a source a DataVolume of that name that CDI fills. The entry named root overrides the template's root disk field by field.",
         properties: {
           name: {
             type: "string",
@@ -70,7 +70,8 @@ const schema11 = {
           },
           storageClass: {
             type: "string",
-            description: "The StorageClass; default: default. Fixed once the PVC exists.",
+            description:
+              "The StorageClass; default: the cluster's default class. Fixed once the PVC exists.",
             maxLength: 253,
             pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
           },
@@ -88,6 +89,77 @@ const schema11 = {
             type: "string",
             description: "disk (default) or cdrom (SATA, read-only).",
             enum: ["disk", "cdrom"],
+          },
+          source: {
+            type: "object",
+            description:
+              "What CDI fills the disk with before the VM starts (a DataVolume source): exactly one of http, registry, pvc, blank. Fixed once the disk exists.",
+            properties: {
+              http: {
+                type: "object",
+                description: "An image over HTTP(S): raw, qcow2 or ISO, optionally compressed.",
+                properties: {
+                  url: {
+                    type: "string",
+                    description: "The image's URL.",
+                    maxLength: 2048,
+                    pattern: "^https?://",
+                  },
+                  secretRef: {
+                    type: "string",
+                    description: "A Secret in the Machine's namespace.",
+                    maxLength: 253,
+                    pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+                  },
+                  certConfigMap: {
+                    type: "string",
+                    description: "A ConfigMap in the Machine's namespace.",
+                    maxLength: 253,
+                    pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+                  },
+                },
+                required: ["url"],
+              },
+              registry: {
+                type: "object",
+                description: "A container disk image in a registry.",
+                properties: {
+                  url: {
+                    type: "string",
+                    description: "docker://<image> or oci-archive://<file>.",
+                    maxLength: 2048,
+                    pattern: "^(docker|oci-archive)://",
+                  },
+                },
+                required: ["url"],
+              },
+              pvc: {
+                type: "object",
+                description: "A PVC to clone (CDI must be allowed to clone from its namespace).",
+                properties: {
+                  namespace: {
+                    type: "string",
+                    description: "The PVC's namespace.",
+                    maxLength: 63,
+                    pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+                  },
+                  name: {
+                    type: "string",
+                    description: "The PVC's name.",
+                    maxLength: 253,
+                    pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+                  },
+                },
+                required: ["namespace", "name"],
+              },
+              blank: { type: "object", description: "An empty disk, made by CDI.", properties: {} },
+            },
+            "x-kubernetes-validations": [
+              {
+                rule: "[has(self.http), has(self.registry), has(self.pvc), has(self.blank)].filter(x, x).size() == 1",
+                message: "set exactly one of http, registry, pvc and blank",
+              },
+            ],
           },
         },
         required: ["name"],
@@ -245,8 +317,10 @@ const pattern3 = new RegExp(
   "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
   "u",
 );
-const pattern6 = new RegExp("^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$", "u");
-const pattern8 = new RegExp("^[a-z0-9][a-z0-9._-]*$", "u");
+const pattern4 = new RegExp("^https?://", "u");
+const pattern7 = new RegExp("^(docker|oci-archive)://", "u");
+const pattern12 = new RegExp("^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$", "u");
+const pattern14 = new RegExp("^[a-z0-9][a-z0-9._-]*$", "u");
 const func2 = function ucs2length(str) {
   const len = str.length;
   let length = 0;
@@ -1246,6 +1320,889 @@ function validate10(
                                         } else {
                                           var valid6 = true;
                                         }
+                                        if (valid6) {
+                                          if (data10.source !== undefined) {
+                                            let data17 = data10.source;
+                                            const _errs43 = errors;
+                                            if (errors === _errs43) {
+                                              if (
+                                                data17 &&
+                                                typeof data17 == "object" &&
+                                                !Array.isArray(data17)
+                                              ) {
+                                                if (data17.http !== undefined) {
+                                                  let data18 = data17.http;
+                                                  const _errs45 = errors;
+                                                  if (errors === _errs45) {
+                                                    if (
+                                                      data18 &&
+                                                      typeof data18 == "object" &&
+                                                      !Array.isArray(data18)
+                                                    ) {
+                                                      let missing2;
+                                                      if (
+                                                        data18.url === undefined &&
+                                                        (missing2 = "url")
+                                                      ) {
+                                                        validate10.errors = [
+                                                          {
+                                                            instancePath:
+                                                              instancePath +
+                                                              "/disks/" +
+                                                              i0 +
+                                                              "/source/http",
+                                                            schemaPath:
+                                                              "#/properties/disks/items/properties/source/properties/http/required",
+                                                            keyword: "required",
+                                                            params: { missingProperty: missing2 },
+                                                            message:
+                                                              "must have required property '" +
+                                                              missing2 +
+                                                              "'",
+                                                            schema:
+                                                              schema11.properties.disks.items
+                                                                .properties.source.properties.http
+                                                                .required,
+                                                            parentSchema:
+                                                              schema11.properties.disks.items
+                                                                .properties.source.properties.http,
+                                                            data: data18,
+                                                          },
+                                                        ];
+                                                        return false;
+                                                      } else {
+                                                        if (data18.url !== undefined) {
+                                                          let data19 = data18.url;
+                                                          const _errs47 = errors;
+                                                          if (errors === _errs47) {
+                                                            if (typeof data19 === "string") {
+                                                              if (func2(data19) > 2048) {
+                                                                validate10.errors = [
+                                                                  {
+                                                                    instancePath:
+                                                                      instancePath +
+                                                                      "/disks/" +
+                                                                      i0 +
+                                                                      "/source/http/url",
+                                                                    schemaPath:
+                                                                      "#/properties/disks/items/properties/source/properties/http/properties/url/maxLength",
+                                                                    keyword: "maxLength",
+                                                                    params: { limit: 2048 },
+                                                                    message:
+                                                                      "must NOT have more than 2048 characters",
+                                                                    schema: 2048,
+                                                                    parentSchema:
+                                                                      schema11.properties.disks
+                                                                        .items.properties.source
+                                                                        .properties.http.properties
+                                                                        .url,
+                                                                    data: data19,
+                                                                  },
+                                                                ];
+                                                                return false;
+                                                              } else {
+                                                                if (!pattern4.test(data19)) {
+                                                                  validate10.errors = [
+                                                                    {
+                                                                      instancePath:
+                                                                        instancePath +
+                                                                        "/disks/" +
+                                                                        i0 +
+                                                                        "/source/http/url",
+                                                                      schemaPath:
+                                                                        "#/properties/disks/items/properties/source/properties/http/properties/url/pattern",
+                                                                      keyword: "pattern",
+                                                                      params: {
+                                                                        pattern: "^https?://",
+                                                                      },
+                                                                      message:
+                                                                        'must match pattern "' +
+                                                                        "^https?://" +
+                                                                        '"',
+                                                                      schema: "^https?://",
+                                                                      parentSchema:
+                                                                        schema11.properties.disks
+                                                                          .items.properties.source
+                                                                          .properties.http
+                                                                          .properties.url,
+                                                                      data: data19,
+                                                                    },
+                                                                  ];
+                                                                  return false;
+                                                                }
+                                                              }
+                                                            } else {
+                                                              validate10.errors = [
+                                                                {
+                                                                  instancePath:
+                                                                    instancePath +
+                                                                    "/disks/" +
+                                                                    i0 +
+                                                                    "/source/http/url",
+                                                                  schemaPath:
+                                                                    "#/properties/disks/items/properties/source/properties/http/properties/url/type",
+                                                                  keyword: "type",
+                                                                  params: { type: "string" },
+                                                                  message: "must be string",
+                                                                  schema:
+                                                                    schema11.properties.disks.items
+                                                                      .properties.source.properties
+                                                                      .http.properties.url.type,
+                                                                  parentSchema:
+                                                                    schema11.properties.disks.items
+                                                                      .properties.source.properties
+                                                                      .http.properties.url,
+                                                                  data: data19,
+                                                                },
+                                                              ];
+                                                              return false;
+                                                            }
+                                                          }
+                                                          var valid9 = _errs47 === errors;
+                                                        } else {
+                                                          var valid9 = true;
+                                                        }
+                                                        if (valid9) {
+                                                          if (data18.secretRef !== undefined) {
+                                                            let data20 = data18.secretRef;
+                                                            const _errs49 = errors;
+                                                            if (errors === _errs49) {
+                                                              if (typeof data20 === "string") {
+                                                                if (func2(data20) > 253) {
+                                                                  validate10.errors = [
+                                                                    {
+                                                                      instancePath:
+                                                                        instancePath +
+                                                                        "/disks/" +
+                                                                        i0 +
+                                                                        "/source/http/secretRef",
+                                                                      schemaPath:
+                                                                        "#/properties/disks/items/properties/source/properties/http/properties/secretRef/maxLength",
+                                                                      keyword: "maxLength",
+                                                                      params: { limit: 253 },
+                                                                      message:
+                                                                        "must NOT have more than 253 characters",
+                                                                      schema: 253,
+                                                                      parentSchema:
+                                                                        schema11.properties.disks
+                                                                          .items.properties.source
+                                                                          .properties.http
+                                                                          .properties.secretRef,
+                                                                      data: data20,
+                                                                    },
+                                                                  ];
+                                                                  return false;
+                                                                } else {
+                                                                  if (!pattern3.test(data20)) {
+                                                                    validate10.errors = [
+                                                                      {
+                                                                        instancePath:
+                                                                          instancePath +
+                                                                          "/disks/" +
+                                                                          i0 +
+                                                                          "/source/http/secretRef",
+                                                                        schemaPath:
+                                                                          "#/properties/disks/items/properties/source/properties/http/properties/secretRef/pattern",
+                                                                        keyword: "pattern",
+                                                                        params: {
+                                                                          pattern:
+                                                                            "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+                                                                        },
+                                                                        message:
+                                                                          'must match pattern "' +
+                                                                          "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$" +
+                                                                          '"',
+                                                                        schema:
+                                                                          "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+                                                                        parentSchema:
+                                                                          schema11.properties.disks
+                                                                            .items.properties.source
+                                                                            .properties.http
+                                                                            .properties.secretRef,
+                                                                        data: data20,
+                                                                      },
+                                                                    ];
+                                                                    return false;
+                                                                  }
+                                                                }
+                                                              } else {
+                                                                validate10.errors = [
+                                                                  {
+                                                                    instancePath:
+                                                                      instancePath +
+                                                                      "/disks/" +
+                                                                      i0 +
+                                                                      "/source/http/secretRef",
+                                                                    schemaPath:
+                                                                      "#/properties/disks/items/properties/source/properties/http/properties/secretRef/type",
+                                                                    keyword: "type",
+                                                                    params: { type: "string" },
+                                                                    message: "must be string",
+                                                                    schema:
+                                                                      schema11.properties.disks
+                                                                        .items.properties.source
+                                                                        .properties.http.properties
+                                                                        .secretRef.type,
+                                                                    parentSchema:
+                                                                      schema11.properties.disks
+                                                                        .items.properties.source
+                                                                        .properties.http.properties
+                                                                        .secretRef,
+                                                                    data: data20,
+                                                                  },
+                                                                ];
+                                                                return false;
+                                                              }
+                                                            }
+                                                            var valid9 = _errs49 === errors;
+                                                          } else {
+                                                            var valid9 = true;
+                                                          }
+                                                          if (valid9) {
+                                                            if (
+                                                              data18.certConfigMap !== undefined
+                                                            ) {
+                                                              let data21 = data18.certConfigMap;
+                                                              const _errs51 = errors;
+                                                              if (errors === _errs51) {
+                                                                if (typeof data21 === "string") {
+                                                                  if (func2(data21) > 253) {
+                                                                    validate10.errors = [
+                                                                      {
+                                                                        instancePath:
+                                                                          instancePath +
+                                                                          "/disks/" +
+                                                                          i0 +
+                                                                          "/source/http/certConfigMap",
+                                                                        schemaPath:
+                                                                          "#/properties/disks/items/properties/source/properties/http/properties/certConfigMap/maxLength",
+                                                                        keyword: "maxLength",
+                                                                        params: { limit: 253 },
+                                                                        message:
+                                                                          "must NOT have more than 253 characters",
+                                                                        schema: 253,
+                                                                        parentSchema:
+                                                                          schema11.properties.disks
+                                                                            .items.properties.source
+                                                                            .properties.http
+                                                                            .properties
+                                                                            .certConfigMap,
+                                                                        data: data21,
+                                                                      },
+                                                                    ];
+                                                                    return false;
+                                                                  } else {
+                                                                    if (!pattern3.test(data21)) {
+                                                                      validate10.errors = [
+                                                                        {
+                                                                          instancePath:
+                                                                            instancePath +
+                                                                            "/disks/" +
+                                                                            i0 +
+                                                                            "/source/http/certConfigMap",
+                                                                          schemaPath:
+                                                                            "#/properties/disks/items/properties/source/properties/http/properties/certConfigMap/pattern",
+                                                                          keyword: "pattern",
+                                                                          params: {
+                                                                            pattern:
+                                                                              "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+                                                                          },
+                                                                          message:
+                                                                            'must match pattern "' +
+                                                                            "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$" +
+                                                                            '"',
+                                                                          schema:
+                                                                            "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+                                                                          parentSchema:
+                                                                            schema11.properties
+                                                                              .disks.items
+                                                                              .properties.source
+                                                                              .properties.http
+                                                                              .properties
+                                                                              .certConfigMap,
+                                                                          data: data21,
+                                                                        },
+                                                                      ];
+                                                                      return false;
+                                                                    }
+                                                                  }
+                                                                } else {
+                                                                  validate10.errors = [
+                                                                    {
+                                                                      instancePath:
+                                                                        instancePath +
+                                                                        "/disks/" +
+                                                                        i0 +
+                                                                        "/source/http/certConfigMap",
+                                                                      schemaPath:
+                                                                        "#/properties/disks/items/properties/source/properties/http/properties/certConfigMap/type",
+                                                                      keyword: "type",
+                                                                      params: { type: "string" },
+                                                                      message: "must be string",
+                                                                      schema:
+                                                                        schema11.properties.disks
+                                                                          .items.properties.source
+                                                                          .properties.http
+                                                                          .properties.certConfigMap
+                                                                          .type,
+                                                                      parentSchema:
+                                                                        schema11.properties.disks
+                                                                          .items.properties.source
+                                                                          .properties.http
+                                                                          .properties.certConfigMap,
+                                                                      data: data21,
+                                                                    },
+                                                                  ];
+                                                                  return false;
+                                                                }
+                                                              }
+                                                              var valid9 = _errs51 === errors;
+                                                            } else {
+                                                              var valid9 = true;
+                                                            }
+                                                          }
+                                                        }
+                                                      }
+                                                    } else {
+                                                      validate10.errors = [
+                                                        {
+                                                          instancePath:
+                                                            instancePath +
+                                                            "/disks/" +
+                                                            i0 +
+                                                            "/source/http",
+                                                          schemaPath:
+                                                            "#/properties/disks/items/properties/source/properties/http/type",
+                                                          keyword: "type",
+                                                          params: { type: "object" },
+                                                          message: "must be object",
+                                                          schema:
+                                                            schema11.properties.disks.items
+                                                              .properties.source.properties.http
+                                                              .type,
+                                                          parentSchema:
+                                                            schema11.properties.disks.items
+                                                              .properties.source.properties.http,
+                                                          data: data18,
+                                                        },
+                                                      ];
+                                                      return false;
+                                                    }
+                                                  }
+                                                  var valid8 = _errs45 === errors;
+                                                } else {
+                                                  var valid8 = true;
+                                                }
+                                                if (valid8) {
+                                                  if (data17.registry !== undefined) {
+                                                    let data22 = data17.registry;
+                                                    const _errs53 = errors;
+                                                    if (errors === _errs53) {
+                                                      if (
+                                                        data22 &&
+                                                        typeof data22 == "object" &&
+                                                        !Array.isArray(data22)
+                                                      ) {
+                                                        let missing3;
+                                                        if (
+                                                          data22.url === undefined &&
+                                                          (missing3 = "url")
+                                                        ) {
+                                                          validate10.errors = [
+                                                            {
+                                                              instancePath:
+                                                                instancePath +
+                                                                "/disks/" +
+                                                                i0 +
+                                                                "/source/registry",
+                                                              schemaPath:
+                                                                "#/properties/disks/items/properties/source/properties/registry/required",
+                                                              keyword: "required",
+                                                              params: { missingProperty: missing3 },
+                                                              message:
+                                                                "must have required property '" +
+                                                                missing3 +
+                                                                "'",
+                                                              schema:
+                                                                schema11.properties.disks.items
+                                                                  .properties.source.properties
+                                                                  .registry.required,
+                                                              parentSchema:
+                                                                schema11.properties.disks.items
+                                                                  .properties.source.properties
+                                                                  .registry,
+                                                              data: data22,
+                                                            },
+                                                          ];
+                                                          return false;
+                                                        } else {
+                                                          if (data22.url !== undefined) {
+                                                            let data23 = data22.url;
+                                                            const _errs55 = errors;
+                                                            if (errors === _errs55) {
+                                                              if (typeof data23 === "string") {
+                                                                if (func2(data23) > 2048) {
+                                                                  validate10.errors = [
+                                                                    {
+                                                                      instancePath:
+                                                                        instancePath +
+                                                                        "/disks/" +
+                                                                        i0 +
+                                                                        "/source/registry/url",
+                                                                      schemaPath:
+                                                                        "#/properties/disks/items/properties/source/properties/registry/properties/url/maxLength",
+                                                                      keyword: "maxLength",
+                                                                      params: { limit: 2048 },
+                                                                      message:
+                                                                        "must NOT have more than 2048 characters",
+                                                                      schema: 2048,
+                                                                      parentSchema:
+                                                                        schema11.properties.disks
+                                                                          .items.properties.source
+                                                                          .properties.registry
+                                                                          .properties.url,
+                                                                      data: data23,
+                                                                    },
+                                                                  ];
+                                                                  return false;
+                                                                } else {
+                                                                  if (!pattern7.test(data23)) {
+                                                                    validate10.errors = [
+                                                                      {
+                                                                        instancePath:
+                                                                          instancePath +
+                                                                          "/disks/" +
+                                                                          i0 +
+                                                                          "/source/registry/url",
+                                                                        schemaPath:
+                                                                          "#/properties/disks/items/properties/source/properties/registry/properties/url/pattern",
+                                                                        keyword: "pattern",
+                                                                        params: {
+                                                                          pattern:
+                                                                            "^(docker|oci-archive)://",
+                                                                        },
+                                                                        message:
+                                                                          'must match pattern "' +
+                                                                          "^(docker|oci-archive)://" +
+                                                                          '"',
+                                                                        schema:
+                                                                          "^(docker|oci-archive)://",
+                                                                        parentSchema:
+                                                                          schema11.properties.disks
+                                                                            .items.properties.source
+                                                                            .properties.registry
+                                                                            .properties.url,
+                                                                        data: data23,
+                                                                      },
+                                                                    ];
+                                                                    return false;
+                                                                  }
+                                                                }
+                                                              } else {
+                                                                validate10.errors = [
+                                                                  {
+                                                                    instancePath:
+                                                                      instancePath +
+                                                                      "/disks/" +
+                                                                      i0 +
+                                                                      "/source/registry/url",
+                                                                    schemaPath:
+                                                                      "#/properties/disks/items/properties/source/properties/registry/properties/url/type",
+                                                                    keyword: "type",
+                                                                    params: { type: "string" },
+                                                                    message: "must be string",
+                                                                    schema:
+                                                                      schema11.properties.disks
+                                                                        .items.properties.source
+                                                                        .properties.registry
+                                                                        .properties.url.type,
+                                                                    parentSchema:
+                                                                      schema11.properties.disks
+                                                                        .items.properties.source
+                                                                        .properties.registry
+                                                                        .properties.url,
+                                                                    data: data23,
+                                                                  },
+                                                                ];
+                                                                return false;
+                                                              }
+                                                            }
+                                                          }
+                                                        }
+                                                      } else {
+                                                        validate10.errors = [
+                                                          {
+                                                            instancePath:
+                                                              instancePath +
+                                                              "/disks/" +
+                                                              i0 +
+                                                              "/source/registry",
+                                                            schemaPath:
+                                                              "#/properties/disks/items/properties/source/properties/registry/type",
+                                                            keyword: "type",
+                                                            params: { type: "object" },
+                                                            message: "must be object",
+                                                            schema:
+                                                              schema11.properties.disks.items
+                                                                .properties.source.properties
+                                                                .registry.type,
+                                                            parentSchema:
+                                                              schema11.properties.disks.items
+                                                                .properties.source.properties
+                                                                .registry,
+                                                            data: data22,
+                                                          },
+                                                        ];
+                                                        return false;
+                                                      }
+                                                    }
+                                                    var valid8 = _errs53 === errors;
+                                                  } else {
+                                                    var valid8 = true;
+                                                  }
+                                                  if (valid8) {
+                                                    if (data17.pvc !== undefined) {
+                                                      let data24 = data17.pvc;
+                                                      const _errs57 = errors;
+                                                      if (errors === _errs57) {
+                                                        if (
+                                                          data24 &&
+                                                          typeof data24 == "object" &&
+                                                          !Array.isArray(data24)
+                                                        ) {
+                                                          let missing4;
+                                                          if (
+                                                            (data24.namespace === undefined &&
+                                                              (missing4 = "namespace")) ||
+                                                            (data24.name === undefined &&
+                                                              (missing4 = "name"))
+                                                          ) {
+                                                            validate10.errors = [
+                                                              {
+                                                                instancePath:
+                                                                  instancePath +
+                                                                  "/disks/" +
+                                                                  i0 +
+                                                                  "/source/pvc",
+                                                                schemaPath:
+                                                                  "#/properties/disks/items/properties/source/properties/pvc/required",
+                                                                keyword: "required",
+                                                                params: {
+                                                                  missingProperty: missing4,
+                                                                },
+                                                                message:
+                                                                  "must have required property '" +
+                                                                  missing4 +
+                                                                  "'",
+                                                                schema:
+                                                                  schema11.properties.disks.items
+                                                                    .properties.source.properties
+                                                                    .pvc.required,
+                                                                parentSchema:
+                                                                  schema11.properties.disks.items
+                                                                    .properties.source.properties
+                                                                    .pvc,
+                                                                data: data24,
+                                                              },
+                                                            ];
+                                                            return false;
+                                                          } else {
+                                                            if (data24.namespace !== undefined) {
+                                                              let data25 = data24.namespace;
+                                                              const _errs59 = errors;
+                                                              if (errors === _errs59) {
+                                                                if (typeof data25 === "string") {
+                                                                  if (func2(data25) > 63) {
+                                                                    validate10.errors = [
+                                                                      {
+                                                                        instancePath:
+                                                                          instancePath +
+                                                                          "/disks/" +
+                                                                          i0 +
+                                                                          "/source/pvc/namespace",
+                                                                        schemaPath:
+                                                                          "#/properties/disks/items/properties/source/properties/pvc/properties/namespace/maxLength",
+                                                                        keyword: "maxLength",
+                                                                        params: { limit: 63 },
+                                                                        message:
+                                                                          "must NOT have more than 63 characters",
+                                                                        schema: 63,
+                                                                        parentSchema:
+                                                                          schema11.properties.disks
+                                                                            .items.properties.source
+                                                                            .properties.pvc
+                                                                            .properties.namespace,
+                                                                        data: data25,
+                                                                      },
+                                                                    ];
+                                                                    return false;
+                                                                  } else {
+                                                                    if (!pattern1.test(data25)) {
+                                                                      validate10.errors = [
+                                                                        {
+                                                                          instancePath:
+                                                                            instancePath +
+                                                                            "/disks/" +
+                                                                            i0 +
+                                                                            "/source/pvc/namespace",
+                                                                          schemaPath:
+                                                                            "#/properties/disks/items/properties/source/properties/pvc/properties/namespace/pattern",
+                                                                          keyword: "pattern",
+                                                                          params: {
+                                                                            pattern:
+                                                                              "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+                                                                          },
+                                                                          message:
+                                                                            'must match pattern "' +
+                                                                            "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" +
+                                                                            '"',
+                                                                          schema:
+                                                                            "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+                                                                          parentSchema:
+                                                                            schema11.properties
+                                                                              .disks.items
+                                                                              .properties.source
+                                                                              .properties.pvc
+                                                                              .properties.namespace,
+                                                                          data: data25,
+                                                                        },
+                                                                      ];
+                                                                      return false;
+                                                                    }
+                                                                  }
+                                                                } else {
+                                                                  validate10.errors = [
+                                                                    {
+                                                                      instancePath:
+                                                                        instancePath +
+                                                                        "/disks/" +
+                                                                        i0 +
+                                                                        "/source/pvc/namespace",
+                                                                      schemaPath:
+                                                                        "#/properties/disks/items/properties/source/properties/pvc/properties/namespace/type",
+                                                                      keyword: "type",
+                                                                      params: { type: "string" },
+                                                                      message: "must be string",
+                                                                      schema:
+                                                                        schema11.properties.disks
+                                                                          .items.properties.source
+                                                                          .properties.pvc.properties
+                                                                          .namespace.type,
+                                                                      parentSchema:
+                                                                        schema11.properties.disks
+                                                                          .items.properties.source
+                                                                          .properties.pvc.properties
+                                                                          .namespace,
+                                                                      data: data25,
+                                                                    },
+                                                                  ];
+                                                                  return false;
+                                                                }
+                                                              }
+                                                              var valid11 = _errs59 === errors;
+                                                            } else {
+                                                              var valid11 = true;
+                                                            }
+                                                            if (valid11) {
+                                                              if (data24.name !== undefined) {
+                                                                let data26 = data24.name;
+                                                                const _errs61 = errors;
+                                                                if (errors === _errs61) {
+                                                                  if (typeof data26 === "string") {
+                                                                    if (func2(data26) > 253) {
+                                                                      validate10.errors = [
+                                                                        {
+                                                                          instancePath:
+                                                                            instancePath +
+                                                                            "/disks/" +
+                                                                            i0 +
+                                                                            "/source/pvc/name",
+                                                                          schemaPath:
+                                                                            "#/properties/disks/items/properties/source/properties/pvc/properties/name/maxLength",
+                                                                          keyword: "maxLength",
+                                                                          params: { limit: 253 },
+                                                                          message:
+                                                                            "must NOT have more than 253 characters",
+                                                                          schema: 253,
+                                                                          parentSchema:
+                                                                            schema11.properties
+                                                                              .disks.items
+                                                                              .properties.source
+                                                                              .properties.pvc
+                                                                              .properties.name,
+                                                                          data: data26,
+                                                                        },
+                                                                      ];
+                                                                      return false;
+                                                                    } else {
+                                                                      if (!pattern3.test(data26)) {
+                                                                        validate10.errors = [
+                                                                          {
+                                                                            instancePath:
+                                                                              instancePath +
+                                                                              "/disks/" +
+                                                                              i0 +
+                                                                              "/source/pvc/name",
+                                                                            schemaPath:
+                                                                              "#/properties/disks/items/properties/source/properties/pvc/properties/name/pattern",
+                                                                            keyword: "pattern",
+                                                                            params: {
+                                                                              pattern:
+                                                                                "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+                                                                            },
+                                                                            message:
+                                                                              'must match pattern "' +
+                                                                              "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$" +
+                                                                              '"',
+                                                                            schema:
+                                                                              "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+                                                                            parentSchema:
+                                                                              schema11.properties
+                                                                                .disks.items
+                                                                                .properties.source
+                                                                                .properties.pvc
+                                                                                .properties.name,
+                                                                            data: data26,
+                                                                          },
+                                                                        ];
+                                                                        return false;
+                                                                      }
+                                                                    }
+                                                                  } else {
+                                                                    validate10.errors = [
+                                                                      {
+                                                                        instancePath:
+                                                                          instancePath +
+                                                                          "/disks/" +
+                                                                          i0 +
+                                                                          "/source/pvc/name",
+                                                                        schemaPath:
+                                                                          "#/properties/disks/items/properties/source/properties/pvc/properties/name/type",
+                                                                        keyword: "type",
+                                                                        params: { type: "string" },
+                                                                        message: "must be string",
+                                                                        schema:
+                                                                          schema11.properties.disks
+                                                                            .items.properties.source
+                                                                            .properties.pvc
+                                                                            .properties.name.type,
+                                                                        parentSchema:
+                                                                          schema11.properties.disks
+                                                                            .items.properties.source
+                                                                            .properties.pvc
+                                                                            .properties.name,
+                                                                        data: data26,
+                                                                      },
+                                                                    ];
+                                                                    return false;
+                                                                  }
+                                                                }
+                                                                var valid11 = _errs61 === errors;
+                                                              } else {
+                                                                var valid11 = true;
+                                                              }
+                                                            }
+                                                          }
+                                                        } else {
+                                                          validate10.errors = [
+                                                            {
+                                                              instancePath:
+                                                                instancePath +
+                                                                "/disks/" +
+                                                                i0 +
+                                                                "/source/pvc",
+                                                              schemaPath:
+                                                                "#/properties/disks/items/properties/source/properties/pvc/type",
+                                                              keyword: "type",
+                                                              params: { type: "object" },
+                                                              message: "must be object",
+                                                              schema:
+                                                                schema11.properties.disks.items
+                                                                  .properties.source.properties.pvc
+                                                                  .type,
+                                                              parentSchema:
+                                                                schema11.properties.disks.items
+                                                                  .properties.source.properties.pvc,
+                                                              data: data24,
+                                                            },
+                                                          ];
+                                                          return false;
+                                                        }
+                                                      }
+                                                      var valid8 = _errs57 === errors;
+                                                    } else {
+                                                      var valid8 = true;
+                                                    }
+                                                    if (valid8) {
+                                                      if (data17.blank !== undefined) {
+                                                        let data27 = data17.blank;
+                                                        const _errs63 = errors;
+                                                        if (errors === _errs63) {
+                                                          if (!(
+                                                            data27 &&
+                                                            typeof data27 == "object" &&
+                                                            !Array.isArray(data27)
+                                                          )) {
+                                                            validate10.errors = [
+                                                              {
+                                                                instancePath:
+                                                                  instancePath +
+                                                                  "/disks/" +
+                                                                  i0 +
+                                                                  "/source/blank",
+                                                                schemaPath:
+                                                                  "#/properties/disks/items/properties/source/properties/blank/type",
+                                                                keyword: "type",
+                                                                params: { type: "object" },
+                                                                message: "must be object",
+                                                                schema:
+                                                                  schema11.properties.disks.items
+                                                                    .properties.source.properties
+                                                                    .blank.type,
+                                                                parentSchema:
+                                                                  schema11.properties.disks.items
+                                                                    .properties.source.properties
+                                                                    .blank,
+                                                                data: data27,
+                                                              },
+                                                            ];
+                                                            return false;
+                                                          }
+                                                        }
+                                                        var valid8 = _errs63 === errors;
+                                                      } else {
+                                                        var valid8 = true;
+                                                      }
+                                                    }
+                                                  }
+                                                }
+                                              } else {
+                                                validate10.errors = [
+                                                  {
+                                                    instancePath:
+                                                      instancePath + "/disks/" + i0 + "/source",
+                                                    schemaPath:
+                                                      "#/properties/disks/items/properties/source/type",
+                                                    keyword: "type",
+                                                    params: { type: "object" },
+                                                    message: "must be object",
+                                                    schema:
+                                                      schema11.properties.disks.items.properties
+                                                        .source.type,
+                                                    parentSchema:
+                                                      schema11.properties.disks.items.properties
+                                                        .source,
+                                                    data: data17,
+                                                  },
+                                                ];
+                                                return false;
+                                              }
+                                            }
+                                            var valid6 = _errs43 === errors;
+                                          } else {
+                                            var valid6 = true;
+                                          }
+                                        }
                                       }
                                     }
                                   }
@@ -1296,11 +2253,11 @@ function validate10(
               }
               if (valid0) {
                 if (data.networks !== undefined) {
-                  let data17 = data.networks;
-                  const _errs43 = errors;
-                  if (errors === _errs43) {
-                    if (Array.isArray(data17)) {
-                      if (data17.length > 16) {
+                  let data28 = data.networks;
+                  const _errs65 = errors;
+                  if (errors === _errs65) {
+                    if (Array.isArray(data28)) {
+                      if (data28.length > 16) {
                         validate10.errors = [
                           {
                             instancePath: instancePath + "/networks",
@@ -1310,43 +2267,43 @@ function validate10(
                             message: "must NOT have more than 16 items",
                             schema: 16,
                             parentSchema: schema11.properties.networks,
-                            data: data17,
+                            data: data28,
                           },
                         ];
                         return false;
                       } else {
-                        var valid8 = true;
-                        const len1 = data17.length;
+                        var valid12 = true;
+                        const len1 = data28.length;
                         for (let i1 = 0; i1 < len1; i1++) {
-                          let data18 = data17[i1];
-                          const _errs45 = errors;
-                          if (errors === _errs45) {
-                            if (data18 && typeof data18 == "object" && !Array.isArray(data18)) {
-                              let missing2;
+                          let data29 = data28[i1];
+                          const _errs67 = errors;
+                          if (errors === _errs67) {
+                            if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+                              let missing5;
                               if (
-                                (data18.name === undefined && (missing2 = "name")) ||
-                                (data18.networkName === undefined && (missing2 = "networkName"))
+                                (data29.name === undefined && (missing5 = "name")) ||
+                                (data29.networkName === undefined && (missing5 = "networkName"))
                               ) {
                                 validate10.errors = [
                                   {
                                     instancePath: instancePath + "/networks/" + i1,
                                     schemaPath: "#/properties/networks/items/required",
                                     keyword: "required",
-                                    params: { missingProperty: missing2 },
-                                    message: "must have required property '" + missing2 + "'",
+                                    params: { missingProperty: missing5 },
+                                    message: "must have required property '" + missing5 + "'",
                                     schema: schema11.properties.networks.items.required,
                                     parentSchema: schema11.properties.networks.items,
-                                    data: data18,
+                                    data: data29,
                                   },
                                 ];
                                 return false;
                               } else {
-                                if (data18.name !== undefined) {
-                                  let data19 = data18.name;
-                                  const _errs47 = errors;
-                                  if (errors === _errs47) {
-                                    if (typeof data19 === "string") {
-                                      if (func2(data19) > 63) {
+                                if (data29.name !== undefined) {
+                                  let data30 = data29.name;
+                                  const _errs69 = errors;
+                                  if (errors === _errs69) {
+                                    if (typeof data30 === "string") {
+                                      if (func2(data30) > 63) {
                                         validate10.errors = [
                                           {
                                             instancePath:
@@ -1359,12 +2316,12 @@ function validate10(
                                             schema: 63,
                                             parentSchema:
                                               schema11.properties.networks.items.properties.name,
-                                            data: data19,
+                                            data: data30,
                                           },
                                         ];
                                         return false;
                                       } else {
-                                        if (!pattern1.test(data19)) {
+                                        if (!pattern1.test(data30)) {
                                           validate10.errors = [
                                             {
                                               instancePath:
@@ -1382,7 +2339,7 @@ function validate10(
                                               schema: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
                                               parentSchema:
                                                 schema11.properties.networks.items.properties.name,
-                                              data: data19,
+                                              data: data30,
                                             },
                                           ];
                                           return false;
@@ -1401,23 +2358,23 @@ function validate10(
                                             schema11.properties.networks.items.properties.name.type,
                                           parentSchema:
                                             schema11.properties.networks.items.properties.name,
-                                          data: data19,
+                                          data: data30,
                                         },
                                       ];
                                       return false;
                                     }
                                   }
-                                  var valid9 = _errs47 === errors;
+                                  var valid13 = _errs69 === errors;
                                 } else {
-                                  var valid9 = true;
+                                  var valid13 = true;
                                 }
-                                if (valid9) {
-                                  if (data18.networkName !== undefined) {
-                                    let data20 = data18.networkName;
-                                    const _errs49 = errors;
-                                    if (errors === _errs49) {
-                                      if (typeof data20 === "string") {
-                                        if (func2(data20) > 253) {
+                                if (valid13) {
+                                  if (data29.networkName !== undefined) {
+                                    let data31 = data29.networkName;
+                                    const _errs71 = errors;
+                                    if (errors === _errs71) {
+                                      if (typeof data31 === "string") {
+                                        if (func2(data31) > 253) {
                                           validate10.errors = [
                                             {
                                               instancePath:
@@ -1431,12 +2388,12 @@ function validate10(
                                               parentSchema:
                                                 schema11.properties.networks.items.properties
                                                   .networkName,
-                                              data: data20,
+                                              data: data31,
                                             },
                                           ];
                                           return false;
                                         } else {
-                                          if (!pattern3.test(data20)) {
+                                          if (!pattern3.test(data31)) {
                                             validate10.errors = [
                                               {
                                                 instancePath:
@@ -1457,7 +2414,7 @@ function validate10(
                                                 parentSchema:
                                                   schema11.properties.networks.items.properties
                                                     .networkName,
-                                                data: data20,
+                                                data: data31,
                                               },
                                             ];
                                             return false;
@@ -1479,21 +2436,21 @@ function validate10(
                                             parentSchema:
                                               schema11.properties.networks.items.properties
                                                 .networkName,
-                                            data: data20,
+                                            data: data31,
                                           },
                                         ];
                                         return false;
                                       }
                                     }
-                                    var valid9 = _errs49 === errors;
+                                    var valid13 = _errs71 === errors;
                                   } else {
-                                    var valid9 = true;
+                                    var valid13 = true;
                                   }
-                                  if (valid9) {
-                                    if (data18.model !== undefined) {
-                                      let data21 = data18.model;
-                                      const _errs51 = errors;
-                                      if (typeof data21 !== "string") {
+                                  if (valid13) {
+                                    if (data29.model !== undefined) {
+                                      let data32 = data29.model;
+                                      const _errs73 = errors;
+                                      if (typeof data32 !== "string") {
                                         validate10.errors = [
                                           {
                                             instancePath:
@@ -1508,15 +2465,15 @@ function validate10(
                                                 .type,
                                             parentSchema:
                                               schema11.properties.networks.items.properties.model,
-                                            data: data21,
+                                            data: data32,
                                           },
                                         ];
                                         return false;
                                       }
                                       if (!(
-                                        data21 === "virtio" ||
-                                        data21 === "e1000" ||
-                                        data21 === "rtl8139"
+                                        data32 === "virtio" ||
+                                        data32 === "e1000" ||
+                                        data32 === "rtl8139"
                                       )) {
                                         validate10.errors = [
                                           {
@@ -1536,22 +2493,22 @@ function validate10(
                                                 .enum,
                                             parentSchema:
                                               schema11.properties.networks.items.properties.model,
-                                            data: data21,
+                                            data: data32,
                                           },
                                         ];
                                         return false;
                                       }
-                                      var valid9 = _errs51 === errors;
+                                      var valid13 = _errs73 === errors;
                                     } else {
-                                      var valid9 = true;
+                                      var valid13 = true;
                                     }
-                                    if (valid9) {
-                                      if (data18.macAddress !== undefined) {
-                                        let data22 = data18.macAddress;
-                                        const _errs53 = errors;
-                                        if (errors === _errs53) {
-                                          if (typeof data22 === "string") {
-                                            if (!pattern6.test(data22)) {
+                                    if (valid13) {
+                                      if (data29.macAddress !== undefined) {
+                                        let data33 = data29.macAddress;
+                                        const _errs75 = errors;
+                                        if (errors === _errs75) {
+                                          if (typeof data33 === "string") {
+                                            if (!pattern12.test(data33)) {
                                               validate10.errors = [
                                                 {
                                                   instancePath:
@@ -1574,7 +2531,7 @@ function validate10(
                                                   parentSchema:
                                                     schema11.properties.networks.items.properties
                                                       .macAddress,
-                                                  data: data22,
+                                                  data: data33,
                                                 },
                                               ];
                                               return false;
@@ -1595,15 +2552,15 @@ function validate10(
                                                 parentSchema:
                                                   schema11.properties.networks.items.properties
                                                     .macAddress,
-                                                data: data22,
+                                                data: data33,
                                               },
                                             ];
                                             return false;
                                           }
                                         }
-                                        var valid9 = _errs53 === errors;
+                                        var valid13 = _errs75 === errors;
                                       } else {
-                                        var valid9 = true;
+                                        var valid13 = true;
                                       }
                                     }
                                   }
@@ -1619,14 +2576,14 @@ function validate10(
                                   message: "must be object",
                                   schema: schema11.properties.networks.items.type,
                                   parentSchema: schema11.properties.networks.items,
-                                  data: data18,
+                                  data: data29,
                                 },
                               ];
                               return false;
                             }
                           }
-                          var valid8 = _errs45 === errors;
-                          if (!valid8) {
+                          var valid12 = _errs67 === errors;
+                          if (!valid12) {
                             break;
                           }
                         }
@@ -1641,23 +2598,23 @@ function validate10(
                           message: "must be array",
                           schema: schema11.properties.networks.type,
                           parentSchema: schema11.properties.networks,
-                          data: data17,
+                          data: data28,
                         },
                       ];
                       return false;
                     }
                   }
-                  var valid0 = _errs43 === errors;
+                  var valid0 = _errs65 === errors;
                 } else {
                   var valid0 = true;
                 }
                 if (valid0) {
                   if (data.bootOrder !== undefined) {
-                    let data23 = data.bootOrder;
-                    const _errs55 = errors;
-                    if (errors === _errs55) {
-                      if (Array.isArray(data23)) {
-                        if (data23.length > 3) {
+                    let data34 = data.bootOrder;
+                    const _errs77 = errors;
+                    if (errors === _errs77) {
+                      if (Array.isArray(data34)) {
+                        if (data34.length > 3) {
                           validate10.errors = [
                             {
                               instancePath: instancePath + "/bootOrder",
@@ -1667,17 +2624,17 @@ function validate10(
                               message: "must NOT have more than 3 items",
                               schema: 3,
                               parentSchema: schema11.properties.bootOrder,
-                              data: data23,
+                              data: data34,
                             },
                           ];
                           return false;
                         } else {
-                          var valid10 = true;
-                          const len2 = data23.length;
+                          var valid14 = true;
+                          const len2 = data34.length;
                           for (let i2 = 0; i2 < len2; i2++) {
-                            let data24 = data23[i2];
-                            const _errs57 = errors;
-                            if (typeof data24 !== "string") {
+                            let data35 = data34[i2];
+                            const _errs79 = errors;
+                            if (typeof data35 !== "string") {
                               validate10.errors = [
                                 {
                                   instancePath: instancePath + "/bootOrder/" + i2,
@@ -1687,15 +2644,15 @@ function validate10(
                                   message: "must be string",
                                   schema: schema11.properties.bootOrder.items.type,
                                   parentSchema: schema11.properties.bootOrder.items,
-                                  data: data24,
+                                  data: data35,
                                 },
                               ];
                               return false;
                             }
                             if (!(
-                              data24 === "disk" ||
-                              data24 === "network" ||
-                              data24 === "cdrom"
+                              data35 === "disk" ||
+                              data35 === "network" ||
+                              data35 === "cdrom"
                             )) {
                               validate10.errors = [
                                 {
@@ -1708,13 +2665,13 @@ function validate10(
                                   message: "must be equal to one of the allowed values",
                                   schema: schema11.properties.bootOrder.items.enum,
                                   parentSchema: schema11.properties.bootOrder.items,
-                                  data: data24,
+                                  data: data35,
                                 },
                               ];
                               return false;
                             }
-                            var valid10 = _errs57 === errors;
-                            if (!valid10) {
+                            var valid14 = _errs79 === errors;
+                            if (!valid14) {
                               break;
                             }
                           }
@@ -1729,28 +2686,28 @@ function validate10(
                             message: "must be array",
                             schema: schema11.properties.bootOrder.type,
                             parentSchema: schema11.properties.bootOrder,
-                            data: data23,
+                            data: data34,
                           },
                         ];
                         return false;
                       }
                     }
-                    var valid0 = _errs55 === errors;
+                    var valid0 = _errs77 === errors;
                   } else {
                     var valid0 = true;
                   }
                   if (valid0) {
                     if (data.cloudInit !== undefined) {
-                      let data25 = data.cloudInit;
-                      const _errs59 = errors;
-                      if (errors === _errs59) {
-                        if (data25 && typeof data25 == "object" && !Array.isArray(data25)) {
-                          if (data25.userData !== undefined) {
-                            let data26 = data25.userData;
-                            const _errs61 = errors;
-                            if (errors === _errs61) {
-                              if (typeof data26 === "string") {
-                                if (func2(data26) > 2048) {
+                      let data36 = data.cloudInit;
+                      const _errs81 = errors;
+                      if (errors === _errs81) {
+                        if (data36 && typeof data36 == "object" && !Array.isArray(data36)) {
+                          if (data36.userData !== undefined) {
+                            let data37 = data36.userData;
+                            const _errs83 = errors;
+                            if (errors === _errs83) {
+                              if (typeof data37 === "string") {
+                                if (func2(data37) > 2048) {
                                   validate10.errors = [
                                     {
                                       instancePath: instancePath + "/cloudInit/userData",
@@ -1762,7 +2719,7 @@ function validate10(
                                       schema: 2048,
                                       parentSchema:
                                         schema11.properties.cloudInit.properties.userData,
-                                      data: data26,
+                                      data: data37,
                                     },
                                   ];
                                   return false;
@@ -1777,23 +2734,23 @@ function validate10(
                                     message: "must be string",
                                     schema: schema11.properties.cloudInit.properties.userData.type,
                                     parentSchema: schema11.properties.cloudInit.properties.userData,
-                                    data: data26,
+                                    data: data37,
                                   },
                                 ];
                                 return false;
                               }
                             }
-                            var valid11 = _errs61 === errors;
+                            var valid15 = _errs83 === errors;
                           } else {
-                            var valid11 = true;
+                            var valid15 = true;
                           }
-                          if (valid11) {
-                            if (data25.networkData !== undefined) {
-                              let data27 = data25.networkData;
-                              const _errs63 = errors;
-                              if (errors === _errs63) {
-                                if (typeof data27 === "string") {
-                                  if (func2(data27) > 2048) {
+                          if (valid15) {
+                            if (data36.networkData !== undefined) {
+                              let data38 = data36.networkData;
+                              const _errs85 = errors;
+                              if (errors === _errs85) {
+                                if (typeof data38 === "string") {
+                                  if (func2(data38) > 2048) {
                                     validate10.errors = [
                                       {
                                         instancePath: instancePath + "/cloudInit/networkData",
@@ -1805,7 +2762,7 @@ function validate10(
                                         schema: 2048,
                                         parentSchema:
                                           schema11.properties.cloudInit.properties.networkData,
-                                        data: data27,
+                                        data: data38,
                                       },
                                     ];
                                     return false;
@@ -1823,52 +2780,52 @@ function validate10(
                                         schema11.properties.cloudInit.properties.networkData.type,
                                       parentSchema:
                                         schema11.properties.cloudInit.properties.networkData,
-                                      data: data27,
+                                      data: data38,
                                     },
                                   ];
                                   return false;
                                 }
                               }
-                              var valid11 = _errs63 === errors;
+                              var valid15 = _errs85 === errors;
                             } else {
-                              var valid11 = true;
+                              var valid15 = true;
                             }
-                            if (valid11) {
-                              if (data25.secretRef !== undefined) {
-                                let data28 = data25.secretRef;
-                                const _errs65 = errors;
-                                if (errors === _errs65) {
+                            if (valid15) {
+                              if (data36.secretRef !== undefined) {
+                                let data39 = data36.secretRef;
+                                const _errs87 = errors;
+                                if (errors === _errs87) {
                                   if (
-                                    data28 &&
-                                    typeof data28 == "object" &&
-                                    !Array.isArray(data28)
+                                    data39 &&
+                                    typeof data39 == "object" &&
+                                    !Array.isArray(data39)
                                   ) {
-                                    let missing3;
-                                    if (data28.name === undefined && (missing3 = "name")) {
+                                    let missing6;
+                                    if (data39.name === undefined && (missing6 = "name")) {
                                       validate10.errors = [
                                         {
                                           instancePath: instancePath + "/cloudInit/secretRef",
                                           schemaPath:
                                             "#/properties/cloudInit/properties/secretRef/required",
                                           keyword: "required",
-                                          params: { missingProperty: missing3 },
-                                          message: "must have required property '" + missing3 + "'",
+                                          params: { missingProperty: missing6 },
+                                          message: "must have required property '" + missing6 + "'",
                                           schema:
                                             schema11.properties.cloudInit.properties.secretRef
                                               .required,
                                           parentSchema:
                                             schema11.properties.cloudInit.properties.secretRef,
-                                          data: data28,
+                                          data: data39,
                                         },
                                       ];
                                       return false;
                                     } else {
-                                      if (data28.name !== undefined) {
-                                        let data29 = data28.name;
-                                        const _errs67 = errors;
-                                        if (errors === _errs67) {
-                                          if (typeof data29 === "string") {
-                                            if (func2(data29) > 253) {
+                                      if (data39.name !== undefined) {
+                                        let data40 = data39.name;
+                                        const _errs89 = errors;
+                                        if (errors === _errs89) {
+                                          if (typeof data40 === "string") {
+                                            if (func2(data40) > 253) {
                                               validate10.errors = [
                                                 {
                                                   instancePath:
@@ -1882,12 +2839,12 @@ function validate10(
                                                   parentSchema:
                                                     schema11.properties.cloudInit.properties
                                                       .secretRef.properties.name,
-                                                  data: data29,
+                                                  data: data40,
                                                 },
                                               ];
                                               return false;
                                             } else {
-                                              if (!pattern3.test(data29)) {
+                                              if (!pattern3.test(data40)) {
                                                 validate10.errors = [
                                                   {
                                                     instancePath:
@@ -1908,7 +2865,7 @@ function validate10(
                                                     parentSchema:
                                                       schema11.properties.cloudInit.properties
                                                         .secretRef.properties.name,
-                                                    data: data29,
+                                                    data: data40,
                                                   },
                                                 ];
                                                 return false;
@@ -1930,21 +2887,21 @@ function validate10(
                                                 parentSchema:
                                                   schema11.properties.cloudInit.properties.secretRef
                                                     .properties.name,
-                                                data: data29,
+                                                data: data40,
                                               },
                                             ];
                                             return false;
                                           }
                                         }
-                                        var valid12 = _errs67 === errors;
+                                        var valid16 = _errs89 === errors;
                                       } else {
-                                        var valid12 = true;
+                                        var valid16 = true;
                                       }
-                                      if (valid12) {
-                                        if (data28.key !== undefined) {
-                                          let data30 = data28.key;
-                                          const _errs69 = errors;
-                                          if (typeof data30 !== "string") {
+                                      if (valid16) {
+                                        if (data39.key !== undefined) {
+                                          let data41 = data39.key;
+                                          const _errs91 = errors;
+                                          if (typeof data41 !== "string") {
                                             validate10.errors = [
                                               {
                                                 instancePath:
@@ -1960,12 +2917,12 @@ function validate10(
                                                 parentSchema:
                                                   schema11.properties.cloudInit.properties.secretRef
                                                     .properties.key,
-                                                data: data30,
+                                                data: data41,
                                               },
                                             ];
                                             return false;
                                           }
-                                          if (!(data30 === "userdata" || data30 === "userData")) {
+                                          if (!(data41 === "userdata" || data41 === "userData")) {
                                             validate10.errors = [
                                               {
                                                 instancePath:
@@ -1986,14 +2943,14 @@ function validate10(
                                                 parentSchema:
                                                   schema11.properties.cloudInit.properties.secretRef
                                                     .properties.key,
-                                                data: data30,
+                                                data: data41,
                                               },
                                             ];
                                             return false;
                                           }
-                                          var valid12 = _errs69 === errors;
+                                          var valid16 = _errs91 === errors;
                                         } else {
-                                          var valid12 = true;
+                                          var valid16 = true;
                                         }
                                       }
                                     }
@@ -2010,15 +2967,15 @@ function validate10(
                                           schema11.properties.cloudInit.properties.secretRef.type,
                                         parentSchema:
                                           schema11.properties.cloudInit.properties.secretRef,
-                                        data: data28,
+                                        data: data39,
                                       },
                                     ];
                                     return false;
                                   }
                                 }
-                                var valid11 = _errs65 === errors;
+                                var valid15 = _errs87 === errors;
                               } else {
-                                var valid11 = true;
+                                var valid15 = true;
                               }
                             }
                           }
@@ -2032,33 +2989,33 @@ function validate10(
                               message: "must be object",
                               schema: schema11.properties.cloudInit.type,
                               parentSchema: schema11.properties.cloudInit,
-                              data: data25,
+                              data: data36,
                             },
                           ];
                           return false;
                         }
                       }
-                      var valid0 = _errs59 === errors;
+                      var valid0 = _errs81 === errors;
                     } else {
                       var valid0 = true;
                     }
                     if (valid0) {
                       if (data.domain !== undefined) {
-                        let data31 = data.domain;
-                        const _errs71 = errors;
-                        if (errors === _errs71) {
-                          if (data31 && typeof data31 == "object" && !Array.isArray(data31)) {
-                            if (data31.machine !== undefined) {
-                              let data32 = data31.machine;
-                              const _errs73 = errors;
-                              if (errors === _errs73) {
-                                if (data32 && typeof data32 == "object" && !Array.isArray(data32)) {
-                                  if (data32.type !== undefined) {
-                                    let data33 = data32.type;
-                                    const _errs75 = errors;
-                                    if (errors === _errs75) {
-                                      if (typeof data33 === "string") {
-                                        if (func2(data33) > 63) {
+                        let data42 = data.domain;
+                        const _errs93 = errors;
+                        if (errors === _errs93) {
+                          if (data42 && typeof data42 == "object" && !Array.isArray(data42)) {
+                            if (data42.machine !== undefined) {
+                              let data43 = data42.machine;
+                              const _errs95 = errors;
+                              if (errors === _errs95) {
+                                if (data43 && typeof data43 == "object" && !Array.isArray(data43)) {
+                                  if (data43.type !== undefined) {
+                                    let data44 = data43.type;
+                                    const _errs97 = errors;
+                                    if (errors === _errs97) {
+                                      if (typeof data44 === "string") {
+                                        if (func2(data44) > 63) {
                                           validate10.errors = [
                                             {
                                               instancePath: instancePath + "/domain/machine/type",
@@ -2071,12 +3028,12 @@ function validate10(
                                               parentSchema:
                                                 schema11.properties.domain.properties.machine
                                                   .properties.type,
-                                              data: data33,
+                                              data: data44,
                                             },
                                           ];
                                           return false;
                                         } else {
-                                          if (!pattern8.test(data33)) {
+                                          if (!pattern14.test(data44)) {
                                             validate10.errors = [
                                               {
                                                 instancePath: instancePath + "/domain/machine/type",
@@ -2092,7 +3049,7 @@ function validate10(
                                                 parentSchema:
                                                   schema11.properties.domain.properties.machine
                                                     .properties.type,
-                                                data: data33,
+                                                data: data44,
                                               },
                                             ];
                                             return false;
@@ -2113,7 +3070,7 @@ function validate10(
                                             parentSchema:
                                               schema11.properties.domain.properties.machine
                                                 .properties.type,
-                                            data: data33,
+                                            data: data44,
                                           },
                                         ];
                                         return false;
@@ -2130,30 +3087,30 @@ function validate10(
                                       message: "must be object",
                                       schema: schema11.properties.domain.properties.machine.type,
                                       parentSchema: schema11.properties.domain.properties.machine,
-                                      data: data32,
+                                      data: data43,
                                     },
                                   ];
                                   return false;
                                 }
                               }
-                              var valid13 = _errs73 === errors;
+                              var valid17 = _errs95 === errors;
                             } else {
-                              var valid13 = true;
+                              var valid17 = true;
                             }
-                            if (valid13) {
-                              if (data31.features !== undefined) {
-                                let data34 = data31.features;
-                                const _errs77 = errors;
-                                if (errors === _errs77) {
+                            if (valid17) {
+                              if (data42.features !== undefined) {
+                                let data45 = data42.features;
+                                const _errs99 = errors;
+                                if (errors === _errs99) {
                                   if (
-                                    data34 &&
-                                    typeof data34 == "object" &&
-                                    !Array.isArray(data34)
+                                    data45 &&
+                                    typeof data45 == "object" &&
+                                    !Array.isArray(data45)
                                   ) {
-                                    if (data34.acpi !== undefined) {
-                                      let data35 = data34.acpi;
-                                      const _errs79 = errors;
-                                      if (typeof data35 !== "boolean") {
+                                    if (data45.acpi !== undefined) {
+                                      let data46 = data45.acpi;
+                                      const _errs101 = errors;
+                                      if (typeof data46 !== "boolean") {
                                         validate10.errors = [
                                           {
                                             instancePath: instancePath + "/domain/features/acpi",
@@ -2168,20 +3125,20 @@ function validate10(
                                             parentSchema:
                                               schema11.properties.domain.properties.features
                                                 .properties.acpi,
-                                            data: data35,
+                                            data: data46,
                                           },
                                         ];
                                         return false;
                                       }
-                                      var valid15 = _errs79 === errors;
+                                      var valid19 = _errs101 === errors;
                                     } else {
-                                      var valid15 = true;
+                                      var valid19 = true;
                                     }
-                                    if (valid15) {
-                                      if (data34.apic !== undefined) {
-                                        let data36 = data34.apic;
-                                        const _errs81 = errors;
-                                        if (typeof data36 !== "boolean") {
+                                    if (valid19) {
+                                      if (data45.apic !== undefined) {
+                                        let data47 = data45.apic;
+                                        const _errs103 = errors;
+                                        if (typeof data47 !== "boolean") {
                                           validate10.errors = [
                                             {
                                               instancePath: instancePath + "/domain/features/apic",
@@ -2196,20 +3153,20 @@ function validate10(
                                               parentSchema:
                                                 schema11.properties.domain.properties.features
                                                   .properties.apic,
-                                              data: data36,
+                                              data: data47,
                                             },
                                           ];
                                           return false;
                                         }
-                                        var valid15 = _errs81 === errors;
+                                        var valid19 = _errs103 === errors;
                                       } else {
-                                        var valid15 = true;
+                                        var valid19 = true;
                                       }
-                                      if (valid15) {
-                                        if (data34.hyperv !== undefined) {
-                                          let data37 = data34.hyperv;
-                                          const _errs83 = errors;
-                                          if (typeof data37 !== "boolean") {
+                                      if (valid19) {
+                                        if (data45.hyperv !== undefined) {
+                                          let data48 = data45.hyperv;
+                                          const _errs105 = errors;
+                                          if (typeof data48 !== "boolean") {
                                             validate10.errors = [
                                               {
                                                 instancePath:
@@ -2225,14 +3182,14 @@ function validate10(
                                                 parentSchema:
                                                   schema11.properties.domain.properties.features
                                                     .properties.hyperv,
-                                                data: data37,
+                                                data: data48,
                                               },
                                             ];
                                             return false;
                                           }
-                                          var valid15 = _errs83 === errors;
+                                          var valid19 = _errs105 === errors;
                                         } else {
-                                          var valid15 = true;
+                                          var valid19 = true;
                                         }
                                       }
                                     }
@@ -2247,39 +3204,39 @@ function validate10(
                                         schema: schema11.properties.domain.properties.features.type,
                                         parentSchema:
                                           schema11.properties.domain.properties.features,
-                                        data: data34,
+                                        data: data45,
                                       },
                                     ];
                                     return false;
                                   }
                                 }
-                                var valid13 = _errs77 === errors;
+                                var valid17 = _errs99 === errors;
                               } else {
-                                var valid13 = true;
+                                var valid17 = true;
                               }
-                              if (valid13) {
-                                if (data31.firmware !== undefined) {
-                                  let data38 = data31.firmware;
-                                  const _errs85 = errors;
-                                  if (errors === _errs85) {
+                              if (valid17) {
+                                if (data42.firmware !== undefined) {
+                                  let data49 = data42.firmware;
+                                  const _errs107 = errors;
+                                  if (errors === _errs107) {
                                     if (
-                                      data38 &&
-                                      typeof data38 == "object" &&
-                                      !Array.isArray(data38)
+                                      data49 &&
+                                      typeof data49 == "object" &&
+                                      !Array.isArray(data49)
                                     ) {
-                                      if (data38.bootloader !== undefined) {
-                                        let data39 = data38.bootloader;
-                                        const _errs87 = errors;
-                                        if (errors === _errs87) {
+                                      if (data49.bootloader !== undefined) {
+                                        let data50 = data49.bootloader;
+                                        const _errs109 = errors;
+                                        if (errors === _errs109) {
                                           if (
-                                            data39 &&
-                                            typeof data39 == "object" &&
-                                            !Array.isArray(data39)
+                                            data50 &&
+                                            typeof data50 == "object" &&
+                                            !Array.isArray(data50)
                                           ) {
-                                            if (data39.efi !== undefined) {
-                                              let data40 = data39.efi;
-                                              const _errs89 = errors;
-                                              if (typeof data40 !== "boolean") {
+                                            if (data50.efi !== undefined) {
+                                              let data51 = data50.efi;
+                                              const _errs111 = errors;
+                                              if (typeof data51 !== "boolean") {
                                                 validate10.errors = [
                                                   {
                                                     instancePath:
@@ -2296,20 +3253,20 @@ function validate10(
                                                     parentSchema:
                                                       schema11.properties.domain.properties.firmware
                                                         .properties.bootloader.properties.efi,
-                                                    data: data40,
+                                                    data: data51,
                                                   },
                                                 ];
                                                 return false;
                                               }
-                                              var valid17 = _errs89 === errors;
+                                              var valid21 = _errs111 === errors;
                                             } else {
-                                              var valid17 = true;
+                                              var valid21 = true;
                                             }
-                                            if (valid17) {
-                                              if (data39.secureBoot !== undefined) {
-                                                let data41 = data39.secureBoot;
-                                                const _errs91 = errors;
-                                                if (typeof data41 !== "boolean") {
+                                            if (valid21) {
+                                              if (data50.secureBoot !== undefined) {
+                                                let data52 = data50.secureBoot;
+                                                const _errs113 = errors;
+                                                if (typeof data52 !== "boolean") {
                                                   validate10.errors = [
                                                     {
                                                       instancePath:
@@ -2328,14 +3285,14 @@ function validate10(
                                                         schema11.properties.domain.properties
                                                           .firmware.properties.bootloader.properties
                                                           .secureBoot,
-                                                      data: data41,
+                                                      data: data52,
                                                     },
                                                   ];
                                                   return false;
                                                 }
-                                                var valid17 = _errs91 === errors;
+                                                var valid21 = _errs113 === errors;
                                               } else {
-                                                var valid17 = true;
+                                                var valid21 = true;
                                               }
                                             }
                                           } else {
@@ -2354,7 +3311,7 @@ function validate10(
                                                 parentSchema:
                                                   schema11.properties.domain.properties.firmware
                                                     .properties.bootloader,
-                                                data: data39,
+                                                data: data50,
                                               },
                                             ];
                                             return false;
@@ -2374,15 +3331,15 @@ function validate10(
                                             schema11.properties.domain.properties.firmware.type,
                                           parentSchema:
                                             schema11.properties.domain.properties.firmware,
-                                          data: data38,
+                                          data: data49,
                                         },
                                       ];
                                       return false;
                                     }
                                   }
-                                  var valid13 = _errs85 === errors;
+                                  var valid17 = _errs107 === errors;
                                 } else {
-                                  var valid13 = true;
+                                  var valid17 = true;
                                 }
                               }
                             }
@@ -2396,13 +3353,13 @@ function validate10(
                                 message: "must be object",
                                 schema: schema11.properties.domain.type,
                                 parentSchema: schema11.properties.domain,
-                                data: data31,
+                                data: data42,
                               },
                             ];
                             return false;
                           }
                         }
-                        var valid0 = _errs71 === errors;
+                        var valid0 = _errs93 === errors;
                       } else {
                         var valid0 = true;
                       }

@@ -23,17 +23,63 @@ import {
 /** KubeVirt refuses inline cloud-init data over 2 KiB; larger data goes in a Secret. */
 export const CLOUD_INIT_MAX_BYTES = 2048;
 
+const secretName = dnsSubdomain("A Secret in the Machine's namespace.");
+const configMapName = dnsSubdomain("A ConfigMap in the Machine's namespace.");
+
+/** CDI's DataVolume source, in its own form: where the disk's first contents come from. */
+const source: Schema = object(
+  "What CDI fills the disk with before the VM starts (a DataVolume source): exactly one of http, registry, pvc, blank. Fixed once the disk exists.",
+  {
+    http: object(
+      "An image over HTTP(S): raw, qcow2 or ISO, optionally compressed.",
+      {
+        url: text("The image's URL.", { maxLength: 2048, pattern: "^https?://" }),
+        secretRef: secretName,
+        certConfigMap: configMapName,
+      },
+      { required: ["url"] },
+    ),
+    registry: object(
+      "A container disk image in a registry.",
+      {
+        url: text("docker://<image> or oci-archive://<file>.", {
+          maxLength: 2048,
+          pattern: "^(docker|oci-archive)://",
+        }),
+      },
+      { required: ["url"] },
+    ),
+    pvc: object(
+      "A PVC to clone (CDI must be allowed to clone from its namespace).",
+      { namespace: dnsLabel("The PVC's namespace."), name: dnsSubdomain("The PVC's name.") },
+      { required: ["namespace", "name"] },
+    ),
+    blank: object("An empty disk, made by CDI.", {}),
+  },
+  {
+    "x-kubernetes-validations": [
+      {
+        rule: "[has(self.http), has(self.registry), has(self.pvc), has(self.blank)].filter(x, x).size() == 1",
+        message: "set exactly one of http, registry, pvc and blank",
+      },
+    ],
+  },
+);
+
 const disk: Schema = object(
-  "A disk: a PersistentVolumeClaim <machine>-<name>. The entry named root overrides the template's root disk field by field.",
+  "A disk: a PersistentVolumeClaim <machine>-<name>, or with a source a DataVolume of that name that CDI fills. The entry named root overrides the template's root disk field by field.",
   {
     name: dnsLabel("The disk's name; root is the template's root disk."),
     size: quantity(
       "The PVC's size, e.g. 40Gi; required except for root. Grows the PVC, never shrinks it.",
     ),
-    storageClass: dnsSubdomain("The StorageClass; default: default. Fixed once the PVC exists."),
+    storageClass: dnsSubdomain(
+      "The StorageClass; default: the cluster's default class. Fixed once the PVC exists.",
+    ),
     accessMode: oneOf(ACCESS_MODES, "Default ReadWriteOnce. Fixed once the PVC exists."),
     volumeMode: oneOf(VOLUME_MODES, "Default Filesystem. Fixed once the PVC exists."),
     type: oneOf(DISK_TYPES, "disk (default) or cdrom (SATA, read-only)."),
+    source,
   },
   { required: ["name"] },
 );

@@ -1,4 +1,11 @@
-import type { AccessMode, DiskSpec, DiskType, MachineSpec, VolumeMode } from "../api.ts";
+import type {
+  AccessMode,
+  DiskSource,
+  DiskSpec,
+  DiskType,
+  MachineSpec,
+  VolumeMode,
+} from "../api.ts";
 import type { Problem } from "./problems.ts";
 import { problem } from "./problems.ts";
 import type { Quantity } from "../../../shared/kube/quantity.ts";
@@ -15,8 +22,10 @@ export interface ResolvedDisk {
   accessMode: AccessMode;
   volumeMode: VolumeMode;
   type: DiskType;
+  /** What CDI fills the disk with (a DataVolume); undefined: an empty PVC. */
+  source: DiskSource | undefined;
   /** Where each value came from, for messages: `spec.disks[0].size`, or `spec.template`. */
-  fields: Record<"size" | "storageClass" | "accessMode" | "volumeMode", string>;
+  fields: Record<"size" | "storageClass" | "accessMode" | "volumeMode" | "source", string>;
 }
 
 /** The root disk first (the template's, overridden by spec.disks[root]), then the rest in order. */
@@ -72,6 +81,13 @@ function resolveDisk(
       "the root disk cannot be a cdrom",
       "add the cdrom as another disk",
     );
+  const sources = Object.keys(disk.source ?? { one: true });
+  if (sources.length !== 1)
+    return invalid(
+      from("source"),
+      `the source of disk ${disk.name} sets ${sources.join(" and ") || "nothing"}`,
+      "set exactly one of http, registry, pvc and blank",
+    );
   return {
     ...withDefaults(disk),
     size,
@@ -80,6 +96,7 @@ function resolveDisk(
       storageClass: from("storageClass"),
       accessMode: from("accessMode"),
       volumeMode: from("volumeMode"),
+      source: from("source"),
     },
   };
 }
@@ -100,6 +117,7 @@ function withDefaults(disk: DiskSpec): Omit<ResolvedDisk, "size" | "fields"> {
     accessMode: disk.accessMode ?? DISK_DEFAULTS.accessMode,
     volumeMode: disk.volumeMode ?? DISK_DEFAULTS.volumeMode,
     type: disk.type ?? "disk",
+    source: disk.source,
   };
 }
 

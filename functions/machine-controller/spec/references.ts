@@ -15,7 +15,8 @@ export function missingReference(
   observed: Observed,
 ): Problem | undefined {
   for (const disk of machine.disks) {
-    if (observed.pvcs.has(pvcName(machine.name, disk.name))) continue;
+    const name = pvcName(machine.name, disk.name);
+    if (observed.pvcs.has(name) || observed.dataVolumes.has(name)) continue;
     const missing = missingClass(disk, observed);
     if (missing) return missing;
   }

@@ -25,7 +25,13 @@ const SUB_CONDITIONS: readonly SubCondition[] = [
   "StorageReady",
   "NetworkReady",
 ];
-const FAILED_REASONS = new Set(["PVCLost", "KubeVirtApiError", "VMIFailed", "VMIUnknown"]);
+const FAILED_REASONS = new Set([
+  "PVCLost",
+  "DataVolumeFailed",
+  "KubeVirtApiError",
+  "VMIFailed",
+  "VMIUnknown",
+]);
 
 /** Kubernetes writes times to the second. */
 export function timestamp(now: Date): string {

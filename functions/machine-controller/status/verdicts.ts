@@ -1,11 +1,11 @@
-import { at } from "../children/child.ts";
+import type { DiskState } from "./disk-states.ts";
+import { diskStates } from "./disk-states.ts";
 import type { Observed } from "../hooks/observed.ts";
 import type { Problem } from "../spec/problems.ts";
-import { pvcName } from "../children/pvcs.ts";
 import type { ResolvedMachine } from "../spec/resolve.ts";
 import type { Verdict } from "./vm-condition.ts";
 
-/** StorageReady: every disk's PVC observed and Bound; a refused change shows first. */
+/** StorageReady: every disk's PVC Bound or DataVolume filled; a refused change shows first. */
 export function storageVerdict(
   machine: ResolvedMachine,
   observed: Observed,
@@ -13,25 +13,26 @@ export function storageVerdict(
 ): Verdict {
   const [conflict] = conflicts;
   if (conflict) return { status: "False", reason: conflict.reason, message: conflict.message };
-  const names = machine.disks.map((disk) => pvcName(machine.name, disk.name));
-  const phases = names.map(
-    (name) => [name, at(observed.pvcs.get(name), "status", "phase")] as const,
-  );
-  const lost = phases.find(([, phase]) => phase === "Lost");
-  if (lost)
-    return { status: "False", reason: "PVCLost", message: `PVC ${lost[0]} lost its volume` };
-  const waiting = phases.find(([, phase]) => phase !== "Bound");
-  if (waiting) {
-    const [name, phase] = waiting;
-    const message =
-      phase === undefined ? `PVC ${name} is not created yet` : `PVC ${name} is ${String(phase)}`;
-    return { status: "False", reason: "PVCPending", message };
-  }
-  return {
-    status: "True",
-    reason: "PVCBound",
-    message: `${names.length === 1 ? "PVC" : "PVCs"} ${names.join(", ")} bound`,
+  const states = diskStates(machine, observed);
+  const first =
+    states.find(({ state }) => state === "failed") ??
+    states.find(({ state }) => state === "waiting");
+  if (first) return { status: "False", reason: first.reason, message: first.message };
+  return { status: "True", reason: "PVCBound", message: readyMessage(states) };
+}
+
+/** `PVC web-root bound`, `PVCs a, b bound; DataVolume web-c filled`. */
+function readyMessage(states: DiskState[]): string {
+  const names = (kind: string): string[] =>
+    states
+      .filter(({ what }) => what.startsWith(`${kind} `))
+      .map(({ what }) => what.slice(kind.length + 1));
+  const part = (kind: string, verb: string): string[] => {
+    const list = names(kind);
+    if (!list.length) return [];
+    return [`${list.length === 1 ? kind : `${kind}s`} ${list.join(", ")} ${verb}`];
   };
+  return [...part("PVC", "bound"), ...part("DataVolume", "filled")].join("; ");
 }
 
 /** NetworkReady: every NetworkConfiguration the Machine names exists (else the spec is refused). */

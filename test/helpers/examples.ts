@@ -1,0 +1,27 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { KubeObject } from "../../shared/basics/kube-object.ts";
+import { parseObjects } from "../../shared/preview/snapshot.ts";
+
+export const EXAMPLES = fileURLToPath(new URL("../../examples/", import.meta.url));
+
+/** Every example file that holds exactly one VirtualMachine or Pod: what users admit. */
+export function exampleInputs(): { file: string; object: KubeObject }[] {
+  return readdirSync(EXAMPLES)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()
+    .map((file) => ({
+      file,
+      objects: parseObjects(readFileSync(`${EXAMPLES}${file}`, "utf8"), file),
+    }))
+    .filter(
+      ({ objects }) =>
+        objects.length === 1 && ["VirtualMachine", "Pod"].includes(objects[0]?.kind ?? ""),
+    )
+    .map(({ file, objects }) => ({ file, object: objects[0] as KubeObject }));
+}
+
+/** The example cluster (examples/cluster.yaml) the preview reads. */
+export function exampleCluster(): KubeObject[] {
+  return parseObjects(readFileSync(`${EXAMPLES}cluster.yaml`, "utf8"), "cluster.yaml");
+}
