@@ -1,7 +1,7 @@
 import type { Feature, MutationOutcome } from "../../shared/admission/feature.ts";
 import { fieldExpectations } from "./fields-schema.generated.ts";
 import { validate as validateFields } from "./fields-validator.generated.ts";
-import type { KubeObject } from "../../shared/admission/types.ts";
+import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import { KUBEVIRT, NODE, PCI_DEVICE } from "../../shared/kube/kinds.ts";
 import type { Absent } from "../../shared/kube/reader.ts";
 import { ABSENT } from "../../shared/kube/reader.ts";

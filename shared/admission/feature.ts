@@ -2,7 +2,8 @@ import type { FieldCheck } from "./field-check.ts";
 import type { KindRef } from "../kube/kinds.ts";
 import type { ClusterReader } from "../kube/reader.ts";
 import type { MaybePromise } from "../runtime/maybe-promise.ts";
-import type { GroupVersionKind, KubeObject } from "./types.ts";
+import type { GroupVersionKind } from "./types.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 
 /** What a feature may know of the request: never the uid, the raw body or the patch. */
 export interface MutationRequest {
@@ -37,6 +38,7 @@ export interface Skip {
   warnings?: string[];
 }
 
+/** What `mutate` answers: a mutation or a skip. */
 export type MutationOutcome<T extends KubeObject> = Mutation<T> | Skip;
 
 /**
@@ -94,6 +96,7 @@ export interface Feature<T extends KubeObject = KubeObject, V = unknown> {
   ): MaybePromise<Record<string, string>>;
 }
 
+/** Whether the outcome is a skip. */
 export function isSkip<T extends KubeObject>(outcome: MutationOutcome<T>): outcome is Skip {
   return "skip" in outcome;
 }

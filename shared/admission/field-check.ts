@@ -1,4 +1,4 @@
-import { FeatureError } from "./errors.ts";
+import { FeatureError } from "../basics/errors.ts";
 
 /** ajv's standalone validator, as scripts/generate-validators.ts writes it. */
 export interface FieldValidator {

@@ -4,11 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FakeKubeApi } from "../../test/helpers/fake-kube-api.ts";
 import { issueServerCertificate } from "../../test/helpers/tls.ts";
-import { ClusterError } from "../admission/errors.ts";
-import type { ApiConnection } from "./connection.ts";
+import { ClusterError } from "../basics/errors.ts";
+import type { ApiConnection } from "./api-transport.ts";
 import { inClusterConnection, missingConfiguration, SERVICE_ACCOUNT } from "./in-cluster.ts";
 import { NODE } from "./kinds.ts";
-import { connectObjects, connectOwned } from "./object-client.ts";
+import { connectObjects } from "./api-reads.ts";
+import { connectOwned } from "./api-writes.ts";
 
 const caught = (run: () => unknown): unknown => {
   try {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ClusterError } from "../admission/errors.ts";
-import type { ApiConnection } from "./connection.ts";
+import { ClusterError } from "../basics/errors.ts";
+import type { ApiConnection } from "./api-transport.ts";
 
 /** Where the kubelet mounts a pod's ServiceAccount token and the cluster's CA. */
 export const SERVICE_ACCOUNT = "/var/run/secrets/kubernetes.io/serviceaccount";

@@ -1,5 +1,5 @@
 import { parseAllDocuments } from "yaml";
-import type { KubeObject } from "../admission/types.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 
 /**
  * Reads one or more YAML documents; each may be an object or a `List` of objects, as

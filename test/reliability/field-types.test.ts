@@ -7,7 +7,7 @@ import { mutators } from "../../functions/mutators.ts";
 import { admit } from "../../shared/admission/admit.ts";
 import type { Feature } from "../../shared/admission/feature.ts";
 import { settingsFromEnv } from "../../shared/admission/settings.ts";
-import type { KubeObject } from "../../shared/admission/types.ts";
+import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import { snapshotReader } from "../../shared/kube/snapshot-reader.ts";
 import { admissionReview, virtualMachine } from "../helpers/review.ts";
 
