@@ -12,6 +12,10 @@ import { hookRequestSchema } from "../functions/machine-controller/http/hook-req
 import { kubernetesAjv } from "../functions/machine-controller/schema/ajv.ts";
 import { machineSpecSchema } from "../functions/machine-controller/schema/machine-spec.ts";
 import { reviewSchema } from "../shared/admission/review-schema.ts";
+import { fieldsSchema as gpuFields } from "../functions/gpu-device-plugin/fields-schema.generated.ts";
+import { fieldsSchema as nestedFields } from "../functions/nested-virt/fields-schema.generated.ts";
+import { fieldsSchema as pciFields } from "../functions/pci-passthrough/fields-schema.generated.ts";
+import { fieldsSchema as vbiosFields } from "../functions/vbios-injection/fields-schema.generated.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const require = createRequire(import.meta.url);
@@ -45,6 +49,20 @@ export const VALIDATORS: {
     schema: machineSpecSchema,
     ajv: kubernetesAjv,
   },
+  ...(
+    [
+      ["nested-virt", nestedFields],
+      ["pci-passthrough", pciFields],
+      ["gpu-device-plugin", gpuFields],
+      ["vbios-injection", vbiosFields],
+    ] as const
+  ).map(([feature, schema]) => ({
+    file: `functions/${feature}/fields-validator.generated.ts`,
+    from: `functions/${feature}/fields-schema.generated.ts (fieldsSchema)`,
+    schema,
+    // A quantity is anyOf integer or string, which strictTypes refuses; each field is a function.
+    ajv: (options: Options) => plainAjv({ strictTypes: false, inlineRefs: false, ...options }),
+  })),
 ];
 
 /** The module for one schema: ajv's standalone code, formatted as the project formats code. */

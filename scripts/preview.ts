@@ -9,7 +9,7 @@ import { stringify } from "yaml";
 import { mutators } from "../functions/mutators.ts";
 import { API_VERSION, MACHINE } from "../functions/machine-controller/api.ts";
 import { previewMachine } from "../functions/machine-controller/preview.ts";
-import type { KubeObject } from "../shared/admission/types.ts";
+import type { KubeObject } from "../shared/basics/kube-object.ts";
 import { inChainOrder } from "../shared/preview/chain.ts";
 import { unhandledKind, unknownAnnotations } from "../shared/preview/input.ts";
 import { preview } from "../shared/preview/run.ts";

@@ -11,12 +11,14 @@ export const NODE_LABELS = {
   nested: "cpu.vm-feature-manager.io/nested",
 } as const;
 
+/** KubeVirt's own node labels and prefixes. */
 export const KUBEVIRT_LABELS = {
   vendorPrefix: "cpu-vendor.node.kubevirt.io/",
   featurePrefix: "cpu-feature.node.kubevirt.io/",
   schedulable: "kubevirt.io/schedulable",
 } as const;
 
+/** A CPU vendor whose nesting the functions know. */
 export type Vendor = "intel" | "amd";
 
 /** The CPU flag that nested virtualization needs on each vendor. */

@@ -14,11 +14,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { mutators } from "../functions/mutators.ts";
 import { syncRulesNamespaces } from "../functions/nested-virt/webhook-namespaces.ts";
-import type {
-  AdmissionReview,
-  AdmissionReviewResponse,
-  KubeObject,
-} from "../shared/admission/types.ts";
+import type { AdmissionReview, AdmissionReviewResponse } from "../shared/admission/types.ts";
+import type { KubeObject } from "../shared/basics/kube-object.ts";
 import { calls } from "../shared/webhooks/dispatch.ts";
 import type { WebhookEntry } from "../shared/webhooks/entry.ts";
 import { functionOf, webhookEntries as entriesOf } from "../shared/webhooks/entry.ts";

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import type { AdmissionReviewResponse, KubeObject } from "../shared/admission/types.ts";
+import type { AdmissionReviewResponse } from "../shared/admission/types.ts";
+import type { KubeObject } from "../shared/basics/kube-object.ts";
 import type { VirtualMachine } from "../shared/kubevirt/types.ts";
 import type { FakeObject } from "./helpers/fake-kube-api.ts";
 import { FakeKubeApi } from "./helpers/fake-kube-api.ts";

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { KubeObject } from "../shared/admission/types.ts";
+import type { KubeObject } from "../shared/basics/kube-object.ts";
 import { parseObjects } from "../shared/preview/snapshot.ts";
 import { clusterCrds, upstreamCrds } from "../scripts/cluster/upstream-crds.ts";
 import type { StoredObject } from "./helpers/upstream-schemas.ts";

@@ -6,7 +6,8 @@
 import { expect } from "chai";
 import { mutators } from "../functions/mutators.ts";
 import type { Feature } from "../shared/admission/feature.ts";
-import type { AdmissionRequest, KubeObject } from "../shared/admission/types.ts";
+import type { AdmissionRequest } from "../shared/admission/types.ts";
+import type { KubeObject } from "../shared/basics/kube-object.ts";
 import { pluralOf } from "../shared/kube/kinds.ts";
 import { launcherPod, podReview } from "./helpers/launcher-pod.ts";
 import { manifestDocuments } from "./helpers/manifests.ts";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { FeatureError } from "../../shared/admission/errors.ts";
+import { FeatureError } from "../../shared/basics/errors.ts";
 import { configFromEnv } from "./config.ts";
 
 describe("configFromEnv", () => {

@@ -1,4 +1,4 @@
-import { FeatureError } from "../../shared/admission/errors.ts";
+import { FeatureError } from "../../shared/basics/errors.ts";
 import type { HostRoots } from "./host.ts";
 
 export interface LabellerConfig extends HostRoots {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { FeatureError } from "../../shared/admission/errors.ts";
+import { FeatureError } from "../../shared/basics/errors.ts";
 import { parseCpuinfo, readCpuinfo } from "./cpuinfo.ts";
 import { cpuinfoFixture } from "./fixtures/host.ts";
 

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { FeatureError } from "../../shared/admission/errors.ts";
+import { FeatureError } from "../../shared/basics/errors.ts";
 
 export type CpuVendor = "intel" | "amd" | "other";
 export type Virtualization = "vmx" | "svm" | "none";

@@ -1,5 +1,6 @@
 import { http } from "@google-cloud/functions-framework";
-import { describeError } from "../../shared/admission/errors.ts";
+import { describeError } from "../../shared/basics/errors.ts";
+import { jsonEnvelope } from "../../shared/runtime/envelope.ts";
 import { jsonLogger } from "../../shared/runtime/log.ts";
 import { configFromEnv } from "./config.ts";
 import { answerFor, FEATURE, startLabeller } from "./loop.ts";
@@ -30,17 +31,15 @@ function start(): () => PublishState {
 
 const current = start();
 
-http(FEATURE, (req, res) => {
-  if (req.method !== "GET" && req.method !== "HEAD") {
-    res
-      .status(405)
-      .set("allow", "GET, HEAD")
-      .json({
-        error: "method_not_allowed",
-        message: `${FEATURE}: only GET is served (the last publish result); labels are published on a timer`,
-      });
-    return;
-  }
-  const { status, body } = answerFor(current());
-  res.status(status).json(body);
-});
+http(
+  FEATURE,
+  jsonEnvelope({
+    name: FEATURE,
+    methodHint: "only GET is served (the last publish result); labels are published on a timer",
+    allow: "GET, HEAD",
+    get(_req, res) {
+      const { status, body } = answerFor(current());
+      res.status(status).json(body);
+    },
+  }),
+);

@@ -1,6 +1,6 @@
-import { describeError } from "../../shared/admission/errors.ts";
-import type { OwnedObjects } from "../../shared/kube/object-client.ts";
-import { connectOwned } from "../../shared/kube/object-client.ts";
+import { describeError } from "../../shared/basics/errors.ts";
+import type { OwnedObjects } from "../../shared/kube/api-writes.ts";
+import { connectOwned } from "../../shared/kube/api-writes.ts";
 import type { Logger } from "../../shared/runtime/log.ts";
 import type { LabellerConfig } from "./config.ts";
 import { readHostFacts } from "./host.ts";

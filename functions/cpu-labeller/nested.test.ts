@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { FeatureError } from "../../shared/admission/errors.ts";
+import { FeatureError } from "../../shared/basics/errors.ts";
 import { fakeHost } from "./fixtures/host.ts";
 import { interpretNested, nestedParameterPath, readNested } from "./nested.ts";
 

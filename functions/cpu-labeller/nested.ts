@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { FeatureError } from "../../shared/admission/errors.ts";
+import { FeatureError } from "../../shared/basics/errors.ts";
 import type { Virtualization } from "./cpuinfo.ts";
 
 /** The KVM module that runs guests on each virtualization flag; without a flag there is none. */

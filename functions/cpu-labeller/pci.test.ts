@@ -3,7 +3,7 @@ import { lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync 
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FeatureError } from "../../shared/admission/errors.ts";
+import { FeatureError } from "../../shared/basics/errors.ts";
 import { rejected } from "../../test/helpers/errors.ts";
 import { BUILD_MACHINE_SYS, fakePciSys, writeSysFile } from "./fixtures/pci-host.ts";
 import { pciDevicesPath, readPciInventory } from "./pci.ts";

@@ -1,6 +1,6 @@
 import { readdir, readFile, readlink } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { FeatureError } from "../../shared/admission/errors.ts";
+import { FeatureError } from "../../shared/basics/errors.ts";
 import type { PciRecord } from "../../shared/pci-inventory.ts";
 import { PCI_ADDRESS } from "../../shared/pci-inventory.ts";
 

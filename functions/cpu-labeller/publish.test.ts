@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { ClusterError } from "../../shared/admission/errors.ts";
-import { connectOwned } from "../../shared/kube/object-client.ts";
+import { ClusterError } from "../../shared/basics/errors.ts";
+import { connectOwned } from "../../shared/kube/api-writes.ts";
 import { FakeKubeApi, useKubeconfig } from "../../test/helpers/fake-kube-api.ts";
 import { publishLabels, publishNode } from "./publish.ts";
 

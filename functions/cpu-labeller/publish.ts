@@ -1,7 +1,7 @@
-import { ClusterError } from "../../shared/admission/errors.ts";
-import { clusterError, statusOf } from "../../shared/kube/client.ts";
+import { ClusterError } from "../../shared/basics/errors.ts";
+import { clusterError, statusOf } from "../../shared/kube/api-errors.ts";
 import { NODE } from "../../shared/kube/kinds.ts";
-import type { OwnedObjects } from "../../shared/kube/object-client.ts";
+import type { OwnedObjects } from "../../shared/kube/api-writes.ts";
 
 export interface PublishResult {
   /** False when the node already carried these labels (and annotations) and nothing was written. */

@@ -1,4 +1,6 @@
-import { FeatureError } from "../../shared/admission/errors.ts";
+import { FeatureError } from "../../shared/basics/errors.ts";
+import { fieldExpectations } from "./fields-schema.generated.ts";
+import { validate as validateFields } from "./fields-validator.generated.ts";
 import type { Feature, MutationOutcome } from "../../shared/admission/feature.ts";
 import { KUBEVIRT } from "../../shared/kube/kinds.ts";
 import type { Absent } from "../../shared/kube/reader.ts";
@@ -32,6 +34,7 @@ export function gpuDevicePlugin(
     kinds: [VIRTUAL_MACHINE_KIND],
     operations: ["CREATE", "UPDATE"],
     triggerAnnotation: TRIGGER,
+    fields: { validate: validateFields, expectations: fieldExpectations },
     reads: [KUBEVIRT],
     view(vm, _request, cluster, signal): MaybePromise<GpuView> {
       if (readIntent(vm, settings.maxDevices).ask === "absent" || settings.mode !== "gpus")

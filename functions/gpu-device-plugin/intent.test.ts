@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { FeatureError } from "../../shared/admission/errors.ts";
+import { FeatureError } from "../../shared/basics/errors.ts";
 import { thrown } from "../../test/helpers/errors.ts";
 import { virtualMachine } from "../../test/helpers/review.ts";
 import type { GpuRequest } from "./intent.ts";

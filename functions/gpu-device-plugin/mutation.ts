@@ -1,10 +1,10 @@
-import { FeatureError } from "../../shared/admission/errors.ts";
+import { FeatureError } from "../../shared/basics/errors.ts";
 import type { WantedDevice } from "../../shared/kubevirt/devices.ts";
 import { checkDeviceResources, templateSpec, withDevices } from "../../shared/kubevirt/devices.ts";
 import { resourceEntryName } from "../../shared/kubevirt/resource-name.ts";
 import type { VirtualMachine } from "../../shared/kubevirt/types.ts";
 import type { GpuRequest } from "./intent.ts";
-import { copyPath } from "../../shared/admission/sharing.ts";
+import { copyPath } from "../../shared/basics/sharing.ts";
 
 /**
  * A copy of the VM whose `domain.devices.gpus` serves every request: `count` entries named

@@ -1,4 +1,4 @@
-import { parseCount } from "../../shared/admission/settings.ts";
+import { parseCount } from "../../shared/basics/env.ts";
 import { resourceNameProblem } from "../../shared/kubevirt/resource-name.ts";
 
 /** `gpus`: attach through `domain.devices.gpus`; `resource-limit`: the older limit-only behaviour. */

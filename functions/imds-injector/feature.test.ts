@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { ClusterError } from "../../shared/admission/errors.ts";
-import type { KubeObject } from "../../shared/admission/types.ts";
+import { ClusterError } from "../../shared/basics/errors.ts";
+import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import type { Pod } from "../../shared/kube/pod.ts";
 import type { ClusterReader } from "../../shared/kube/reader.ts";
 import type { VmiInterface, VmiNetwork } from "../../shared/kubevirt/types.ts";

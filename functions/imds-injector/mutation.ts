@@ -1,8 +1,8 @@
-import { FeatureError } from "../../shared/admission/errors.ts";
+import { FeatureError } from "../../shared/basics/errors.ts";
 import type { Pod } from "../../shared/kube/pod.ts";
 import { isGuaranteed, withSidecarResources } from "./resources.ts";
 import type { Sidecar } from "./sidecar.ts";
-import { copyPath } from "../../shared/admission/sharing.ts";
+import { copyPath } from "../../shared/basics/sharing.ts";
 
 /**
  * The pod with the sidecar appended (to initContainers as a native sidecar, or to containers) and

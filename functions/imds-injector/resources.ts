@@ -1,4 +1,4 @@
-import { FeatureError } from "../../shared/admission/errors.ts";
+import { FeatureError } from "../../shared/basics/errors.ts";
 import type { Container, Pod, ResourceList, ResourceRequirements } from "../../shared/kube/pod.ts";
 import { podContainers } from "../../shared/kube/pod.ts";
 import {

@@ -3,7 +3,7 @@ import type { SidecarFragment } from "../../shared/imds-sidecar/fragment.ts";
 import { tokenSources } from "../../shared/imds-sidecar/fragment.ts";
 import type { ImdsInjectorSettings } from "./settings.ts";
 import { cloneJson } from "../../shared/admission/patch.ts";
-import { deepFreeze } from "../../shared/admission/sharing.ts";
+import { deepFreeze } from "../../shared/basics/sharing.ts";
 import { guaranteedResources } from "./resources.ts";
 
 /** The sidecar ready to add: the fragment with the settings applied, and where it goes. */

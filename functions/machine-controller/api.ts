@@ -1,4 +1,4 @@
-import type { KubeObject } from "../../shared/admission/types.ts";
+import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import type { KindRef } from "../../shared/kube/kinds.ts";
 import type { QuantityInput } from "../../shared/kube/quantity.ts";
 

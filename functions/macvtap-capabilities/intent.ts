@@ -1,4 +1,4 @@
-import { FeatureError } from "../../shared/admission/errors.ts";
+import { FeatureError } from "../../shared/basics/errors.ts";
 import { readSwitch, SWITCH_WORDS } from "../../shared/admission/switch.ts";
 import type { Pod } from "../../shared/kube/pod.ts";
 

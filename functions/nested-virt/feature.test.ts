@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { admit } from "../../shared/admission/admit.ts";
 import type { CoreSettings } from "../../shared/admission/settings.ts";
-import type { AdmissionResponse, KubeObject } from "../../shared/admission/types.ts";
+import type { AdmissionResponse } from "../../shared/admission/types.ts";
+import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import type { ClusterReader } from "../../shared/kube/reader.ts";
 import { configMapObject, nodeObject, recordingReader } from "../../test/helpers/cluster.ts";
 import type { VirtualMachine } from "../../shared/kubevirt/types.ts";

@@ -1,5 +1,5 @@
-import { FeatureError } from "../../shared/admission/errors.ts";
-import { copyPath } from "../../shared/admission/sharing.ts";
+import { FeatureError } from "../../shared/basics/errors.ts";
+import { copyPath } from "../../shared/basics/sharing.ts";
 import type { CpuFeature, VirtualMachine } from "../../shared/kubevirt/types.ts";
 
 export type Flag = "vmx" | "svm";

@@ -1,4 +1,4 @@
-import type { KubeObject } from "../../shared/admission/types.ts";
+import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import type { Logger } from "../../shared/runtime/log.ts";
 import { ABSENT } from "../../shared/kube/reader.ts";
 import type { Absent } from "../../shared/kube/reader.ts";

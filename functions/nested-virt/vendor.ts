@@ -1,4 +1,4 @@
-import { FeatureError } from "../../shared/admission/errors.ts";
+import { FeatureError } from "../../shared/basics/errors.ts";
 import type { VmiSpec } from "../../shared/kubevirt/types.ts";
 import type { Vendor } from "../../shared/node-labels.ts";
 import { KUBEVIRT_LABELS, NODE_LABELS, VENDOR_FLAG } from "../../shared/node-labels.ts";

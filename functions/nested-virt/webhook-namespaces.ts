@@ -1,4 +1,4 @@
-import type { KubeObject } from "../../shared/admission/types.ts";
+import type { KubeObject } from "../../shared/basics/kube-object.ts";
 
 const LIST = /request\.namespace in \[[^\]]*\]/g;
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { ErrorHandling } from "../../shared/admission/settings.ts";
-import type { KubeObject } from "../../shared/admission/types.ts";
+import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import type { VirtualMachine } from "../../shared/kubevirt/types.ts";
 import type { Admitted } from "../../test/helpers/admit.ts";
 import { admitVm } from "../../test/helpers/admit.ts";

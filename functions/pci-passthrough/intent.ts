@@ -1,4 +1,4 @@
-import { FeatureError } from "../../shared/admission/errors.ts";
+import { FeatureError } from "../../shared/basics/errors.ts";
 import type { VirtualMachine } from "../../shared/kubevirt/types.ts";
 import { RESOURCE_NAME_FORM, resourceNameProblem } from "../../shared/kubevirt/resource-name.ts";
 import { PCI_ADDRESS } from "../../shared/pci-inventory.ts";

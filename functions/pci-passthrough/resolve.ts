@@ -1,4 +1,4 @@
-import { FeatureError } from "../../shared/admission/errors.ts";
+import { FeatureError } from "../../shared/basics/errors.ts";
 import type { WantedDevice } from "../../shared/kubevirt/devices.ts";
 import { HOSTNAME_LABEL } from "../../shared/kubevirt/affinity.ts";
 import type { NodeInfo } from "../../shared/kubevirt/placement.ts";

@@ -1,4 +1,4 @@
-import { parseCount } from "../../shared/admission/settings.ts";
+import { parseCount } from "../../shared/basics/env.ts";
 
 export interface PciPassthroughSettings {
   /** `PCI_MAX_DEVICES`: entries one VM may ask for. */

@@ -3,7 +3,7 @@ import {
   errorAnnotation,
   triggerAnnotation,
 } from "../../shared/admission/annotations.ts";
-import { FeatureError } from "../../shared/admission/errors.ts";
+import { FeatureError } from "../../shared/basics/errors.ts";
 import type { HostDevice, VirtualMachine } from "../../shared/kubevirt/types.ts";
 import type { Intent } from "./intent.ts";
 import { TARGET } from "./intent.ts";

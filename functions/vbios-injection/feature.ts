@@ -1,4 +1,6 @@
 import type { Feature, MutationOutcome } from "../../shared/admission/feature.ts";
+import { fieldExpectations } from "./fields-schema.generated.ts";
+import { validate as validateFields } from "./fields-validator.generated.ts";
 import { CONFIG_MAP, KUBEVIRT } from "../../shared/kube/kinds.ts";
 import { readKubeVirt } from "../../shared/kubevirt/kubevirt-cr.ts";
 import type { VirtualMachine } from "../../shared/kubevirt/types.ts";
@@ -41,6 +43,7 @@ export function vbiosInjection(options: VbiosOptions = {}): Feature<VirtualMachi
     kinds: [VIRTUAL_MACHINE_KIND],
     operations: ["CREATE", "UPDATE"],
     triggerAnnotation: TRIGGER,
+    fields: { validate: validateFields, expectations: fieldExpectations },
     otherAnnotations: [TARGET, SIDECAR_IMAGE, ROM_ANNOTATION],
     reads: [CONFIG_MAP, KUBEVIRT],
     view(vm, request, cluster, signal): MaybePromise<VbiosView> {

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
-import { ClusterError, FeatureError } from "../../shared/admission/errors.ts";
+import { ClusterError, FeatureError } from "../../shared/basics/errors.ts";
 import { CONFIG_MAP } from "../../shared/kube/kinds.ts";
-import { connectObjects } from "../../shared/kube/object-client.ts";
+import { connectObjects } from "../../shared/kube/api-reads.ts";
 import type { ClusterReader } from "../../shared/kube/reader.ts";
 import { snapshotReader } from "../../shared/kube/snapshot-reader.ts";
 import type { FakeObject } from "../../test/helpers/fake-kube-api.ts";

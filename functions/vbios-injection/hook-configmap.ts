@@ -1,9 +1,9 @@
-import { ClusterError, FeatureError } from "../../shared/admission/errors.ts";
-import type { KubeObject } from "../../shared/admission/types.ts";
-import { clusterWriteError, statusOf } from "../../shared/kube/client.ts";
+import { ClusterError, FeatureError } from "../../shared/basics/errors.ts";
+import type { KubeObject } from "../../shared/basics/kube-object.ts";
+import { clusterWriteError, statusOf } from "../../shared/kube/api-errors.ts";
 import { CONFIG_MAP } from "../../shared/kube/kinds.ts";
-import type { OwnedObjects } from "../../shared/kube/object-client.ts";
-import { connectOwned } from "../../shared/kube/object-client.ts";
+import type { OwnedObjects } from "../../shared/kube/api-writes.ts";
+import { connectOwned } from "../../shared/kube/api-writes.ts";
 import type { ClusterReader } from "../../shared/kube/reader.ts";
 import { ABSENT } from "../../shared/kube/reader.ts";
 import type { MaybePromise } from "../../shared/runtime/maybe-promise.ts";

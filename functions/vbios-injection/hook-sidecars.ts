@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import { FeatureError } from "../../shared/admission/errors.ts";
+import { FeatureError } from "../../shared/basics/errors.ts";
 import { HOOK_CONFIGMAP, HOOK_KEY, HOOK_PATH } from "./hook-program.ts";
 
 /** KubeVirt's annotation (VMI metadata, so the VM template's) listing the launcher's hook sidecars. */

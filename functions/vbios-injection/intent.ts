@@ -1,5 +1,5 @@
 import { triggerAnnotation } from "../../shared/admission/annotations.ts";
-import { FeatureError } from "../../shared/admission/errors.ts";
+import { FeatureError } from "../../shared/basics/errors.ts";
 import type { VirtualMachine } from "../../shared/kubevirt/types.ts";
 import { HOOK_CONFIGMAP } from "./hook-program.ts";
 import type { VbiosSettings } from "./settings.ts";

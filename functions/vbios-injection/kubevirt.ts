@@ -1,4 +1,4 @@
-import { FeatureError } from "../../shared/admission/errors.ts";
+import { FeatureError } from "../../shared/basics/errors.ts";
 import type { Absent } from "../../shared/kube/reader.ts";
 import { ABSENT } from "../../shared/kube/reader.ts";
 import type { KubeVirtCr } from "../../shared/kubevirt/kubevirt-cr.ts";

@@ -1,10 +1,10 @@
-import { FeatureError } from "../../shared/admission/errors.ts";
+import { FeatureError } from "../../shared/basics/errors.ts";
 import type { Devices, Disk, VirtualMachine, Volume } from "../../shared/kubevirt/types.ts";
 import type { Target } from "./devices.ts";
 import { HOOK_CONFIGMAP } from "./hook-program.ts";
 import { HOOK_SIDECARS, ourSidecar, withOurSidecar } from "./hook-sidecars.ts";
 import { ROM_KEY } from "./rom.ts";
-import { copyPath } from "../../shared/admission/sharing.ts";
+import { copyPath } from "../../shared/basics/sharing.ts";
 
 /** The VM volume that brings the ROM ConfigMap into the launcher's compute container. */
 export const ROM_VOLUME = "vbios-rom";

@@ -3,7 +3,7 @@ import jsonpatch from "fast-json-patch";
 import { admit } from "../../shared/admission/admit.ts";
 import type { Feature } from "../../shared/admission/feature.ts";
 import type { CoreSettings } from "../../shared/admission/settings.ts";
-import type { KubeObject } from "../../shared/admission/types.ts";
+import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import type { VirtualMachine } from "../../shared/kubevirt/types.ts";
 import { VIRTUAL_MACHINE_KIND } from "../../shared/kubevirt/types.ts";
 import { snapshotReader } from "../../shared/kube/snapshot-reader.ts";

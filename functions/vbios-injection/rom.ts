@@ -1,5 +1,5 @@
-import { FeatureError } from "../../shared/admission/errors.ts";
-import type { KubeObject } from "../../shared/admission/types.ts";
+import { FeatureError } from "../../shared/basics/errors.ts";
+import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import type { Absent } from "../../shared/kube/reader.ts";
 import { derivedPerRead } from "../../shared/kube/derived.ts";
 import { ABSENT } from "../../shared/kube/reader.ts";

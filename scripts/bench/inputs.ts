@@ -7,7 +7,8 @@
 // the function's example file, served over TLS by the project's local API server.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { AdmissionReview, KubeObject } from "../../shared/admission/types.ts";
+import type { AdmissionReview } from "../../shared/admission/types.ts";
+import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import { pluralOf } from "../../shared/kube/kinds.ts";
 import { parseObjects } from "../../shared/preview/snapshot.ts";
 import { snapshotReader } from "../../shared/kube/snapshot-reader.ts";

@@ -10,10 +10,10 @@ import {
 } from "../../test/helpers/review.ts";
 import { admit } from "./admit.ts";
 import type { Decision } from "./outcome.ts";
-import { ClusterError, FeatureError } from "./errors.ts";
+import { ClusterError, FeatureError } from "../basics/errors.ts";
 import type { Feature } from "./feature.ts";
 import type { CoreSettings } from "./settings.ts";
-import type { KubeObject } from "./types.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 
 setFlagsFromString("--expose-gc");
 

@@ -8,7 +8,8 @@ import type { Context, Decision } from "./outcome.ts";
 import { featureOutcome, outcomeDecision } from "./outcome.ts";
 import { allowed } from "./response.ts";
 import type { CoreSettings } from "./settings.ts";
-import type { AdmissionRequest, KubeObject } from "./types.ts";
+import type { AdmissionRequest } from "./types.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 
 /**
  * The one admission path every feature goes through. It never throws nor rejects: whatever fails,

@@ -15,6 +15,9 @@ function keysEnding(suffix: string): (feature: string) => string {
   };
 }
 
+/** `vm-feature-manager.io/<feature>`: the default trigger annotation. */
 export const triggerAnnotation = keysEnding("");
+/** `vm-feature-manager.io/<feature>-applied`: the tracking annotation. */
 export const appliedAnnotation = keysEnding("-applied");
+/** `vm-feature-manager.io/<feature>-error`: set under allow-and-log. */
 export const errorAnnotation = keysEnding("-error");

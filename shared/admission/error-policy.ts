@@ -1,10 +1,10 @@
 import { errorAnnotation } from "./annotations.ts";
-import { describeError, errorCode } from "./errors.ts";
+import { describeError, errorCode } from "../basics/errors.ts";
 import { hasAnnotation, removeAnnotation, setAnnotation } from "./metadata.ts";
 import type { Context, Decision, Outcome } from "./outcome.ts";
 import { diffDecision, featureOutcome, withoutError } from "./outcome.ts";
 import { denied } from "./response.ts";
-import type { KubeObject } from "./types.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 
 /** The decision the feature's error handling setting makes of a failure. */
 export async function errorPolicyDecision(

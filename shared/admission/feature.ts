@@ -1,7 +1,9 @@
+import type { FieldCheck } from "./field-check.ts";
 import type { KindRef } from "../kube/kinds.ts";
 import type { ClusterReader } from "../kube/reader.ts";
 import type { MaybePromise } from "../runtime/maybe-promise.ts";
-import type { GroupVersionKind, KubeObject } from "./types.ts";
+import type { GroupVersionKind } from "./types.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 
 /** What a feature may know of the request: never the uid, the raw body or the patch. */
 export interface MutationRequest {
@@ -36,6 +38,7 @@ export interface Skip {
   warnings?: string[];
 }
 
+/** What `mutate` answers: a mutation or a skip. */
 export type MutationOutcome<T extends KubeObject> = Mutation<T> | Skip;
 
 /**
@@ -57,6 +60,8 @@ export interface Feature<T extends KubeObject = KubeObject, V = unknown> {
    * `-applied`/`-error` tracking keys; the preview warns about any other key in its domain.
    */
   otherAnnotations?: readonly string[];
+  /** The types of the object's fields it reads and writes, checked before `view`. */
+  fields?: FieldCheck;
   /**
    * Every kind `view` reads. The reader refuses any other, so this list is what the function's
    * RBAC grants (get/list), and a feature with none never loads the Kubernetes client.
@@ -91,6 +96,7 @@ export interface Feature<T extends KubeObject = KubeObject, V = unknown> {
   ): MaybePromise<Record<string, string>>;
 }
 
+/** Whether the outcome is a skip. */
 export function isSkip<T extends KubeObject>(outcome: MutationOutcome<T>): outcome is Skip {
   return "skip" in outcome;
 }

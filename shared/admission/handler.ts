@@ -1,22 +1,24 @@
-import type { HttpFunction, Request, Response } from "@google-cloud/functions-framework";
+import type { HttpFunction, Response } from "@google-cloud/functions-framework";
 import type { LogLevel, Logger } from "../runtime/log.ts";
 import { jsonLogger } from "../runtime/log.ts";
 import { sendError } from "../runtime/http-errors.ts";
+import { jsonEnvelope } from "../runtime/envelope.ts";
 import { sendJson } from "../runtime/send-json.ts";
 import { admit } from "./admit.ts";
 import type { Decision } from "./outcome.ts";
 import type { Feature } from "./feature.ts";
 import { toReviewResponse } from "./response.ts";
-import { decodeReview } from "./schema.ts";
+import { decodeReviewBody } from "./schema.ts";
 import type { CoreSettings } from "./settings.ts";
 import { settingsFromEnv } from "./settings.ts";
-import type { AdmissionRequest } from "./types.ts";
+import type { AdmissionRequest, AdmissionReview } from "./types.ts";
 import { liveReader } from "../kube/live-reader.ts";
 import type { ClusterReader } from "../kube/reader.ts";
 import { readerSettingsFromEnv } from "../kube/settings.ts";
 import { EMPTY_CLUSTER } from "../kube/snapshot-reader.ts";
 import { monotonicMs } from "../runtime/clock.ts";
 
+/** What the admission handler is made with; tests and the preview set them. */
 export interface HandlerOptions {
   settings?: CoreSettings;
   log?: Logger;
@@ -35,27 +37,24 @@ export function admissionHandler(feature: Feature, options: HandlerOptions = {})
   const cluster = options.cluster ?? live?.reader ?? EMPTY_CLUSTER;
   const context = { feature, settings, log, cluster };
   let warmSoon = live?.warmSoon;
-  // Not async itself: the review is the only promise a call makes.
-  return (req: Request, res: Response): Promise<void> | undefined => {
-    if (warmSoon) {
-      warmSoon();
+  return jsonEnvelope<AdmissionReview>({
+    name: feature.name,
+    methodHint: "use POST with an AdmissionReview",
+    onRequest() {
+      warmSoon?.();
       warmSoon = undefined;
-    }
-    if (req.method === "GET" || req.method === "HEAD") {
-      sendJson(res, 200, { status: "ok", function: feature.name });
-      return undefined;
-    }
-    if (req.method !== "POST") {
-      sendError(
-        res,
-        405,
-        "method_not_allowed",
-        `${feature.name}: use POST with an AdmissionReview`,
-      );
-      return undefined;
-    }
-    return review(context, req, res);
-  };
+    },
+    body: {
+      what: "the AdmissionReview",
+      invalidCode: "invalid_review",
+      decode: decodeReviewBody,
+      refused(code, error) {
+        if (code === "invalid_review")
+          log("warn", "rejected request body", { feature: feature.name, error });
+      },
+    },
+    post: (admitted, _req, res) => review(context, admitted, res),
+  });
 }
 
 interface Context {
@@ -73,35 +72,19 @@ function defaultCluster(
   const reader = liveReader({ feature: feature.name, settings: readerSettingsFromEnv(), log });
   // The reader connects (and, on a kubeconfig, loads client-node) 100 ms after the first request,
   // not during start-up nor at a fixed time after it: the review that woke the function is
-  // answered first when it needs no cluster read (a timer from start-up fired while a slow
-  // start's first review ran, and held it ~35 ms), and one that does connects itself.
+  // answered first when it needs no cluster read (a timer from start-up could fire during a slow
+  // start's first review), and one that does connects itself.
   return { reader, warmSoon: () => setTimeout(() => reader.warm(), 100).unref() };
 }
 
-// Not async: a promise costs ~1 µs under load once the framework has made a domain, and an
+// Not async: every promise costs under load once the framework has made a domain, and an
 // `await` makes two. A decision at hand is answered in this step (see admit).
 function review(
   { feature, settings, log, cluster }: Context,
-  req: Request,
+  admitted: AdmissionReview,
   res: Response,
 ): Promise<void> | undefined {
-  if (!req.is("application/json")) {
-    sendError(
-      res,
-      400,
-      "bad_content_type",
-      `${feature.name}: send the AdmissionReview as application/json`,
-    );
-    return undefined;
-  }
-  const decoded = decodeReview(req.body);
-  if ("error" in decoded) {
-    log("warn", "rejected request body", { feature: feature.name, error: decoded.error });
-    sendError(res, 400, "invalid_review", `${feature.name}: ${decoded.error}`);
-    return undefined;
-  }
   const started = monotonicMs();
-  const { review: admitted } = decoded;
   const answer = (decision: Decision): void => {
     sendJson(res, 200, toReviewResponse(admitted, decision.answer));
     const durationMs = Math.round((monotonicMs() - started) * 100) / 100;

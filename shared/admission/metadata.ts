@@ -1,5 +1,5 @@
-import { FeatureError } from "./errors.ts";
-import type { KubeObject } from "./types.ts";
+import { FeatureError } from "../basics/errors.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 
 // The core's own edits of an object's annotations. The API server checks an object's types only
 // after mutating admission, so a webhook can be sent `metadata.annotations: "x"` or a label whose
@@ -59,6 +59,7 @@ export function removeAnnotation<T extends KubeObject>(object: T, key: string): 
   return { ...object, metadata: { ...object.metadata, annotations } };
 }
 
+/** Whether the object carries the annotation. */
 export function hasAnnotation(object: KubeObject, key: string): boolean {
   const annotations: unknown = isMap(object.metadata) ? object.metadata["annotations"] : undefined;
   return isMap(annotations) && Object.hasOwn(annotations, key);

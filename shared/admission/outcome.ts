@@ -6,13 +6,14 @@ import { andThen } from "../runtime/maybe-promise.ts";
 import { appliedAnnotation, errorAnnotation } from "./annotations.ts";
 import type { Feature, MutationOutcome, MutationRequest } from "./feature.ts";
 import { isSkip } from "./feature.ts";
-import { deepFreeze } from "./sharing.ts";
+import { checkFields } from "./field-check.ts";
+import { deepFreeze } from "../basics/sharing.ts";
 import { checkMetadata, removeAnnotation, setAnnotation } from "./metadata.ts";
 import { diff } from "./patch.ts";
 import type { Answer } from "./response.ts";
 import { patched } from "./response.ts";
 import type { CoreSettings } from "./settings.ts";
-import type { KubeObject } from "./types.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 
 /** How an admission ended, as the log line and the metrics name it. */
 export type Result =
@@ -52,6 +53,7 @@ export interface Outcome {
 export function featureOutcome(context: Context, object: KubeObject): MaybePromise<Outcome> {
   const { feature, settings, cluster, request } = context;
   checkMetadata(object);
+  if (feature.fields) checkFields(feature.fields, object);
   deepFreeze(object);
   const reader = scopedReader(cluster, feature.name, feature.reads);
   const track = (outcome: MutationOutcome<KubeObject>): Outcome =>

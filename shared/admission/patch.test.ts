@@ -2,7 +2,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import jsonpatch from "fast-json-patch";
 import { cloneJson, diff, encodePatch } from "./patch.ts";
-import { deepFreeze } from "./sharing.ts";
+import { deepFreeze } from "../basics/sharing.ts";
 
 const viaJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as unknown;
 

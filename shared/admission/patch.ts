@@ -1,6 +1,7 @@
 import jsonpatch from "fast-json-patch";
 import type { Operation } from "fast-json-patch";
 
+/** One RFC 6902 JSON Patch operation. */
 export type PatchOperation = Operation;
 
 /**
@@ -195,6 +196,7 @@ function viaJson(value: object | bigint): unknown {
   return text === undefined ? undefined : (JSON.parse(text) as unknown);
 }
 
+/** The patch as the response carries it: base64 of its JSON. */
 export function encodePatch(ops: readonly PatchOperation[]): string {
   let text = "";
   for (const op of ops) text += `${text === "" ? "" : ","}${operationText(op)}`;
@@ -203,8 +205,7 @@ export function encodePatch(ops: readonly PatchOperation[]): string {
 
 /**
  * `JSON.stringify(op)`, with a shared frozen value's text written once for every answer that adds
- * it: imds-injector's sidecar is most of its patch, and writing it was a fifth of its own work
- * a review. The diff makes every operation as `{op, path, value}`, in that order.
+ * it: imds-injector's sidecar is most of its patch. The diff makes every operation as `{op, path, value}`, in that order.
  */
 function operationText(op: PatchOperation): string {
   const value = "value" in op ? (op.value as unknown) : undefined;

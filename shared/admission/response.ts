@@ -10,8 +10,10 @@ import type {
 // Constructors in the style of controller-runtime's admission package. The uid is filled in by
 // `toReviewResponse`, so no feature path can forget it.
 
+/** An AdmissionResponse before the uid is filled in. */
 export type Answer = Omit<AdmissionResponse, "uid">;
 
+/** Allowed, unchanged. */
 export function allowed(warnings: readonly string[] = []): Answer {
   return withWarnings({ allowed: true }, warnings);
 }
@@ -22,6 +24,7 @@ export function patched(ops: readonly PatchOperation[], warnings: readonly strin
   return withWarnings({ allowed: true, patchType: "JSONPatch", patch: encodePatch(ops) }, warnings);
 }
 
+/** Denied with the message and status code (403 by default). */
 export function denied(message: string, code = 403, warnings: readonly string[] = []): Answer {
   return withWarnings({ allowed: false, status: failure(code, message) }, warnings);
 }

@@ -2,6 +2,7 @@ import { REVIEW_API_VERSIONS } from "./types.ts";
 
 // Only what the core relies on is required; everything else passes through untouched so that a
 // newer API server's extra fields never turn into a 400.
+/** The AdmissionReview JSON schema the build compiles into the review validator. */
 export const reviewSchema = {
   type: "object",
   required: ["apiVersion", "kind", "request"],

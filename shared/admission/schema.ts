@@ -3,16 +3,18 @@ import { decoderFor } from "../runtime/decode.ts";
 import type { AdmissionReview } from "./types.ts";
 import { validate } from "./review-validator.generated.ts";
 
-// Compiled from reviewSchema (review-schema.ts) by ajv at build time, not at start-up: ajv and the
-// compile were a fifth of a cold start (npm run build regenerates it; a test checks it is current).
+// Compiled from reviewSchema (review-schema.ts) by ajv at build time, not at start-up, where ajv
+// and the compile weigh on a cold start (npm run build regenerates it; a test keeps it current).
 const validateReview = validate as ValidateFunction<AdmissionReview>;
 
+/** A decoded AdmissionReview, or the first thing wrong with the body. */
 export type DecodeResult = { review: AdmissionReview } | { error: string };
 
-const decode = decoderFor(validateReview, "AdmissionReview");
+/** Checks a parsed body against the AdmissionReview schema, as the HTTP envelope takes it. */
+export const decodeReviewBody = decoderFor(validateReview, "AdmissionReview");
 
 /** Checks a parsed body against the AdmissionReview schema. */
 export function decodeReview(body: unknown): DecodeResult {
-  const decoded = decode(body);
+  const decoded = decodeReviewBody(body);
   return "error" in decoded ? decoded : { review: decoded.value };
 }

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { parseCount, settingsFromEnv } from "./settings.ts";
+import { parseCount } from "../basics/env.ts";
+import { settingsFromEnv } from "./settings.ts";
 
 describe("settingsFromEnv", () => {
   it("should default to reject, tracking on and a 3 s lookup deadline", () => {

@@ -1,7 +1,11 @@
+import { parseBoolean, parseMs } from "../basics/env.ts";
+
 /** How a feature answers when it cannot do what the object asks. */
 export const ERROR_HANDLING_MODES = ["reject", "allow-and-log", "strip-label"] as const;
+/** One of ERROR_HANDLING_MODES. */
 export type ErrorHandling = (typeof ERROR_HANDLING_MODES)[number];
 
+/** The core's settings for one feature, read once at start-up. */
 export interface CoreSettings {
   errorHandling: ErrorHandling;
   /** `ADD_TRACKING_ANNOTATIONS`: write `<feature>-applied` on success. */
@@ -12,6 +16,7 @@ export interface CoreSettings {
 
 type Env = Record<string, string | undefined>;
 
+/** The feature's error handling variable: `NESTED_VIRT_ERROR_HANDLING`. */
 export function errorHandlingVariable(feature: string): string {
   return `${feature.toUpperCase().replace(/-/g, "_")}_ERROR_HANDLING`;
 }
@@ -34,27 +39,4 @@ function parseErrorHandling(feature: string, env: Env): ErrorHandling {
   throw new Error(
     `${feature}: ${variable}="${env[variable]}" is not a mode; use one of ${ERROR_HANDLING_MODES.join(", ")}`,
   );
-}
-
-export function parseBoolean(name: string, raw: string | undefined, fallback: boolean): boolean {
-  if (raw === undefined || raw.trim() === "") return fallback;
-  const value = raw.trim().toLowerCase();
-  if (["true", "1", "yes", "on"].includes(value)) return true;
-  if (["false", "0", "no", "off"].includes(value)) return false;
-  throw new Error(`${name}="${raw}" is not a boolean; use true or false`);
-}
-
-export function parseMs(name: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined || raw.trim() === "") return fallback;
-  const value = Number(raw);
-  if (Number.isInteger(value) && value > 0) return value;
-  throw new Error(`${name}="${raw}" is not a positive whole number of milliseconds`);
-}
-
-/** A positive whole number such as a device limit; a wrong value names the variable. */
-export function parseCount(name: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined || raw.trim() === "") return fallback;
-  const value = Number(raw);
-  if (Number.isInteger(value) && value > 0) return value;
-  throw new Error(`${name}="${raw}" is not a positive whole number`);
 }

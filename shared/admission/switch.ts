@@ -5,6 +5,7 @@
 const ON = ["enabled", "true", "yes", "1"];
 const OFF = ["disabled", "false", "no", "0"];
 
+/** The on/off words, for messages. */
 export const SWITCH_WORDS = "enabled or disabled (also true/false, yes/no, 1/0)";
 
 /** `on`, `off`, or undefined for a value that is neither. */

@@ -1,33 +1,22 @@
 /** Shapes of the admission.k8s.io AdmissionReview, v1 and v1beta1 (identical on the wire). */
+import type { KubeObject } from "../basics/kube-object.ts";
 
+/** The operations an AdmissionRequest can carry. */
 export type Operation = "CREATE" | "UPDATE" | "DELETE" | "CONNECT";
 
+/** The AdmissionReview versions the core answers. */
 export const REVIEW_API_VERSIONS = ["admission.k8s.io/v1", "admission.k8s.io/v1beta1"] as const;
+/** One of REVIEW_API_VERSIONS. */
 export type ReviewApiVersion = (typeof REVIEW_API_VERSIONS)[number];
 
+/** A kind with its group and version, as the request names it. */
 export interface GroupVersionKind {
   group: string;
   version: string;
   kind: string;
 }
 
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  [key: string]: unknown;
-}
-
-/** Any Kubernetes object as JSON; features narrow it with their own types. */
-export interface KubeObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: ObjectMeta;
-  [key: string]: unknown;
-}
-
+/** The request an AdmissionReview carries. */
 export interface AdmissionRequest {
   uid: string;
   kind: GroupVersionKind;
@@ -46,12 +35,14 @@ export interface AdmissionRequest {
   options?: unknown;
 }
 
+/** The AdmissionReview the API server sends. */
 export interface AdmissionReview {
   apiVersion: ReviewApiVersion;
   kind: "AdmissionReview";
   request: AdmissionRequest;
 }
 
+/** The status of a denial. */
 export interface ResponseStatus {
   status: "Failure";
   code: number;
@@ -59,6 +50,7 @@ export interface ResponseStatus {
   message: string;
 }
 
+/** The response the core answers with. */
 export interface AdmissionResponse {
   uid: string;
   allowed: boolean;
@@ -69,6 +61,7 @@ export interface AdmissionResponse {
   auditAnnotations?: Record<string, string>;
 }
 
+/** The AdmissionReview the core sends back. */
 export interface AdmissionReviewResponse {
   apiVersion: ReviewApiVersion;
   kind: "AdmissionReview";

@@ -1,6 +1,7 @@
 import type { Container, Volume } from "../kube/pod.ts";
 import { fragmentSource } from "./fragment-source.ts";
 
+/** Where the sidecar fragment is kept, for messages and the build. */
 export const FRAGMENT_FILE = "functions/imds-server/sidecar.yaml";
 
 /** The sidecar as the fragment gives it: one init container and the volumes only it mounts. */
@@ -16,6 +17,7 @@ export interface TokenSource {
   expirationSeconds?: number;
 }
 
+/** The imds-server sidecar fragment, parsed and checked. */
 export function loadFragment(): SidecarFragment {
   return parseFragment(fragmentSource());
 }

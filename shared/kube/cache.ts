@@ -1,5 +1,6 @@
 import { withDeadline } from "../runtime/deadline.ts";
 
+/** How long a cached answer is fresh, and how long a stale one may be served. */
 export interface CacheOptions {
   /** How long a value is served before it is read again. */
   ttlMs: number;

@@ -1,4 +1,4 @@
-import { deepFreeze } from "../admission/sharing.ts";
+import { deepFreeze } from "../basics/sharing.ts";
 
 /**
  * `derive`, kept per object it is given. The live reader hands every review the same object while

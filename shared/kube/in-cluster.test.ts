@@ -4,11 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FakeKubeApi } from "../../test/helpers/fake-kube-api.ts";
 import { issueServerCertificate } from "../../test/helpers/tls.ts";
-import { ClusterError } from "../admission/errors.ts";
-import type { ApiConnection } from "./connection.ts";
-import { inClusterConnection } from "./in-cluster.ts";
+import { ClusterError } from "../basics/errors.ts";
+import type { ApiConnection } from "./api-transport.ts";
+import { inClusterConnection, missingConfiguration, SERVICE_ACCOUNT } from "./in-cluster.ts";
 import { NODE } from "./kinds.ts";
-import { connectObjects, connectOwned } from "./object-client.ts";
+import { connectObjects } from "./api-reads.ts";
+import { connectOwned } from "./api-writes.ts";
 
 const caught = (run: () => unknown): unknown => {
   try {
@@ -135,5 +136,55 @@ describe("inClusterConnection: the pod's ServiceAccount against the local API se
     expect((noCa as ClusterError).fix).to.equal(
       "run the function in a pod whose ServiceAccount token is mounted (automountServiceAccountToken), or point KUBECONFIG at a kubeconfig",
     );
+  });
+});
+
+describe("no cluster configuration at all", () => {
+  const home = mkdtempSync(join(tmpdir(), "no-kube-home-"));
+  const root = mkdtempSync(join(tmpdir(), "no-service-account-"));
+  const NONE = {
+    message: `no cluster configuration: KUBECONFIG is unset, there is no ${home}/.kube/config and no ServiceAccount token at ${root}`,
+    fix: "set KUBECONFIG to the cluster's kubeconfig (the one kubectl uses), or run the function in a pod with its ServiceAccount token mounted",
+  };
+  after(() => {
+    rmSync(home, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("should say that none of the three is there, and what to set", () => {
+    const error = missingConfiguration({ HOME: home, KUBECONFIG: "" }, root);
+    expect(error).to.be.instanceOf(ClusterError);
+    expect({ message: error?.message, fix: error?.fix }).to.deep.equal(NONE);
+  });
+
+  it("should find nothing missing with any one of them", () => {
+    expect(missingConfiguration({ HOME: home, KUBECONFIG: "/k" }, root)).to.equal(undefined);
+    mkdirSync(join(home, ".kube"));
+    writeFileSync(join(home, ".kube", "config"), "");
+    expect(missingConfiguration({ HOME: home }, root)).to.equal(undefined);
+    rmSync(join(home, ".kube"), { recursive: true });
+    writeFileSync(join(root, "token"), "t");
+    expect(missingConfiguration({ HOME: home }, root)).to.equal(undefined);
+    rmSync(join(root, "token"));
+  });
+
+  it("should be what a function's first read answers, not client-node's refusal of plain HTTP", async () => {
+    const saved = { HOME: process.env["HOME"], KUBECONFIG: process.env["KUBECONFIG"] };
+    process.env["HOME"] = home;
+    delete process.env["KUBECONFIG"];
+    try {
+      const error = await connectObjects().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).to.be.instanceOf(ClusterError);
+      expect((error as ClusterError).message).to.equal(
+        `no cluster configuration: KUBECONFIG is unset, there is no ${home}/.kube/config and no ServiceAccount token at ${SERVICE_ACCOUNT}`,
+      );
+    } finally {
+      for (const [key, value] of Object.entries(saved))
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+    }
   });
 });

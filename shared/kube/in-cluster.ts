@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ClusterError } from "../admission/errors.ts";
-import type { ApiConnection } from "./connection.ts";
+import { ClusterError } from "../basics/errors.ts";
+import type { ApiConnection } from "./api-transport.ts";
 
 /** Where the kubelet mounts a pod's ServiceAccount token and the cluster's CA. */
 export const SERVICE_ACCOUNT = "/var/run/secrets/kubernetes.io/serviceaccount";
@@ -47,6 +47,23 @@ export function inClusterConnection(
       return Promise.resolve();
     },
   };
+}
+
+/**
+ * The error for a process with no cluster configuration at all: KUBECONFIG unset, no
+ * ~/.kube/config and no mounted token. client-node would then fall back on http://localhost:8080
+ * and refuse it with a message about TLS that names none of the three.
+ */
+export function missingConfiguration(
+  env: NodeJS.ProcessEnv,
+  root = SERVICE_ACCOUNT,
+): ClusterError | undefined {
+  const home = env["HOME"] ? join(env["HOME"], ".kube", "config") : "~/.kube/config";
+  if (env["KUBECONFIG"] || existsSync(home) || existsSync(join(root, "token"))) return undefined;
+  return new ClusterError(
+    `no cluster configuration: KUBECONFIG is unset, there is no ${home} and no ServiceAccount token at ${root}`,
+    "set KUBECONFIG to the cluster's kubeconfig (the one kubectl uses), or run the function in a pod with its ServiceAccount token mounted",
+  );
 }
 
 // loadFromDefault's order: KUBECONFIG (unless empty), then ~/.kube/config, then the mounted token.

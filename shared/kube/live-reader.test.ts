@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ClusterError } from "../admission/errors.ts";
+import { ClusterError } from "../basics/errors.ts";
 import type { MaybePromise } from "../runtime/maybe-promise.ts";
 import { FakeKubeApi, useKubeconfig } from "../../test/helpers/fake-kube-api.ts";
 import type { KindRef } from "./kinds.ts";

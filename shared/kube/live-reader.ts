@@ -1,17 +1,18 @@
-import { ClusterError } from "../admission/errors.ts";
-import type { KubeObject } from "../admission/types.ts";
+import { ClusterError } from "../basics/errors.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 import type { MaybePromise } from "../runtime/maybe-promise.ts";
 import type { Logger } from "../runtime/log.ts";
 import { SharedLookup } from "./cache.ts";
-import { clusterError } from "./client.ts";
+import { clusterError } from "./api-errors.ts";
 import type { KindRef } from "./kinds.ts";
-import type { ObjectClient } from "./object-client.ts";
-import { connectObjects } from "./object-client.ts";
+import type { ObjectClient } from "./api-reads.ts";
+import { connectObjects } from "./api-reads.ts";
 import type { Absent, ClusterReader, ListQuery } from "./reader.ts";
 import { describeGet, describeList } from "./reader.ts";
 import type { ReaderSettings } from "./settings.ts";
 import { monotonicMs } from "../runtime/clock.ts";
 
+/** What a live reader is made with: the feature it reads for, settings, logger. */
 export interface LiveReaderOptions {
   /** Names the function in the reader's log lines. */
   feature: string;
@@ -20,6 +21,7 @@ export interface LiveReaderOptions {
   connect?: () => Promise<ObjectClient>;
 }
 
+/** A ClusterReader on the live API that can connect ahead of its first read. */
 export interface LiveReader extends ClusterReader {
   /** Connects now (a kubeconfig loads client-node), so that the first read does not wait for it. */
   warm(): void;
@@ -123,8 +125,7 @@ async function connectLogged(
 /**
  * A Map bounded to `max` entries that drops the least recently used: reads name VMIs and pods,
  * which come and go. A hit only stamps its entry: moving it to the Map's end (delete, set) on
- * every read of every review left deleted slots that the Map had to compact, 3 µs a review under
- * load (npm run bench:profile). Finding the oldest stamp walks the entries, on a miss only, which
+ * every read of every review would leave deleted slots for the Map to compact. Finding the oldest stamp walks the entries, on a miss only, which
  * then waits for the API anyway.
  */
 class LruMap<V> {

@@ -1,5 +1,5 @@
-import type { KubeObject } from "../admission/types.ts";
-import { copyPath } from "../admission/sharing.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
+import { copyPath } from "../basics/sharing.ts";
 
 // The parts of a core v1 Pod the Pod functions read or change, with Kubernetes' field names.
 // Everything else passes through as unknown JSON.
@@ -7,12 +7,14 @@ import { copyPath } from "../admission/sharing.ts";
 /** Resource name to quantity, as the API serves it: `cpu: 100m`, `memory: 1Gi`. */
 export type ResourceList = Record<string, string>;
 
+/** A container's resource requests and limits. */
 export interface ResourceRequirements {
   requests?: ResourceList;
   limits?: ResourceList;
   [key: string]: unknown;
 }
 
+/** A container's security context, as far as the functions set it. */
 export interface SecurityContext {
   privileged?: boolean;
   allowPrivilegeEscalation?: boolean;
@@ -20,6 +22,7 @@ export interface SecurityContext {
   [key: string]: unknown;
 }
 
+/** A container's volume mount. */
 export interface VolumeMount {
   name: string;
   mountPath: string;
@@ -27,6 +30,7 @@ export interface VolumeMount {
   [key: string]: unknown;
 }
 
+/** A container of a pod spec. */
 export interface Container {
   name: string;
   image?: string;
@@ -38,11 +42,13 @@ export interface Container {
   [key: string]: unknown;
 }
 
+/** A volume of a pod spec. */
 export interface Volume {
   name: string;
   [key: string]: unknown;
 }
 
+/** A pod spec, as far as the functions read or change it. */
 export interface PodSpec {
   initContainers?: Container[];
   containers?: Container[];
@@ -52,6 +58,7 @@ export interface PodSpec {
   [key: string]: unknown;
 }
 
+/** A Pod. */
 export interface Pod extends KubeObject {
   spec?: PodSpec;
 }
@@ -59,8 +66,10 @@ export interface Pod extends KubeObject {
 /** The admission kind of a Pod: the core group has no name. */
 export const POD_KIND = { group: "", kind: "Pod" } as const;
 
+/** The pod spec's two lists of containers. */
 export type ContainerList = "initContainers" | "containers";
 
+/** A container and where it sits in the pod spec. */
 export interface PlacedContainer {
   list: ContainerList;
   index: number;

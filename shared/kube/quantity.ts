@@ -8,8 +8,10 @@
 /** A Kubernetes quantity as written: `40Gi`, or a plain number (of bytes, cores ...). */
 export type QuantityInput = string | number;
 
+/** How the API server prints a quantity (apimachinery's formats). */
 export type QuantityFormat = "BinarySI" | "DecimalSI" | "DecimalExponent";
 
+/** A parsed resource quantity, exact. */
 export interface Quantity {
   /** The value in units of 10^-9, rounded up as the API server rounds (nano precision). */
   readonly nanos: bigint;

@@ -1,4 +1,4 @@
-import type { KubeObject } from "../admission/types.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 import type { MaybePromise } from "../runtime/maybe-promise.ts";
 import type { KindRef } from "./kinds.ts";
 import { kindName, pluralOf, sameKind } from "./kinds.ts";
@@ -9,8 +9,10 @@ import { kindName, pluralOf, sameKind } from "./kinds.ts";
  * it is never an error.
  */
 export const ABSENT = "absent";
+/** The answer for a kind the cluster does not serve, or an object it does not hold. */
 export type Absent = typeof ABSENT;
 
+/** Where to list and what to select: namespace, label and field selectors. */
 export interface ListQuery {
   /** Omitted or empty: every namespace (or a cluster-scoped kind). */
   namespace?: string;
@@ -42,6 +44,7 @@ export function describeGet(kind: KindRef, namespace: string, name: string): str
   return `${kind.kind} ${namespace ? `${namespace}/` : ""}${name}`;
 }
 
+/** What a list is about, in the words of the error messages. */
 export function describeList(kind: KindRef, query: ListQuery): string {
   const where = query.namespace ? ` in namespace ${query.namespace}` : "";
   const selectors = [query.labelSelector, query.fieldSelector].filter(Boolean).join(",");

@@ -1,4 +1,4 @@
-import type { KubeObject } from "../admission/types.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 
 // Label and field selectors as the API server reads them, for the snapshot reader and the
 // project's local API server: both must select exactly what a real cluster would.

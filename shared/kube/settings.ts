@@ -1,4 +1,4 @@
-import { parseMs } from "../admission/settings.ts";
+import { parseMs } from "../basics/env.ts";
 
 /** How every function caches and bounds its cluster reads; one set of variables for all of them. */
 export interface ReaderSettings {
@@ -14,6 +14,7 @@ export interface ReaderSettings {
 
 type Env = Record<string, string | undefined>;
 
+/** The live reader's settings from the environment; a wrong value names its variable. */
 export function readerSettingsFromEnv(env: Env = process.env): ReaderSettings {
   return {
     ttlMs: parseMs("CLUSTER_CACHE_TTL_MS", env["CLUSTER_CACHE_TTL_MS"], 15_000),

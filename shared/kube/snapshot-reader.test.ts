@@ -1,7 +1,10 @@
 import { expect } from "chai";
-import type { KubeObject } from "../admission/types.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
+import { servedFakeKubeApi } from "../../test/helpers/fake-kube-api.ts";
+import { connectObjects } from "./api-reads.ts";
+import { connectOwned } from "./api-writes.ts";
 import type { KindRef } from "./kinds.ts";
-import { CONFIG_MAP, NODE } from "./kinds.ts";
+import { CONFIG_MAP, isBuiltIn, KINDS, kindName, NODE } from "./kinds.ts";
 import { scopedReader } from "./reader.ts";
 import { snapshotReader } from "./snapshot-reader.ts";
 
@@ -111,6 +114,39 @@ describe("scopedReader", () => {
     );
     expect((error as Error).message).to.equal(
       "nested-virt reads v1 ConfigMap without declaring it in the feature's reads",
+    );
+  });
+});
+
+describe("the kinds table and the offline rule for what is served", () => {
+  servedFakeKubeApi();
+
+  // The live reader asks discovery; the snapshot must answer the same for a kind no object shows.
+  it("should serve every built-in kind of KINDS offline, as the API server's discovery does", async () => {
+    const empty = snapshotReader([]);
+    const client = await connectObjects();
+    for (const kind of KINDS.filter((k) => k.builtIn)) {
+      const offline = await empty.list(kind, {}, signal);
+      const live = await client.list(kind, {}, signal);
+      expect([kindName(kind), offline], "offline").to.deep.equal([kindName(kind), []]);
+      expect([kindName(kind), live], "live").to.deep.equal([kindName(kind), []]);
+    }
+  });
+
+  it("should count storage.k8s.io as built in, and a custom group as not", () => {
+    expect(isBuiltIn({ apiVersion: "storage.k8s.io/v1", kind: "StorageClass" })).to.equal(true);
+    expect(isBuiltIn({ apiVersion: "v1", kind: "Node" })).to.equal(true);
+    expect(isBuiltIn(KUBEVIRT)).to.equal(false);
+    expect(isBuiltIn(PCI_DEVICE)).to.equal(false);
+  });
+
+  it("should refuse a write of a kind without a row, naming the table", async () => {
+    const owned = await connectOwned();
+    const unknown = { apiVersion: "example.com/v1", kind: "Widget" };
+    const body = { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } };
+    const error = await owned.create(unknown, body, signal).catch((e: unknown) => e);
+    expect((error as Error).message).to.equal(
+      "example.com/v1 Widget is not in KINDS (shared/kube/kinds.ts); add its row",
     );
   });
 });

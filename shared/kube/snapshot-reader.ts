@@ -1,7 +1,7 @@
-import type { KubeObject } from "../admission/types.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 import type { MaybePromise } from "../runtime/maybe-promise.ts";
 import type { KindRef } from "./kinds.ts";
-import { sameKind } from "./kinds.ts";
+import { isBuiltIn, sameKind } from "./kinds.ts";
 import type { Absent, ClusterReader, ListQuery } from "./reader.ts";
 import { ABSENT } from "./reader.ts";
 import { matchesFields, matchesLabels } from "./selectors.ts";
@@ -10,7 +10,8 @@ const CRD: KindRef = { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResou
 
 /**
  * The ClusterReader over a fixed set of objects (what `kubectl get ... -A -o yaml` prints), for
- * the preview and for tests. A built-in kind (no dot in its group) is always served; a custom kind
+ * the preview and for tests. A kind of a built-in group (`isBuiltIn`) is always served, as
+ * discovery finds it on every API server; a custom kind
  * is served when the snapshot holds an object of it or its CustomResourceDefinition, and is
  * otherwise `absent`, as on a cluster without that CRD. Answers are at hand, as the live reader's
  * fresh cached ones are; a failure (a malformed selector) is a rejection, as every reader's is.
@@ -20,7 +21,7 @@ export function snapshotReader(objects: readonly KubeObject[]): ClusterReader {
   const ofKind = (kind: KindRef): KubeObject[] =>
     all.filter((o) => sameKind({ apiVersion: o.apiVersion ?? "", kind: o.kind ?? "" }, kind));
   const served = (kind: KindRef): boolean =>
-    !kind.apiVersion.includes(".") || ofKind(kind).length > 0 || crdFor(kind);
+    isBuiltIn(kind) || ofKind(kind).length > 0 || crdFor(kind);
   const crdFor = (kind: KindRef): boolean =>
     ofKind(CRD).some((crd) => {
       const spec = crd["spec"] as { group?: string; names?: { kind?: string } } | undefined;

@@ -1,7 +1,8 @@
-import { copyPath } from "../admission/sharing.ts";
+import { copyPath } from "../basics/sharing.ts";
 import type { NodeInfo } from "./placement.ts";
 import type { NodeSelectorRequirement, NodeSelectorTerm, VmiSpec } from "./types.ts";
 
+/** The node label that names the node, for placing a VM on one. */
 export const HOSTNAME_LABEL = "kubernetes.io/hostname";
 
 /** The node's `kubernetes.io/hostname` label, which is usually but not always its name. */

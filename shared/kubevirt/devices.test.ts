@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { thrown } from "../../test/helpers/errors.ts";
-import { FeatureError } from "../admission/errors.ts";
+import { FeatureError } from "../basics/errors.ts";
 import { checkDeviceResources, hostDeviceName, mergeDevices, withDevices } from "./devices.ts";
 import type { DeviceEntry, VirtualMachine, VmiSpec } from "./types.ts";
 

@@ -1,7 +1,7 @@
-import { FeatureError } from "../admission/errors.ts";
+import { FeatureError } from "../basics/errors.ts";
 import { aliasSafe } from "./resource-name.ts";
 import type { DeviceEntry, VirtualMachine, VmiSpec } from "./types.ts";
-import { copyPath } from "../admission/sharing.ts";
+import { copyPath } from "../basics/sharing.ts";
 
 /** A device a feature wants in `hostDevices[]` or `gpus[]`: KubeVirt's `{name, deviceName}`. */
 export interface WantedDevice {
@@ -9,6 +9,7 @@ export interface WantedDevice {
   deviceName: string;
 }
 
+/** Device entries after a merge, and what was added to them. */
 export interface DeviceMerge {
   /** The existing entries, untouched and in order, then the added ones. */
   entries: DeviceEntry[];

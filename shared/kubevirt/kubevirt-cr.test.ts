@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { thrown } from "../../test/helpers/errors.ts";
-import { FeatureError } from "../admission/errors.ts";
+import { FeatureError } from "../basics/errors.ts";
 import { ABSENT } from "../kube/reader.ts";
 import type { ClusterReader } from "../kube/reader.ts";
 import { snapshotReader } from "../kube/snapshot-reader.ts";

@@ -1,5 +1,5 @@
-import { FeatureError } from "../admission/errors.ts";
-import type { KubeObject } from "../admission/types.ts";
+import { FeatureError } from "../basics/errors.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 import { derivedPerRead } from "../kube/derived.ts";
 import { KUBEVIRT } from "../kube/kinds.ts";
 import type { Absent, ClusterReader } from "../kube/reader.ts";
@@ -10,24 +10,28 @@ import { andThen } from "../runtime/maybe-promise.ts";
 // The parts of the KubeVirt CR (`kubevirt.io/v1` KubeVirt, spec.configuration) that features
 // check, with field names from KubeVirt v1.9's OpenAPI definitions.
 
+/** A PCI device the KubeVirt CR permits, by vendor:device selector. */
 export interface PciHostDevice {
   pciVendorSelector: string;
   resourceName: string;
   externalResourceProvider?: boolean;
 }
 
+/** A mediated (vGPU) device the KubeVirt CR permits. */
 export interface MediatedHostDevice {
   mdevNameSelector: string;
   resourceName: string;
   externalResourceProvider?: boolean;
 }
 
+/** A USB device the KubeVirt CR permits. */
 export interface UsbHostDevice {
   resourceName: string;
   selectors?: { vendor?: string; product?: string }[];
   externalResourceProvider?: boolean;
 }
 
+/** The part of the KubeVirt CR's configuration the features read. */
 export interface KubeVirtConfiguration {
   permittedHostDevices?: {
     pciHostDevices?: PciHostDevice[];
@@ -38,6 +42,7 @@ export interface KubeVirtConfiguration {
   [key: string]: unknown;
 }
 
+/** The KubeVirt CR, as far as the features read it. */
 export interface KubeVirtCr extends KubeObject {
   spec?: { configuration?: KubeVirtConfiguration; [key: string]: unknown };
 }

@@ -8,6 +8,7 @@ export const LAUNCHER_LABEL = { key: "kubevirt.io", value: "virt-launcher" } as 
 /** The VMI's name; the VMI lives in the pod's namespace. */
 export const DOMAIN_ANNOTATION = "kubevirt.io/domain";
 
+/** Whether the pod is a virt-launcher pod (KubeVirt's label says so). */
 export function isLauncherPod(pod: Readonly<Pod>): boolean {
   return pod.metadata?.labels?.[LAUNCHER_LABEL.key] === LAUNCHER_LABEL.value;
 }

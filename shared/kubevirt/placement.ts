@@ -1,9 +1,10 @@
-import type { KubeObject } from "../admission/types.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 import { derivedPerRead } from "../kube/derived.ts";
 import type { Absent } from "../kube/reader.ts";
 import { ABSENT } from "../kube/reader.ts";
 import type { NodeSelectorRequirement, NodeSelectorTerm, VmiSpec } from "./types.ts";
 
+/** What placement needs of a node: its name and labels. */
 export interface NodeInfo {
   name: string;
   labels: Readonly<Record<string, string>>;
@@ -29,6 +30,7 @@ export function placementAllows(spec: Readonly<VmiSpec> | undefined, node: NodeI
   return terms === undefined || terms.some((term) => termMatches(term, node));
 }
 
+/** The VMI's required node affinity terms, if it has any. */
 export function requiredTerms(
   spec: Readonly<VmiSpec> | undefined,
 ): readonly NodeSelectorTerm[] | undefined {

@@ -1,21 +1,25 @@
-import type { KubeObject } from "../admission/types.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 
 // The parts of KubeVirt's v1 API the functions read or write, checked against KubeVirt v1.9's
 // OpenAPI definitions. Everything else passes through as unknown JSON.
 
+/** How KubeVirt treats a CPU feature (libvirt's policies). */
 export type CpuFeaturePolicy = "force" | "require" | "optional" | "disable" | "forbid";
 
+/** One CPU feature in `domain.cpu.features`. */
 export interface CpuFeature {
   name: string;
   policy?: CpuFeaturePolicy;
 }
 
+/** One requirement of a node selector term. */
 export interface NodeSelectorRequirement {
   key: string;
   operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt";
   values?: string[];
 }
 
+/** A node selector term: its requirements all hold. */
 export interface NodeSelectorTerm {
   matchExpressions?: NodeSelectorRequirement[];
   matchFields?: NodeSelectorRequirement[];
@@ -60,8 +64,10 @@ export interface DeviceEntry {
   [key: string]: unknown;
 }
 
+/** An entry of `devices.hostDevices`. */
 export type HostDevice = DeviceEntry;
 
+/** An entry of `devices.disks`. */
 export interface Disk {
   name: string;
   disk?: { bus?: string; readonly?: boolean };
@@ -71,12 +77,14 @@ export interface Disk {
   [key: string]: unknown;
 }
 
+/** An entry of the VMI spec's `volumes`. */
 export interface Volume {
   name: string;
   configMap?: { name: string; optional?: boolean; volumeLabel?: string };
   [key: string]: unknown;
 }
 
+/** `domain.devices`, as far as the features read or change it. */
 export interface DomainDevices {
   disks?: Disk[];
   hostDevices?: DeviceEntry[];
@@ -85,6 +93,7 @@ export interface DomainDevices {
   [key: string]: unknown;
 }
 
+/** `domain.devices` (the name the features use). */
 export type Devices = DomainDevices;
 
 /** `domain.resources`: quantities as the API carries them, strings such as `1Gi` or `2`. */
@@ -94,6 +103,7 @@ export interface DomainResources {
   [key: string]: unknown;
 }
 
+/** `domain`, as far as the features read or change it. */
 export interface Domain {
   cpu?: { features?: CpuFeature[]; [k: string]: unknown };
   devices?: DomainDevices;
@@ -101,6 +111,7 @@ export interface Domain {
   [k: string]: unknown;
 }
 
+/** A VMI spec, or a VM's `spec.template.spec`. */
 export interface VmiSpec {
   domain?: Domain;
   volumes?: Volume[];
@@ -116,6 +127,7 @@ export interface VmiSpec {
   [key: string]: unknown;
 }
 
+/** A KubeVirt VirtualMachine. */
 export interface VirtualMachine extends KubeObject {
   spec?: {
     template?: { metadata?: KubeObject["metadata"]; spec?: VmiSpec };
@@ -123,8 +135,10 @@ export interface VirtualMachine extends KubeObject {
   };
 }
 
+/** A KubeVirt VirtualMachineInstance. */
 export interface VirtualMachineInstance extends KubeObject {
   spec?: VmiSpec;
 }
 
+/** The VirtualMachine kind as a Feature's `kinds` names it. */
 export const VIRTUAL_MACHINE_KIND = { group: "kubevirt.io", kind: "VirtualMachine" } as const;

@@ -1,6 +1,6 @@
 import { appliedAnnotation, errorAnnotation, ANNOTATION_DOMAIN } from "../admission/annotations.ts";
 import type { Feature } from "../admission/feature.ts";
-import type { KubeObject } from "../admission/types.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 import { didYouMean } from "../did-you-mean.ts";
 import { admissionRequest } from "../webhooks/request.ts";
 import type { ChainLink } from "./chain.ts";

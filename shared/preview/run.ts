@@ -2,7 +2,7 @@ import jsonpatch from "fast-json-patch";
 import { admit } from "../admission/admit.ts";
 import type { PatchOperation } from "../admission/patch.ts";
 import { settingsFromEnv } from "../admission/settings.ts";
-import type { KubeObject } from "../admission/types.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 import { NAMESPACE } from "../kube/kinds.ts";
 import type { ClusterReader } from "../kube/reader.ts";
 import { ABSENT } from "../kube/reader.ts";
@@ -10,6 +10,7 @@ import { dispatch } from "../webhooks/dispatch.ts";
 import { admissionRequest } from "../webhooks/request.ts";
 import type { ChainLink } from "./chain.ts";
 
+/** What the preview made of one object: the decisions and the object after them. */
 export interface PreviewResult {
   /** Each function the API server calls, with its patch (empty when it changes nothing). */
   patches: Record<string, PatchOperation[]>;

@@ -1,9 +1,9 @@
 import { parseAllDocuments } from "yaml";
-import type { KubeObject } from "../admission/types.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 
 /**
  * Reads one or more YAML documents; each may be an object or a `List` of objects, as
- * `kubectl get nodes,configmaps,pcidevices,kubevirts -A -o yaml` prints them.
+ * `kubectl get <kind> -A -o yaml` prints them (the README's snapshot recipe, one kind at a time).
  */
 export function parseObjects(text: string, source: string): KubeObject[] {
   return parseAllDocuments(text).flatMap((doc) => {

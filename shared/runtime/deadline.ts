@@ -4,8 +4,7 @@ import type { MaybePromise } from "./maybe-promise.ts";
  * Runs `work` with a signal that aborts after `ms`, and clears the timer as soon as the work
  * settles. AbortSignal.timeout cannot be cleared: its timer lives for the whole deadline, and
  * inside the Functions Framework's per-request domain a live timer keeps the domain, and with it
- * the request and response, reachable. At a few thousand admissions per second that held hundreds
- * of megabytes (measured with `npm run bench`). The deadline counts from when the work first
+ * the request and response, reachable under load. The deadline counts from when the work first
  * waits: what it does before that could not be interrupted anyway.
  */
 export function withDeadline<T, R = T>(
@@ -28,7 +27,7 @@ export function withDeadline<T, R = T>(
     ms,
   );
   // Not an async function: once a process has made a domain (the Functions Framework makes one
-  // per call) the domain's async hook sees every promise, ~1 µs each under load.
+  // per call) the domain's async hook sees every promise.
   return running.then(
     (value) => {
       clearTimeout(timer);

@@ -2,6 +2,7 @@
 // function loads ajv or compiles a schema at start-up.
 import type { ValidateFunction } from "ajv";
 
+/** A checked body, or the first thing wrong with it. */
 export type Decoded<T> = { value: T } | { error: string };
 
 /**

@@ -6,7 +6,7 @@ import type { Duplex } from "node:stream";
 /**
  * The deepest JSON nesting a body may have. Kubernetes objects nest a few dozen levels; JSON.parse
  * takes a 10,000-level array, but JSON.stringify, structuredClone and the patch diff recurse and
- * overflow the stack from about 5,000 levels on Node 24 (measured), so bodies stop well before.
+ * overflow the stack thousands of levels deep, so bodies stop well before.
  */
 export const MAX_JSON_DEPTH = 512;
 

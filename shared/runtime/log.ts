@@ -1,4 +1,6 @@
+/** The levels of the JSON log lines, least to most severe. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
+/** Writes one JSON log line: a level, a message and fields. */
 export type Logger = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -15,8 +17,7 @@ function flush(): void {
 
 /**
  * Lines for stdout, written together once per turn of the event loop (and at exit): stdout is a
- * pipe in a container, and Node writes to pipes synchronously, one system call per write. Under
- * load a call per admission was a tenth of a function's CPU (npm run bench:profile).
+ * pipe in a container, and Node writes to pipes synchronously, one system call per write.
  */
 export function stdoutLines(line: string): void {
   if (pending.length === 0) {

@@ -3,13 +3,12 @@ import type { ServerResponse } from "node:http";
 /**
  * Writes `body` as the JSON answer, straight on node:http: what Express's res.json adds (app
  * settings for spaces and escaping, none set here; charset and freshness checks) is most of the
- * cost of answering, ~5 % of a review's CPU under load (npm run bench:profile).
+ * cost of answering.
  *
  * The first answer of a turn of the event loop is written at once; any later one in the same turn
  * waits for the turn's end (setImmediate), and they go out together. Under concurrent reviews the
  * clients then send their next requests together too, and the function handles several in one
- * turn instead of one: nested-virt answered ~20 % more reviews a second at 16 connections, with
- * no change at one, where every answer is the first of its turn (docs/benchmarks.md). The body is
+ * turn instead of one. The body is
  * serialized at once, so a value JSON cannot write still throws to the caller.
  */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

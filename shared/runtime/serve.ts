@@ -5,13 +5,14 @@ import type { Domain } from "node:domain";
 import type { Express, NextFunction, Request, Response } from "express";
 import { createServer } from "node:http";
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
-import { parseMs } from "../admission/settings.ts";
+import { parseMs } from "../basics/env.ts";
 import { sendError } from "./http-errors.ts";
 import { answerClientError, MAX_JSON_DEPTH, nestsDeeperThan } from "./http-guards.ts";
 
 /** Admission bodies carry an object and its old version; etcd caps each near 1.5 MiB. */
 export const MAX_BODY_BYTES = 7 * 1024 * 1024;
 
+/** What the server is started with: its port, limits and logger. */
 export interface ServeOptions {
   target: string;
   port: number;
@@ -69,8 +70,8 @@ function frameworkApp(target: string): Express {
   const guarded = `${target}-guarded`;
   http(guarded, (req, res) => {
     // The framework runs each call in a domain of its own; every promise and timer made inside one
-    // is paired with it through async hooks, about six times the cost of one made outside
-    // (npm run bench:profile). The function leaves it: a rejected promise it returns still reaches
+    // is paired with it through async hooks, at several times the cost of one made outside.
+    // The function leaves it: a rejected promise it returns still reaches
     // the framework's handler, and what it throws is answered here.
     (process as { domain?: Domain }).domain?.exit();
     try {

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import type { AdmissionRequest, KubeObject } from "../admission/types.ts";
+import type { AdmissionRequest } from "../admission/types.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 import { calls, dispatch } from "./dispatch.ts";
 import type { Rule, WebhookEntry } from "./entry.ts";
 import { admissionRequest } from "./request.ts";

@@ -6,7 +6,7 @@ export interface LabelSelector {
   matchExpressions?: { key: string; operator: string; values?: string[] }[];
 }
 
-// One rule of an entry: `resources` may name a subresource (pods/status, or every one with "/*").
+/** One rule of an entry: `resources` may name a subresource (pods/status, or every one with "/*"). */
 export interface Rule {
   apiGroups: string[];
   apiVersions: string[];

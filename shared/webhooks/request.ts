@@ -1,4 +1,5 @@
-import type { AdmissionRequest, KubeObject } from "../admission/types.ts";
+import type { AdmissionRequest } from "../admission/types.ts";
+import type { KubeObject } from "../basics/kube-object.ts";
 import { pluralOf } from "../kube/kinds.ts";
 
 /** Who the preview admits as: a cluster administrator, as `kubectl apply` usually runs. */

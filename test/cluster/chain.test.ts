@@ -3,7 +3,7 @@
 // API server's own dispatch, matchConditions, JSON-patch application and reinvocation decide.
 import { expect } from "chai";
 import { mutators } from "../../functions/mutators.ts";
-import type { KubeObject } from "../../shared/admission/types.ts";
+import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import { snapshotReader } from "../../shared/kube/snapshot-reader.ts";
 import { inChainOrder } from "../../shared/preview/chain.ts";
 import type { WebhookEntry } from "../../shared/webhooks/entry.ts";

@@ -2,7 +2,7 @@
 // fields it assigns, and the webhook configuration changed for a while.
 import { expect } from "chai";
 import { isDeepStrictEqual } from "node:util";
-import type { KubeObject } from "../../shared/admission/types.ts";
+import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import type { Api } from "../../scripts/cluster/api.ts";
 import type { WebhookEntry } from "../../shared/webhooks/entry.ts";
 

@@ -1,11 +1,8 @@
 import { admit } from "../../shared/admission/admit.ts";
 import type { Feature } from "../../shared/admission/feature.ts";
 import type { ErrorHandling } from "../../shared/admission/settings.ts";
-import type {
-  AdmissionRequest,
-  AdmissionResponse,
-  KubeObject,
-} from "../../shared/admission/types.ts";
+import type { AdmissionRequest, AdmissionResponse } from "../../shared/admission/types.ts";
+import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import type { Pod } from "../../shared/kube/pod.ts";
 import type { ClusterReader } from "../../shared/kube/reader.ts";
 import { EMPTY_CLUSTER } from "../../shared/kube/snapshot-reader.ts";

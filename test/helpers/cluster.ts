@@ -1,4 +1,4 @@
-import type { KubeObject } from "../../shared/admission/types.ts";
+import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import type { ClusterReader } from "../../shared/kube/reader.ts";
 import { describeGet, describeList } from "../../shared/kube/reader.ts";
 import { snapshotReader } from "../../shared/kube/snapshot-reader.ts";

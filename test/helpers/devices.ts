@@ -1,4 +1,4 @@
-import type { KubeObject } from "../../shared/admission/types.ts";
+import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import type { PciHostDevice } from "../../shared/kubevirt/kubevirt-cr.ts";
 import type { PciRecord } from "../../shared/pci-inventory.ts";
 import { encodeInventory } from "../../shared/pci-inventory.ts";

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { mutators } from "../../functions/mutators.ts";
 import { previewMachine } from "../../functions/machine-controller/preview.ts";
-import type { KubeObject } from "../../shared/admission/types.ts";
+import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import { snapshotReader } from "../../shared/kube/snapshot-reader.ts";
 import { inChainOrder } from "../../shared/preview/chain.ts";
 import { preview } from "../../shared/preview/run.ts";

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { KubeObject } from "../../shared/admission/types.ts";
+import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import { parseObjects } from "../../shared/preview/snapshot.ts";
 
 export const EXAMPLES = fileURLToPath(new URL("../../examples/", import.meta.url));

@@ -7,7 +7,8 @@ import type { Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { KindRef } from "../../shared/kube/kinds.ts";
+import type { KindInfo, KindRef } from "../../shared/kube/kinds.ts";
+import { KINDS } from "../../shared/kube/kinds.ts";
 import { matchesFields, matchesLabels } from "../../shared/kube/selectors.ts";
 import type { TestPki } from "./tls.ts";
 import { issueServerCertificate } from "./tls.ts";
@@ -33,71 +34,13 @@ export interface RecordedRequest {
   authorization: string;
 }
 
-export interface ServedKind extends KindRef {
-  plural: string;
-  namespaced: boolean;
-}
+/** A kind the server knows: a row of the house's one table. */
+export type ServedKind = KindInfo;
 
-/** Kinds the server knows how to serve; core and storage are always served, the rest on demand. */
-export const KNOWN_KINDS: readonly ServedKind[] = [
-  { apiVersion: "v1", kind: "Node", plural: "nodes", namespaced: false },
-  { apiVersion: "v1", kind: "Namespace", plural: "namespaces", namespaced: false },
-  { apiVersion: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true },
-  { apiVersion: "v1", kind: "Pod", plural: "pods", namespaced: true },
-  { apiVersion: "v1", kind: "Secret", plural: "secrets", namespaced: true },
-  {
-    apiVersion: "v1",
-    kind: "PersistentVolumeClaim",
-    plural: "persistentvolumeclaims",
-    namespaced: true,
-  },
-  {
-    apiVersion: "storage.k8s.io/v1",
-    kind: "StorageClass",
-    plural: "storageclasses",
-    namespaced: false,
-  },
-  {
-    apiVersion: "kubevirt.io/v1",
-    kind: "VirtualMachine",
-    plural: "virtualmachines",
-    namespaced: true,
-  },
-  {
-    apiVersion: "kubevirt.io/v1",
-    kind: "VirtualMachineInstance",
-    plural: "virtualmachineinstances",
-    namespaced: true,
-  },
-  { apiVersion: "kubevirt.io/v1", kind: "KubeVirt", plural: "kubevirts", namespaced: true },
-  {
-    apiVersion: "devices.harvesterhci.io/v1beta1",
-    kind: "PCIDevice",
-    plural: "pcidevices",
-    namespaced: false,
-  },
-  {
-    apiVersion: "devices.harvesterhci.io/v1beta1",
-    kind: "PCIDeviceClaim",
-    plural: "pcideviceclaims",
-    namespaced: false,
-  },
-  {
-    apiVersion: "k8s.cni.cncf.io/v1",
-    kind: "NetworkAttachmentDefinition",
-    plural: "network-attachment-definitions",
-    namespaced: true,
-  },
-  { apiVersion: "vitistack.io/v1alpha1", kind: "Machine", plural: "machines", namespaced: true },
-  {
-    apiVersion: "vitistack.io/v1alpha1",
-    kind: "NetworkConfiguration",
-    plural: "networkconfigurations",
-    namespaced: true,
-  },
-];
+/** Kinds the server knows how to serve; built-in groups are always served, the rest on demand. */
+export const KNOWN_KINDS: readonly ServedKind[] = KINDS;
 
-const ALWAYS_SERVED = new Set(["v1", "storage.k8s.io/v1"]);
+const ALWAYS_SERVED = new Set(KINDS.filter((k) => k.builtIn).map((k) => k.apiVersion));
 
 /** What the server does with every request: answer, or misbehave the way real API servers do. */
 export type FakeMode = "ok" | "forbidden" | "hang" | "error" | "reset" | "garbage";
@@ -431,6 +374,24 @@ export function useKubeconfig(target: FakeKubeApi | string): () => void {
     if (previous === undefined) delete process.env["KUBECONFIG"];
     else process.env["KUBECONFIG"] = previous;
   };
+}
+
+/**
+ * A FakeKubeApi started before the enclosing describe's tests, with KUBECONFIG pointing at it,
+ * and stopped (KUBECONFIG put back) after them.
+ */
+export function servedFakeKubeApi(): FakeKubeApi {
+  const api = new FakeKubeApi();
+  let restoreKubeconfig: () => void = () => undefined;
+  before(async () => {
+    await api.start();
+    restoreKubeconfig = useKubeconfig(api);
+  });
+  after(async () => {
+    restoreKubeconfig();
+    await api.stop();
+  });
+  return api;
 }
 
 /** RFC 7386 JSON merge patch (strategic merge is the same for labels). */

@@ -1,4 +1,4 @@
-import type { KubeObject } from "../../shared/admission/types.ts";
+import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import type { Machine } from "../../functions/machine-controller/api.ts";
 import type { HookRequest, ObjectMap } from "../../functions/machine-controller/hooks/observed.ts";
 

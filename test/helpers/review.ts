@@ -1,11 +1,11 @@
-import { deepFreeze } from "../../shared/admission/sharing.ts";
+import { deepFreeze } from "../../shared/basics/sharing.ts";
 import type { PatchOperation } from "../../shared/admission/patch.ts";
 import type {
   AdmissionRequest,
   AdmissionResponse,
   AdmissionReview,
-  KubeObject,
 } from "../../shared/admission/types.ts";
+import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import type { VirtualMachine } from "../../shared/kubevirt/types.ts";
 import { applyJsonPatch } from "./json-patch.ts";
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import type { Arbitrary } from "fast-check";
-import type { KubeObject } from "../../shared/admission/types.ts";
+import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import type { FakeKubeApi, FakeObject } from "../helpers/fake-kube-api.ts";
 import { configMapObject, nodeObject } from "../helpers/cluster.ts";
 import { fakeHost } from "../../functions/cpu-labeller/fixtures/host.ts";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { sync } from "../../functions/machine-controller/hooks/sync.ts";
-import type { KubeObject } from "../../shared/admission/types.ts";
+import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import { NOW, hookRequest, machine, storageClass, stored } from "../helpers/machines.ts";
 
 // machine-controller's sync as a property (issue 13): for generated Machines, valid or not, over

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { isCelError, run } from "@bufbuild/cel";
 import type { CelInput } from "@bufbuild/cel";
 import fc from "fast-check";
-import type { KubeObject } from "../../shared/admission/types.ts";
+import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import { toJson } from "../helpers/arbitraries/common.ts";
 import { manifestDocuments } from "../helpers/manifests.ts";
 import type { Doc } from "../helpers/manifests.ts";

@@ -1,4 +1,4 @@
-import type { KubeObject } from "../../../shared/admission/types.ts";
+import type { KubeObject } from "../../../shared/basics/kube-object.ts";
 import { FUNCTION, LABELS } from "../api.ts";
 
 /** The labels every child carries: the Machine it belongs to, and who manages it. */

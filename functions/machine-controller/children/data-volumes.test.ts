@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { KubeObject } from "../../../shared/admission/types.ts";
+import type { KubeObject } from "../../../shared/basics/kube-object.ts";
 import {
   cluster,
   dataVolume,

@@ -1,4 +1,4 @@
-import type { KubeObject } from "../../../shared/admission/types.ts";
+import type { KubeObject } from "../../../shared/basics/kube-object.ts";
 import type { Observed } from "../hooks/observed.ts";
 import type { Problem } from "../spec/problems.ts";
 import type { ResolvedMachine } from "../spec/resolve.ts";

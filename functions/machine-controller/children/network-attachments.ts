@@ -1,4 +1,4 @@
-import type { KubeObject } from "../../../shared/admission/types.ts";
+import type { KubeObject } from "../../../shared/basics/kube-object.ts";
 import type { NetworkConfigurationSpec } from "../api.ts";
 import { LABELS, NETWORK_ATTACHMENT_DEFINITION } from "../api.ts";
 import type { Problem } from "../spec/problems.ts";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { KubeObject } from "../../../shared/admission/types.ts";
+import type { KubeObject } from "../../../shared/basics/kube-object.ts";
 import { hookRequest, machine, NOW, storageClass, stored } from "../../../test/helpers/machines.ts";
 import { sync } from "../hooks/sync.ts";
 

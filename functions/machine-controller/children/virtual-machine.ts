@@ -1,4 +1,4 @@
-import type { KubeObject } from "../../../shared/admission/types.ts";
+import type { KubeObject } from "../../../shared/basics/kube-object.ts";
 import { LABELS } from "../api.ts";
 import type { BootNumbers } from "./boot-order.ts";
 import { bootNumbers } from "./boot-order.ts";

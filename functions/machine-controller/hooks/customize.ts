@@ -1,6 +1,11 @@
-import type { KubeObject } from "../../../shared/admission/types.ts";
+import type { KubeObject } from "../../../shared/basics/kube-object.ts";
 import type { KindRef } from "../../../shared/kube/kinds.ts";
-import { SECRET, STORAGE_CLASS, VIRTUAL_MACHINE_INSTANCE } from "../../../shared/kube/kinds.ts";
+import {
+  requireKind,
+  SECRET,
+  STORAGE_CLASS,
+  VIRTUAL_MACHINE_INSTANCE,
+} from "../../../shared/kube/kinds.ts";
 import { DATA_VOLUME, NETWORK_CONFIGURATION } from "../api.ts";
 import { at } from "../children/child.ts";
 import { compareText } from "./observed.ts";
@@ -13,18 +18,19 @@ export interface RelatedKind {
   namespaced: boolean;
 }
 
+function related(kind: KindRef): RelatedKind {
+  const { plural, namespaced } = requireKind(kind);
+  return { kind, resource: plural, namespaced };
+}
+
 export const RELATED: Readonly<
   Record<"networks" | "storage" | "instance" | "secret" | "dataVolumes", RelatedKind>
 > = {
-  networks: { kind: NETWORK_CONFIGURATION, resource: "networkconfigurations", namespaced: true },
-  storage: { kind: STORAGE_CLASS, resource: "storageclasses", namespaced: false },
-  instance: {
-    kind: VIRTUAL_MACHINE_INSTANCE,
-    resource: "virtualmachineinstances",
-    namespaced: true,
-  },
-  secret: { kind: SECRET, resource: "secrets", namespaced: true },
-  dataVolumes: { kind: DATA_VOLUME, resource: "datavolumes", namespaced: true },
+  networks: related(NETWORK_CONFIGURATION),
+  storage: related(STORAGE_CLASS),
+  instance: related(VIRTUAL_MACHINE_INSTANCE),
+  secret: related(SECRET),
+  dataVolumes: related(DATA_VOLUME),
 };
 
 /** Metacontroller's RelatedResourceRule, with only the fields this function uses. */

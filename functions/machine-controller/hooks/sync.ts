@@ -1,4 +1,4 @@
-import type { KubeObject } from "../../../shared/admission/types.ts";
+import type { KubeObject } from "../../../shared/basics/kube-object.ts";
 import type { Machine, MachineStatus } from "../api.ts";
 import { asObserved } from "../children/child.ts";
 import type { HookRequest, Observed } from "./observed.ts";

@@ -1,5 +1,6 @@
 import type { HttpFunction, Request, Response } from "@google-cloud/functions-framework";
 import { sendError } from "../../../shared/runtime/http-errors.ts";
+import { jsonEnvelope, sendHealth } from "../../../shared/runtime/envelope.ts";
 import { sendJson } from "../../../shared/runtime/send-json.ts";
 import type { Logger } from "../../../shared/runtime/log.ts";
 import { jsonLogger } from "../../../shared/runtime/log.ts";
@@ -63,36 +64,51 @@ export function machineControllerHandler(options: HandlerOptions = {}): HttpFunc
           error: error instanceof Error ? error.message : String(error),
         }),
     });
-  return async (req: Request, res: Response): Promise<void> => {
-    metrics.warmSoon();
-    if (req.method === "GET" || req.method === "HEAD") {
-      if (req.path !== "/metrics") return sendJson(res, 200, { status: "ok", function: FUNCTION });
-      try {
-        const { contentType, text } = await metrics.exposition();
-        res.status(200).type(contentType).send(text);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        sendError(res, 500, "metrics_unavailable", `${FUNCTION}: /metrics: ${reason}`);
-      }
-      return;
-    }
-    const hook = HOOKS[req.path];
-    if (req.method !== "POST")
-      return sendError(
-        res,
-        405,
-        "method_not_allowed",
-        `${FUNCTION}: use POST /customize, /sync or /finalize`,
-      );
-    if (!hook)
-      return sendError(
+  const context = { log, now, metrics };
+  return jsonEnvelope<HookRequest>({
+    name: FUNCTION,
+    methodHint: "use POST /customize, /sync or /finalize",
+    onRequest: () => metrics.warmSoon(),
+    get: (req, res) =>
+      req.path === "/metrics" ? sendMetrics(metrics, res) : sendHealth(res, FUNCTION),
+    route(req, res) {
+      if (HOOKS[req.path]) return true;
+      sendError(
         res,
         404,
         "unknown_hook",
         `${FUNCTION}: ${req.path} is not a hook; use /customize, /sync or /finalize`,
       );
-    serveHook({ hook, log, now, metrics }, req, res);
-  };
+      return false;
+    },
+    body: {
+      what: "the hook request",
+      invalidCode: "invalid_hook_request",
+      decode(body) {
+        const decoded = decodeHookRequest(body);
+        return "error" in decoded ? decoded : { value: decoded.request };
+      },
+      refused(code, message, req) {
+        const hook = hookOf(req);
+        metrics.error(hook, "invalid_request");
+        log("warn", "rejected hook request", { function: FUNCTION, hook, error: code, message });
+      },
+    },
+    post: (request, req, res) => run({ ...context, hook: hookOf(req) }, request, res),
+  });
+}
+
+// Only called once `route` let the path through.
+const hookOf = (req: Request): Hook => HOOKS[req.path] ?? "sync";
+
+async function sendMetrics(metrics: HookMetrics, res: Response): Promise<void> {
+  try {
+    const { contentType, text } = await metrics.exposition();
+    res.status(200).type(contentType).send(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    sendError(res, 500, "metrics_unavailable", `${FUNCTION}: /metrics: ${reason}`);
+  }
 }
 
 interface Context {
@@ -100,20 +116,6 @@ interface Context {
   log: Logger;
   now: () => Date;
   metrics: HookMetrics;
-}
-
-function serveHook(context: Context, req: Request, res: Response): void {
-  const { hook, log, metrics } = context;
-  const refuse = (code: string, message: string): void => {
-    metrics.error(hook, "invalid_request");
-    log("warn", "rejected hook request", { function: FUNCTION, hook, error: code, message });
-    sendError(res, 400, code, `${FUNCTION}: ${message}`);
-  };
-  if (!req.is("application/json"))
-    return refuse("bad_content_type", "send the hook request as application/json");
-  const decoded = decodeHookRequest(req.body);
-  if ("error" in decoded) return refuse("invalid_hook_request", decoded.error);
-  run(context, decoded.request, res);
 }
 
 function run({ hook, log, now, metrics }: Context, request: HookRequest, res: Response): void {

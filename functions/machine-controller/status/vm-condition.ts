@@ -1,4 +1,4 @@
-import type { KubeObject } from "../../../shared/admission/types.ts";
+import type { KubeObject } from "../../../shared/basics/kube-object.ts";
 import { at } from "../children/child.ts";
 import type { Observed } from "../hooks/observed.ts";
 

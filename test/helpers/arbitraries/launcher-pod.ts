@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import type { KubeObject } from "../../../shared/admission/types.ts";
+import type { KubeObject } from "../../../shared/basics/kube-object.ts";
 import { mapKey, mapValue, objectName, quantity, sparse, stringMap, toJson } from "./common.ts";
 import type { ObjectOptions } from "./vm.ts";
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import type { Arbitrary } from "fast-check";
-import type { KubeObject } from "../../../shared/admission/types.ts";
+import type { KubeObject } from "../../../shared/basics/kube-object.ts";
 import { mapKey, mapValue, objectName, quantity, sparse, stringMap, toJson } from "./common.ts";
 
 // VirtualMachines shaped like KubeVirt's v1 API (kubevirt.io/v1, checked against its OpenAPI

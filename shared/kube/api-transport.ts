@@ -2,138 +2,24 @@ import type * as Http from "node:http";
 import type { IncomingMessage } from "node:http";
 import type * as Https from "node:https";
 import type { Agent as HttpsAgent, RequestOptions } from "node:https";
-import type { KubeObject } from "../admission/types.ts";
 import type { KindRef } from "./kinds.ts";
-import { pluralOf } from "./kinds.ts";
-import type { ClusterReader } from "./reader.ts";
-import { ABSENT } from "./reader.ts";
-import { statusOf } from "./client.ts";
-import type { ApiConnection } from "./connection.ts";
-import { loadConnection } from "./connection.ts";
+import { statusOf } from "./api-errors.ts";
 
-/**
- * The uncached reader underneath the live one: a ClusterReader whose every answer is a round trip,
- * so always a promise. Failures carry the HTTP status as `code`.
- */
-export type ObjectClient = {
-  [Read in keyof ClusterReader]: (
-    ...args: Parameters<ClusterReader[Read]>
-  ) => Promise<Awaited<ReturnType<ClusterReader[Read]>>>;
-};
+/** Where the API server is, and what each request to it carries. */
+export interface ApiConnection {
+  /** The server's URL; it may carry a path of its own (API proxies do). */
+  readonly server: string;
+  /** Requests go through a proxy: its agent is used as given, never swapped for a keep-alive one. */
+  readonly proxied: boolean;
+  /** Puts TLS material, credentials and (through a proxy) the agent on one request's options. */
+  authorize(options: RequestOptions): Promise<void>;
+}
 
 /** What discovery says about a kind: its resource name and whether it lives in namespaces. */
-interface ServedResource {
+export interface ServedResource {
   kind: string;
   name: string;
   namespaced: boolean;
-}
-
-/**
- * An ObjectClient on the standard configuration (the pod's ServiceAccount, else KUBECONFIG through
- * client-node, its authenticators and proxy agents: see loadConnection) and node:https for the two
- * GETs a reader makes. client-node's own object API is left out on
- * purpose: it brings the model classes and their serializer (which would turn timestamps into
- * Dates and drop unknown fields, so responses stay plain JSON anyway) and the npm undici
- * transport, the largest part of what a first cluster read used to load (npm run bench).
- * Every request, discovery included, carries the caller's signal.
- */
-export async function connectObjects(
-  load: () => Promise<ApiConnection> = loadConnection,
-): Promise<ObjectClient> {
-  const api = new PlainObjectApi(await load());
-  return {
-    async get(kind, namespace, name, signal) {
-      const resource = await api.served(kind, signal);
-      if (!resource) return ABSENT;
-      try {
-        return await api.requestJson<KubeObject>(
-          "GET",
-          api.path(kind, resource, namespace, name),
-          {},
-          signal,
-        );
-      } catch (error) {
-        if (statusOf(error) === 404) return ABSENT;
-        throw error;
-      }
-    },
-    async list(kind, query, signal) {
-      const resource = await api.served(kind, signal);
-      if (!resource) return ABSENT;
-      const { labelSelector, fieldSelector } = query;
-      const path = api.path(kind, resource, query.namespace ?? "");
-      const list = await api.requestJson<{ items?: KubeObject[] }>(
-        "GET",
-        path,
-        { query: { labelSelector, fieldSelector } },
-        signal,
-      );
-      // A list carries its items without apiVersion/kind; put them back so objects look as they do alone.
-      return (list.items ?? []).map((item) => ({
-        apiVersion: kind.apiVersion,
-        kind: kind.kind,
-        ...item,
-      }));
-    },
-  };
-}
-
-/**
- * The objects a function keeps by name (vbios-injection's hook ConfigMap, cpu-labeller's Node), at
- * the kind's conventional resource name (`pluralOf`) and with no discovery, on the same
- * configuration and transport as the reads. Nothing is cached and a 404 is an error here: these
- * are the function's own objects, not a view. Failures are ApiStatusErrors with the HTTP status
- * as `code` (404, 409 for a create that lost a race).
- */
-export interface OwnedObjects {
-  read(ref: ObjectRef, signal: AbortSignal): Promise<KubeObject>;
-  /** Creates the body in the namespace it names (`metadata.namespace`, none: cluster-scoped). */
-  create(kind: KindRef, body: KubeObject, signal: AbortSignal): Promise<void>;
-  /** Replaces the object the body names (`metadata.name` and `namespace`). */
-  replace(kind: KindRef, body: KubeObject, signal: AbortSignal): Promise<void>;
-  /** A JSON merge patch (RFC 7386): only the keys it names change. */
-  mergePatch(ref: ObjectRef, patch: object, signal: AbortSignal): Promise<void>;
-}
-
-/** One object by name; `namespace` is "" for a cluster-scoped kind. */
-export interface ObjectRef {
-  kind: KindRef;
-  namespace: string;
-  name: string;
-}
-
-/**
- * OwnedObjects, on the reads' configuration and transport. Writing through
- * client-node's CoreV1Api loaded its API classes and models (771 source files, 2 MB) for a
- * function's first write: most of what vbios-injection's first review of a namespace, and
- * cpu-labeller's first publish, loaded.
- */
-export async function connectOwned(
-  load: () => Promise<ApiConnection> = loadConnection,
-): Promise<OwnedObjects> {
-  const api = new PlainObjectApi(await load());
-  const path = ({ kind, namespace, name }: Omit<ObjectRef, "name"> & { name?: string }): string =>
-    api.path(
-      kind,
-      { kind: kind.kind, name: pluralOf(kind), namespaced: namespace !== "" },
-      namespace,
-      name,
-    );
-  const namespaceOf = (body: KubeObject): string => body.metadata?.namespace ?? "";
-  return {
-    read: (ref, signal) => api.requestJson<KubeObject>("GET", path(ref), {}, signal),
-    async create(kind, body, signal) {
-      await api.requestJson("POST", path({ kind, namespace: namespaceOf(body) }), { body }, signal);
-    },
-    async replace(kind, body, signal) {
-      const ref = { kind, namespace: namespaceOf(body), name: body.metadata?.name ?? "" };
-      await api.requestJson("PUT", path(ref), { body }, signal);
-    },
-    async mergePatch(ref, patch, signal) {
-      const type = "application/merge-patch+json";
-      await api.requestJson("PATCH", path(ref), { body: patch, type }, signal);
-    },
-  };
 }
 
 /** An API error as client-node reports one: the status as `code`, the Status object as `body`. */
@@ -161,7 +47,8 @@ interface RequestParts {
   type?: string;
 }
 
-class PlainObjectApi {
+/** JSON requests to the API server over node:http(s), and discovery of a kind's resource. */
+export class PlainObjectApi {
   private readonly connection: ApiConnection;
   private readonly discovered = new Map<string, ServedResource[]>();
 

@@ -37,6 +37,7 @@ export function describeError(feature: string, error: unknown): string {
   return `${feature}: internal error: ${text}. Fix: report this with the object that caused it`;
 }
 
+/** The HTTP status a failure is answered with: 403 refusal, 503 cluster, 500 bug. */
 export function errorCode(error: unknown): number {
   if (error instanceof FeatureError) return 403;
   if (error instanceof ClusterError) return 503;

@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { ClusterError } from "../admission/errors.ts";
-import { FakeKubeApi, useKubeconfig } from "../../test/helpers/fake-kube-api.ts";
-import { clusterError, statusOf } from "./client.ts";
+import { ClusterError } from "../basics/errors.ts";
+import { FakeKubeApi, servedFakeKubeApi, useKubeconfig } from "../../test/helpers/fake-kube-api.ts";
+import { clusterError, statusOf } from "./api-errors.ts";
 import { CONFIG_MAP, NODE } from "./kinds.ts";
-import { connectOwned } from "./object-client.ts";
+import { connectOwned } from "./api-writes.ts";
 
 const caught = (promise: Promise<unknown>): Promise<unknown> =>
   promise.then(
@@ -12,17 +12,7 @@ const caught = (promise: Promise<unknown>): Promise<unknown> =>
   );
 
 describe("connectOwned", () => {
-  const api = new FakeKubeApi();
-  let restoreKubeconfig: () => void;
-
-  before(async () => {
-    await api.start();
-    restoreKubeconfig = useKubeconfig(api);
-  });
-  after(async () => {
-    restoreKubeconfig();
-    await api.stop();
-  });
+  const api = servedFakeKubeApi();
   beforeEach(() => {
     api.mode = "ok";
   });

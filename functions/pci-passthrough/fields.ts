@@ -1,0 +1,7 @@
+/** The VirtualMachine fields pci-passthrough reads and writes (their types are checked first). */
+export const FIELDS = [
+  "spec.template.spec.domain.devices.hostDevices",
+  "spec.template.spec.domain.resources.limits",
+  "spec.template.spec.nodeSelector",
+  "spec.template.spec.affinity.nodeAffinity",
+] as const;

@@ -1,0 +1,135 @@
+// A feature's fields schema from a CRD's openAPIV3Schema: the paths it declares, nested as
+// objects down to each field, each field with its schema's types and structure (no descriptions,
+// formats, patterns or x-kubernetes extensions: the check is about shapes a feature can read).
+
+export interface Schema {
+  type?: string;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  additionalProperties?: Schema | boolean;
+  required?: string[];
+  anyOf?: Schema[];
+  nullable?: boolean;
+  definitions?: Record<string, Schema>;
+  [key: string]: unknown;
+}
+
+const DEPTH = 3;
+const NESTED = new Set(["properties", "items", "required", "additionalProperties"]);
+
+const KEPT = [
+  "type",
+  "properties",
+  "items",
+  "additionalProperties",
+  "required",
+  "anyOf",
+  "nullable",
+];
+
+/**
+ * The schema's types and structure, `depth` levels of objects and lists down: a feature reads a
+ * field's entries and their own fields, and a deeper cap would only make the validator larger
+ * (KubeVirt's volume schema holds every volume source).
+ */
+export function shape(schema: Schema, depth = DEPTH): Schema {
+  const out: Schema = {};
+  for (const key of KEPT) {
+    const value = schema[key];
+    if (value !== undefined) Object.assign(out, shapeOf(key, value, depth));
+  }
+  return out;
+}
+
+/** One keyword of a shape; below the depth cap, what lies under an object or a list is open. */
+function shapeOf(key: string, value: unknown, depth: number): Schema {
+  const below = (s: Schema): Schema => shape(s, depth - 1);
+  if (key === "anyOf") return { anyOf: (value as Schema[]).map(below) };
+  if (depth <= 0 && NESTED.has(key)) return {};
+  if (key === "properties")
+    return {
+      properties: Object.fromEntries(
+        Object.entries(value as Record<string, Schema>).map(([k, v]) => [k, below(v)]),
+      ),
+    };
+  if (key === "items" || (key === "additionalProperties" && typeof value === "object"))
+    return { [key]: below(value as Schema) };
+  return { [key]: value };
+}
+
+const PLURALS: Record<string, string> = {
+  "a string": "strings",
+  "an integer": "integers",
+  "a number": "numbers",
+  "true or false": "booleans",
+  "an object": "objects",
+  "a number or a string": "quantities",
+};
+const plural = (noun: string): string => PLURALS[noun] ?? noun;
+
+function describeObject(schema: Schema): string {
+  if (schema.additionalProperties && typeof schema.additionalProperties === "object")
+    return `a map of ${plural(describeSchema(schema.additionalProperties))}`;
+  // Every key of a small object; the required ones of a larger one.
+  const properties = Object.keys(schema.properties ?? {});
+  if (properties.length > 0 && properties.length <= 4) return `{${properties.join(", ")}}`;
+  const required = schema.required ?? [];
+  return required.length > 0 ? `{${required.join(", ")}, ...}` : "an object";
+}
+
+/** What a value of `schema` is, in words: `a list of {name, policy}`, `a map of strings`. */
+export function describeSchema(schema: Schema): string {
+  if (schema.anyOf) {
+    const types = schema.anyOf.map((s) => s.type).sort();
+    if (types.join() === "integer,string") return "a number or a string";
+  }
+  switch (schema.type) {
+    case "array":
+      return `a list of ${plural(schema.items ? describeSchema(schema.items) : "values")}`;
+    case "object":
+      return describeObject(schema);
+    case "string":
+      return "a string";
+    case "integer":
+      return "an integer";
+    case "number":
+      return "a number";
+    case "boolean":
+      return "true or false";
+    default:
+      return "a value";
+  }
+}
+
+/**
+ * The schema for `fields` (dotted paths) of an object of `root`, and what each field and each
+ * object on the way to one must be.
+ */
+export function fieldsSchema(
+  root: Schema,
+  fields: readonly string[],
+  describe: (schema: Schema) => string,
+): { schema: Schema; expectations: Record<string, string> } {
+  const schema: Schema = { type: "object" };
+  const expectations: Record<string, string> = {};
+  for (const field of fields) {
+    let from = root;
+    let to = schema;
+    const parts = field.split(".");
+    parts.forEach((part, i) => {
+      const next = from.properties?.[part];
+      if (!next) throw new Error(`${field}: the schema has no ${parts.slice(0, i + 1).join(".")}`);
+      const leaf = i === parts.length - 1;
+      to.properties ??= {};
+      const path = parts.slice(0, i + 1).join(".");
+      // Each field is a definition of its own, which ajv compiles into a function of its own:
+      // one function for all would be too long for TypeScript to check the module.
+      if (leaf) (schema.definitions ??= {})[path] = shape(next);
+      to.properties[part] ??= leaf ? { $ref: `#/definitions/${path}` } : { type: "object" };
+      expectations[path] = leaf ? describe(next) : "an object";
+      from = next;
+      to = to.properties[part];
+    });
+  }
+  return { schema, expectations };
+}

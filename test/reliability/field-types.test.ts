@@ -1,0 +1,116 @@
+// Every field a feature declares it reads or writes, given a value of the wrong type, must get the
+// feature's own error naming the field and the shape it must have: never "internal error" from a
+// feature that met a string where it iterates a list.
+import { expect } from "chai";
+import fc from "fast-check";
+import { mutators } from "../../functions/mutators.ts";
+import { admit } from "../../shared/admission/admit.ts";
+import type { Feature } from "../../shared/admission/feature.ts";
+import { settingsFromEnv } from "../../shared/admission/settings.ts";
+import type { KubeObject } from "../../shared/basics/kube-object.ts";
+import { snapshotReader } from "../../shared/kube/snapshot-reader.ts";
+import { admissionReview, virtualMachine } from "../helpers/review.ts";
+
+/** Runs per property, as in properties.test.ts: `FC_RUNS` raises it. */
+const RUNS = Number(process.env["FC_RUNS"] ?? 150);
+
+/** A VM that asks for the feature, with `value` at the dotted `path`. */
+function vmWith(feature: Feature, path: string, value: unknown): KubeObject {
+  const vm = virtualMachine({ annotations: { [feature.triggerAnnotation]: "true" } }) as KubeObject;
+  const parts = path.split(".");
+  let at = vm as Record<string, unknown>;
+  for (const part of parts.slice(0, -1)) {
+    const next = at[part];
+    at[part] = typeof next === "object" && next !== null && !Array.isArray(next) ? next : {};
+    at = at[part] as Record<string, unknown>;
+  }
+  at[parts.at(-1) ?? ""] = value;
+  return vm;
+}
+
+/** Values of every JSON type, and lists and maps of them: most are wrong for any one field. */
+const anyValue = fc.oneof(
+  fc.string(),
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.oneof(fc.string(), fc.integer(), fc.boolean()), { maxLength: 3 }),
+  fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.oneof(fc.integer(), fc.boolean()), {
+    maxKeys: 3,
+  }),
+);
+
+const checked = mutators.map((build) => build()).filter((f) => f.fields);
+
+describe("features' field types, checked against KubeVirt's schema before they are read", () => {
+  it("should check the fields of every VirtualMachine feature", () => {
+    expect(checked.map((f) => f.name)).to.deep.equal([
+      "nested-virt",
+      "pci-passthrough",
+      "gpu-device-plugin",
+      "vbios-injection",
+    ]);
+  });
+
+  for (const feature of checked) {
+    const fields = Object.keys(feature.fields?.expectations ?? {});
+
+    it(`should answer ${feature.name}'s error, naming the field and its shape, for a wrong type in any field it reads`, async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...fields), anyValue, async (path, value) => {
+          const vm = vmWith(feature, path, value);
+          fc.pre(feature.fields?.validate(vm) === false);
+          const { request } = admissionReview(vm);
+          const { answer } = await admit(
+            feature,
+            request,
+            settingsFromEnv(feature.name, {}),
+            snapshotReader([]),
+          );
+          const message = answer.status?.message ?? "";
+          expect(answer.allowed, message).to.equal(false);
+          const named =
+            /^[\w-]+: (spec(?:\.\w+)*) must be (.+) \(field \1\)\. Fix: write \1 as \2, or leave it out$/.exec(
+              message,
+            );
+          expect(named, message).to.not.equal(null);
+          expect(message.startsWith(`${feature.name}: `), message).to.equal(true);
+          expect(
+            path.startsWith(named?.[1] ?? "-") || (named?.[1] ?? "").startsWith(path),
+            message,
+          ).to.equal(true);
+        }),
+        { numRuns: RUNS },
+      );
+    });
+  }
+
+  it("should say what cpu.features must be, in KubeVirt's words", async () => {
+    const feature = checked.find((f) => f.name === "nested-virt") as Feature;
+    const vm = vmWith(feature, "spec.template.spec.domain.cpu.features", "vmx");
+    const { answer } = await admit(
+      feature,
+      admissionReview(vm).request,
+      settingsFromEnv(feature.name, {}),
+    );
+    expect(answer.status?.message).to.equal(
+      "nested-virt: spec.template.spec.domain.cpu.features must be a list of {name, policy} " +
+        "(field spec.template.spec.domain.cpu.features). " +
+        "Fix: write spec.template.spec.domain.cpu.features as a list of {name, policy}, or leave it out",
+    );
+  });
+
+  it("should follow the feature's error mode: allow-and-log admits the VM unchanged", async () => {
+    const feature = checked.find((f) => f.name === "gpu-device-plugin") as Feature;
+    const vm = vmWith(feature, "spec.template.spec.domain.devices.gpus", 3);
+    const { answer } = await admit(
+      feature,
+      admissionReview(vm).request,
+      settingsFromEnv(feature.name, { GPU_DEVICE_PLUGIN_ERROR_HANDLING: "allow-and-log" }),
+    );
+    expect(answer.allowed).to.equal(true);
+    expect(answer.warnings?.join("\n")).to.include(
+      "spec.template.spec.domain.devices.gpus must be a list of {name, ...}",
+    );
+  });
+});
