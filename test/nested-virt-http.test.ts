@@ -257,6 +257,9 @@ describe("nested-virt with an unreachable cluster", () => {
     fn = await startFunction("nested-virt", {
       KUBECONFIG: kubeconfig,
       NESTED_VIRT_ERROR_HANDLING: "allow-and-log",
+      // On a loaded host client-node's first load can outlast the 3 s default, and this test is
+      // about the refused connection, not the deadline.
+      CLUSTER_LOOKUP_DEADLINE_MS: "15000",
     });
   });
   after(() => fn.stop());
