@@ -55,6 +55,14 @@ const PCI_PATCH: Operation[] = [
   },
 ];
 
+/** vbios-injection's example snapshot: its cluster and the ROM ConfigMap, as two files. */
+const VBIOS_SNAPSHOT = [
+  "--cluster",
+  "examples/vbios-injection-cluster.yaml",
+  "--cluster",
+  "examples/vbios-rom.yaml",
+];
+
 /** A shipped example with changes, written to a file of its own. */
 function variant(path: string, change: (object: Record<string, unknown>) => void): string {
   const object = manifest(path) as Record<string, unknown>;
@@ -360,14 +368,7 @@ describe("npm run preview", () => {
   });
 
   it("should show vbios-injection's result from a snapshot made of several files", () => {
-    const run = runPreview(
-      "examples/vbios-injection.yaml",
-      "--cluster",
-      "examples/vbios-injection-cluster.yaml",
-      "--cluster",
-      "examples/vbios-rom.yaml",
-      "--json",
-    );
+    const run = runPreview("examples/vbios-injection.yaml", ...VBIOS_SNAPSHOT, "--json");
     expect(run.status, run.stderr).to.equal(0);
     const out = JSON.parse(run.stdout) as {
       patches: Record<string, Operation[]>;
@@ -447,26 +448,12 @@ describe("npm run preview", () => {
   });
 
   it("should not warn of the keys features read or write", () => {
-    const run = runPreview(
-      "examples/vbios-injection.yaml",
-      "--cluster",
-      "examples/vbios-injection-cluster.yaml",
-      "--cluster",
-      "examples/vbios-rom.yaml",
-      "--json",
-    );
+    const run = runPreview("examples/vbios-injection.yaml", ...VBIOS_SNAPSHOT, "--json");
     expect(run.status, run.stderr).to.equal(0);
     const out = JSON.parse(run.stdout) as { object: unknown };
     const again = join(mkdtempSync(join(tmpdir(), "preview-again-")), "vm.yaml");
     writeFileSync(again, stringify(out.object));
-    const rerun = runPreview(
-      again,
-      "--cluster",
-      "examples/vbios-injection-cluster.yaml",
-      "--cluster",
-      "examples/vbios-rom.yaml",
-      "--json",
-    );
+    const rerun = runPreview(again, ...VBIOS_SNAPSHOT, "--json");
     expect(rerun.stderr).to.equal("");
   });
 
