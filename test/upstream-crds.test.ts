@@ -51,6 +51,7 @@ describe("upstream CRDs: what we ship and make, against KubeVirt's, Knative's an
       "virtualmachines.kubevirt.io",
       "virtualmachineinstances.kubevirt.io",
       "pcidevices.devices.harvesterhci.io",
+      "network-attachment-definitions.k8s.cni.cncf.io",
       "services.serving.knative.dev",
       "revisions.serving.knative.dev",
     ]);

@@ -4,6 +4,7 @@ import type { Api, KubeObject } from "./api.ts";
 import { standInCrds } from "./crds.ts";
 import { knativeCrds } from "./knative-crds.ts";
 import { kubevirtCrds } from "./kubevirt-crds.ts";
+import { NETWORK_ATTACHMENT_CRD } from "./network-attachment-crd.ts";
 import { PCI_DEVICE_CRD } from "./pci-device-crd.ts";
 
 let loaded: Promise<Record<string, unknown>[]> | undefined;
@@ -13,6 +14,7 @@ export async function upstreamCrds(): Promise<Record<string, unknown>[]> {
   loaded ??= Promise.all([kubevirtCrds(), knativeCrds()]).then(([kubevirt, knative]) => [
     ...kubevirt,
     PCI_DEVICE_CRD,
+    NETWORK_ATTACHMENT_CRD,
     ...knative,
   ]);
   return structuredClone(await loaded);

@@ -7,7 +7,7 @@ import { ApiError } from "../../scripts/cluster/api.ts";
 import type { KubeObject } from "../../scripts/cluster/api.ts";
 import { manifestDocuments } from "../helpers/manifests.ts";
 import { lostFields } from "../helpers/crd-pruning.ts";
-import { exampleVms } from "../helpers/example-vms.ts";
+import { exampleMachineChildren, exampleVms } from "../helpers/example-vms.ts";
 import { realCluster, stopRealClusterAfterAll } from "../helpers/real-cluster.ts";
 
 stopRealClusterAfterAll();
@@ -57,6 +57,18 @@ describe("upstream CRDs in the real API server: nothing we ship or make is prune
       const answer = await strictCreate(api, vm as KubeObject);
       if (typeof answer === "string") found.push(`${what}: ${answer}`);
       else found.push(...lostFields(vm, answer).map((path) => `${what}: lost ${path}`));
+    }
+    expect(found).to.deep.equal([]);
+  });
+
+  it("should store every NetworkAttachmentDefinition machine-controller makes, with all that was sent", async () => {
+    const nads = await exampleMachineChildren("NetworkAttachmentDefinition");
+    expect(nads).to.not.deep.equal([]);
+    const found: string[] = [];
+    for (const { what, object: nad } of nads) {
+      const answer = await strictCreate(api, nad as KubeObject);
+      if (typeof answer === "string") found.push(`${what}: ${answer}`);
+      else found.push(...lostFields(nad, answer).map((path) => `${what}: lost ${path}`));
     }
     expect(found).to.deep.equal([]);
   });

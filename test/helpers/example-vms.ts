@@ -48,11 +48,31 @@ async function afterChain(vm: KubeObject): Promise<KubeObject> {
   return result.object;
 }
 
-async function machineVms(file: string): Promise<ExampleVm[]> {
+/** The children of `kind` machine-controller makes for the Machine in `file`. */
+async function machineChildren(file: string, kind: string): Promise<KubeObject[]> {
   const cluster = snapshotReader(read("examples/machine-cluster.yaml"));
   const machine = read(file)[0] ?? {};
   const made = await previewMachine(machine, cluster, { now: new Date() });
-  const vms = (made.sync?.children ?? []).filter((c: KubeObject) => c.kind === "VirtualMachine");
+  return (made.sync?.children ?? []).filter((c: KubeObject) => c.kind === kind);
+}
+
+/** Every child of `kind` machine-controller makes for the Machine examples. */
+export async function exampleMachineChildren(
+  kind: string,
+): Promise<{ what: string; object: KubeObject }[]> {
+  const made = await Promise.all(
+    examplesOf("Machine").map(async (file) =>
+      (await machineChildren(file, kind)).map((object) => ({
+        what: `the ${kind} machine-controller makes for ${file}`,
+        object,
+      })),
+    ),
+  );
+  return made.flat();
+}
+
+async function machineVms(file: string): Promise<ExampleVm[]> {
+  const vms = await machineChildren(file, "VirtualMachine");
   const what = `the VM machine-controller makes for ${file}`;
   return [
     ...vms.map((vm) => ({ what, vm })),
