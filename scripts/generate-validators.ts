@@ -13,6 +13,8 @@ import { kubernetesAjv } from "../functions/machine-controller/schema/ajv.ts";
 import { machineSpecSchema } from "../functions/machine-controller/schema/machine-spec.ts";
 import { reviewSchema } from "../shared/admission/review-schema.ts";
 import { fieldsSchema as gpuFields } from "../functions/gpu-device-plugin/fields-schema.generated.ts";
+import { fieldsSchema as imdsFields } from "../functions/imds-injector/fields-schema.generated.ts";
+import { fieldsSchema as macvtapFields } from "../functions/macvtap-capabilities/fields-schema.generated.ts";
 import { fieldsSchema as nestedFields } from "../functions/nested-virt/fields-schema.generated.ts";
 import { fieldsSchema as pciFields } from "../functions/pci-passthrough/fields-schema.generated.ts";
 import { fieldsSchema as vbiosFields } from "../functions/vbios-injection/fields-schema.generated.ts";
@@ -55,6 +57,8 @@ export const VALIDATORS: {
       ["pci-passthrough", pciFields],
       ["gpu-device-plugin", gpuFields],
       ["vbios-injection", vbiosFields],
+      ["macvtap-capabilities", macvtapFields],
+      ["imds-injector", imdsFields],
     ] as const
   ).map(([feature, schema]) => ({
     file: `functions/${feature}/fields-validator.generated.ts`,

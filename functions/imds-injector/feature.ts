@@ -1,4 +1,6 @@
 import type { Feature, MutationOutcome } from "../../shared/admission/feature.ts";
+import { fieldExpectations } from "./fields-schema.generated.ts";
+import { validate as validateFields } from "./fields-validator.generated.ts";
 import { VIRTUAL_MACHINE_INSTANCE } from "../../shared/kube/kinds.ts";
 import type { Pod } from "../../shared/kube/pod.ts";
 import { POD_KIND } from "../../shared/kube/pod.ts";
@@ -44,6 +46,7 @@ export function imdsInjector(options: ImdsInjectorOptions = {}): Feature<Pod, Im
     kinds: [POD_KIND],
     operations: ["CREATE"],
     triggerAnnotation: TRIGGER,
+    fields: { validate: validateFields, expectations: fieldExpectations },
     reads: [VIRTUAL_MACHINE_INSTANCE],
     view(pod, request, cluster, signal): MaybePromise<ImdsView> {
       const decision = decide(pod, context(request.namespace, {}));

@@ -1,4 +1,6 @@
 import type { Feature, MutationOutcome } from "../../shared/admission/feature.ts";
+import { fieldExpectations } from "./fields-schema.generated.ts";
+import { validate as validateFields } from "./fields-validator.generated.ts";
 import type { Pod } from "../../shared/kube/pod.ts";
 import { POD_KIND } from "../../shared/kube/pod.ts";
 import { loadFragment } from "../../shared/imds-sidecar/fragment.ts";
@@ -18,6 +20,7 @@ export function macvtapCapabilities(): Feature<Pod, undefined> {
     kinds: [POD_KIND],
     operations: ["CREATE"],
     triggerAnnotation: TRIGGER,
+    fields: { validate: validateFields, expectations: fieldExpectations },
     reads: [],
     view: () => undefined,
     mutate(pod): MutationOutcome<Pod> {

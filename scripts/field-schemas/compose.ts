@@ -81,7 +81,8 @@ function describeObject(schema: Schema): string {
 export function describeSchema(schema: Schema): string {
   if (schema.anyOf) {
     const types = schema.anyOf.map((s) => s.type).sort();
-    if (types.join() === "integer,string") return "a number or a string";
+    // A quantity: KubeVirt's CRD says integer or string, Kubernetes' OpenAPI number or string.
+    if (["integer,string", "number,string"].includes(types.join())) return "a number or a string";
   }
   switch (schema.type) {
     case "array":
@@ -102,13 +103,14 @@ export function describeSchema(schema: Schema): string {
 }
 
 /**
- * The schema for `fields` (dotted paths) of an object of `root`, and what each field and each
- * object on the way to one must be.
+ * The schema for `fields` (dotted paths) of an object of `root`, each `depth` levels deep, and
+ * what each field and each object on the way to one must be.
  */
 export function fieldsSchema(
   root: Schema,
   fields: readonly string[],
   describe: (schema: Schema) => string,
+  depth = DEPTH,
 ): { schema: Schema; expectations: Record<string, string> } {
   const schema: Schema = { type: "object" };
   const expectations: Record<string, string> = {};
@@ -124,12 +126,25 @@ export function fieldsSchema(
       const path = parts.slice(0, i + 1).join(".");
       // Each field is a definition of its own, which ajv compiles into a function of its own:
       // one function for all would be too long for TypeScript to check the module.
-      if (leaf) (schema.definitions ??= {})[path] = shape(next);
-      to.properties[part] ??= leaf ? { $ref: `#/definitions/${path}` } : { type: "object" };
+      const ref = leaf ? definition(schema, path, shape(next, depth)) : undefined;
+      to.properties[part] ??= ref ? { $ref: `#/definitions/${ref}` } : { type: "object" };
       expectations[path] = leaf ? describe(next) : "an object";
       from = next;
       to = to.properties[part];
     });
   }
   return { schema, expectations };
+}
+
+/**
+ * The name of the definition of `shaped`, added as `path` unless an earlier field has the same
+ * shape (a Pod's init containers and containers): ajv then writes its function once.
+ */
+function definition(schema: Schema, path: string, shaped: Schema): string {
+  const definitions = (schema.definitions ??= {});
+  const text = JSON.stringify(shaped);
+  const same = Object.keys(definitions).find((k) => JSON.stringify(definitions[k]) === text);
+  if (same !== undefined) return same;
+  definitions[path] = shaped;
+  return path;
 }

@@ -6,17 +6,28 @@ import fc from "fast-check";
 import { mutators } from "../../functions/mutators.ts";
 import { admit } from "../../shared/admission/admit.ts";
 import type { Feature } from "../../shared/admission/feature.ts";
+import type { AdmissionReview } from "../../shared/admission/types.ts";
 import { settingsFromEnv } from "../../shared/admission/settings.ts";
 import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import { snapshotReader } from "../../shared/kube/snapshot-reader.ts";
+import { launcherPod, podReview } from "../helpers/launcher-pod.ts";
 import { admissionReview, virtualMachine } from "../helpers/review.ts";
 
 /** Runs per property, as in properties.test.ts: `FC_RUNS` raises it. */
 const RUNS = Number(process.env["FC_RUNS"] ?? 150);
 
-/** A VM that asks for the feature, with `value` at the dotted `path`. */
+const isPodFeature = (feature: Feature): boolean => feature.kinds.some((k) => k.kind === "Pod");
+
+/** The review of a VM (or, for a Pod feature, a launcher pod). */
+const reviewOf = (feature: Feature, object: KubeObject): AdmissionReview =>
+  isPodFeature(feature) ? podReview(object) : admissionReview(object);
+
+/** A VM (or a launcher pod) that asks for the feature, with `value` at the dotted `path`. */
 function vmWith(feature: Feature, path: string, value: unknown): KubeObject {
-  const vm = virtualMachine({ annotations: { [feature.triggerAnnotation]: "true" } }) as KubeObject;
+  const annotations = { [feature.triggerAnnotation]: "true" };
+  const vm = (
+    isPodFeature(feature) ? launcherPod({ annotations }) : virtualMachine({ annotations })
+  ) as KubeObject;
   const parts = path.split(".");
   let at = vm as Record<string, unknown>;
   for (const part of parts.slice(0, -1)) {
@@ -42,13 +53,15 @@ const anyValue = fc.oneof(
 
 const checked = mutators.map((build) => build()).filter((f) => f.fields);
 
-describe("features' field types, checked against KubeVirt's schema before they are read", () => {
-  it("should check the fields of every VirtualMachine feature", () => {
+describe("features' field types, checked against KubeVirt's and Kubernetes' schemas before they are read", () => {
+  it("should check the fields of every VirtualMachine and Pod feature", () => {
     expect(checked.map((f) => f.name)).to.deep.equal([
       "nested-virt",
       "pci-passthrough",
       "gpu-device-plugin",
       "vbios-injection",
+      "macvtap-capabilities",
+      "imds-injector",
     ]);
   });
 
@@ -60,7 +73,7 @@ describe("features' field types, checked against KubeVirt's schema before they a
         fc.asyncProperty(fc.constantFrom(...fields), anyValue, async (path, value) => {
           const vm = vmWith(feature, path, value);
           fc.pre(feature.fields?.validate(vm) === false);
-          const { request } = admissionReview(vm);
+          const { request } = reviewOf(feature, vm);
           const { answer } = await admit(
             feature,
             request,
@@ -97,6 +110,34 @@ describe("features' field types, checked against KubeVirt's schema before they a
       "nested-virt: spec.template.spec.domain.cpu.features must be a list of {name, policy} " +
         "(field spec.template.spec.domain.cpu.features). " +
         "Fix: write spec.template.spec.domain.cpu.features as a list of {name, policy}, or leave it out",
+    );
+  });
+
+  it("should say what a launcher pod's containers must be, in Kubernetes' words", async () => {
+    const feature = checked.find((f) => f.name === "macvtap-capabilities") as Feature;
+    const pod = vmWith(feature, "spec.containers", { compute: {} });
+    const { answer } = await admit(
+      feature,
+      reviewOf(feature, pod).request,
+      settingsFromEnv(feature.name, {}),
+    );
+    expect(answer.status?.message).to.equal(
+      "macvtap-capabilities: spec.containers must be a list of {name, ...} (field spec.containers). " +
+        "Fix: write spec.containers as a list of {name, ...}, or leave it out",
+    );
+  });
+
+  it("should say what a pod's resources must hold, for imds-injector", async () => {
+    const feature = checked.find((f) => f.name === "imds-injector") as Feature;
+    const pod = vmWith(feature, "spec.resources", { limits: { memory: true } });
+    const { answer } = await admit(
+      feature,
+      reviewOf(feature, pod).request,
+      settingsFromEnv(feature.name, {}),
+    );
+    expect(answer.status?.message).to.equal(
+      "imds-injector: spec.resources must be {claims, limits, requests} (field spec.resources). " +
+        "Fix: write spec.resources as {claims, limits, requests}, or leave it out",
     );
   });
 

@@ -1,0 +1,72 @@
+// Kubernetes' own Pod schema: the core/v1 OpenAPI document of the pinned k8s.io/kubernetes module
+// (tools/control-plane/kube/go.mod), read from Go's module cache at generation time only.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { go } from "../cluster/go-command.ts";
+import type { Schema } from "./compose.ts";
+
+const KUBE = fileURLToPath(new URL("../../tools/control-plane/kube", import.meta.url));
+const POD = "io.k8s.api.core.v1.Pod";
+/** Deeper than any declared path plus the levels compose.ts keeps below it. */
+const DEPTH = 8;
+
+/** The core/v1 document's schemas, from the module go.mod pins. */
+async function coreSchemas(): Promise<Record<string, Schema>> {
+  const mod = /^\s*(?:require\s+)?k8s\.io\/kubernetes (v\S+)\s*$/m.exec(
+    readFileSync(join(KUBE, "go.mod"), "utf8"),
+  );
+  if (!mod) throw new Error("tools/control-plane/kube/go.mod does not pin k8s.io/kubernetes");
+  const json = await go(
+    ["mod", "download", "-json", `k8s.io/kubernetes@${mod[1]}`],
+    KUBE,
+    "go mod download k8s.io/kubernetes",
+  );
+  const { Dir } = JSON.parse(json) as { Dir: string };
+  const file = join(Dir, "api", "openapi-spec", "v3", "api__v1_openapi.json");
+  const document = JSON.parse(readFileSync(file, "utf8")) as {
+    components: { schemas: Record<string, Schema> };
+  };
+  return document.components.schemas;
+}
+
+/** `schema` merged over what its `$ref` (or the one-entry `allOf` that wraps one) names. */
+function resolved(schema: Schema, schemas: Readonly<Record<string, Schema>>): Schema {
+  const ref = (schema.allOf as Schema[] | undefined)?.[0]?.$ref ?? schema.$ref;
+  const named = typeof ref === "string" ? schemas[ref.split("/").at(-1) ?? ""] : undefined;
+  const out: Schema = { ...named, ...schema };
+  delete out.$ref;
+  delete out.allOf;
+  return out;
+}
+
+/**
+ * `schema` with its `$ref`s replaced by what they name, and a quantity's `oneOf` of types written
+ * as `anyOf`, `depth` levels down: compose.ts keeps neither `$ref` nor `oneOf`.
+ */
+export function dereference(
+  schema: Schema,
+  schemas: Readonly<Record<string, Schema>>,
+  depth = DEPTH,
+): Schema {
+  if (depth <= 0) return {};
+  const { oneOf, ...out } = resolved(schema, schemas);
+  const below = (s: Schema): Schema => dereference(s, schemas, depth - 1);
+  if (Array.isArray(oneOf)) out.anyOf = (oneOf as Schema[]).map(below);
+  if (out.properties)
+    out.properties = Object.fromEntries(
+      Object.entries(out.properties).map(([key, value]) => [key, below(value)]),
+    );
+  if (out.items) out.items = below(out.items);
+  if (typeof out.additionalProperties === "object")
+    out.additionalProperties = below(out.additionalProperties);
+  return out;
+}
+
+/** Kubernetes' core/v1 Pod schema, dereferenced. */
+export async function podSchema(): Promise<Schema> {
+  const schemas = await coreSchemas();
+  const pod = schemas[POD];
+  if (!pod) throw new Error(`k8s.io/kubernetes's core/v1 OpenAPI has no ${POD}`);
+  return dereference(pod, schemas);
+}
