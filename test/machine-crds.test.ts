@@ -11,6 +11,7 @@ import { machineStatusSchema } from "../functions/machine-controller/schema/mach
 import { sync } from "../functions/machine-controller/hooks/sync.ts";
 import { CRD_FILE, crdYaml } from "../scripts/machine-crds.ts";
 import { crdValidator, structuralViolations } from "./helpers/crd-validator.ts";
+import { MACHINE_EXAMPLES } from "./helpers/examples.ts";
 import {
   cluster,
   hookRequest,
@@ -85,15 +86,7 @@ describe("the Machine and NetworkConfiguration CRDs", () => {
   });
 
   describe("accepting the examples", () => {
-    for (const file of [
-      "machine-basic",
-      "machine-overrides",
-      "machine-networking",
-      "machine-cloud-init",
-      "machine-cloud-image",
-      "machine-http-image",
-      "machine-vlan",
-    ]) {
+    for (const file of MACHINE_EXAMPLES) {
       it(`should accept examples/${file}.yaml`, () => {
         expect(validMachine(parse(read(`examples/${file}.yaml`)))).to.deep.equal([]);
       });

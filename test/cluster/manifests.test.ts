@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import type { Api, KubeObject } from "../../scripts/cluster/api.ts";
 import { shippedObjects } from "../../scripts/cluster/install.ts";
-import { EXAMPLES } from "../helpers/examples.ts";
+import { EXAMPLES, MACHINE_EXAMPLES } from "../helpers/examples.ts";
 import { machine, networkConfiguration } from "../helpers/machines.ts";
 import { realCluster, stopRealClusterAfterAll } from "../helpers/real-cluster.ts";
 
@@ -62,15 +62,7 @@ describe("the shipped manifests on the real API server", function () {
     ).to.deep.equal([]);
   });
 
-  for (const file of [
-    "machine-basic",
-    "machine-overrides",
-    "machine-networking",
-    "machine-cloud-init",
-    "machine-cloud-image",
-    "machine-http-image",
-    "machine-vlan",
-  ]) {
+  for (const file of MACHINE_EXAMPLES) {
     it(`should accept examples/${file}.yaml as a Machine`, async () => {
       expect(await dryRunCreate(api, example(`${file}.yaml`))).to.deep.equal({
         status: 201,

@@ -1,7 +1,7 @@
 // Every VirtualMachine the examples produce, computed as `npm run preview` does (shared/preview):
 // each example VM as given and as the webhook chain leaves it, and each VM machine-controller
 // makes for a Machine example, also as the chain leaves it.
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { mutators } from "../../functions/mutators.ts";
 import { previewMachine } from "../../functions/machine-controller/preview.ts";
@@ -11,6 +11,7 @@ import { inChainOrder } from "../../shared/preview/chain.ts";
 import { preview } from "../../shared/preview/run.ts";
 import { parseObjects } from "../../shared/preview/snapshot.ts";
 import { webhookEntries } from "../../shared/webhooks/entry.ts";
+import { examplesOf } from "./examples.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const read = (path: string): KubeObject[] =>
@@ -22,17 +23,8 @@ export interface ExampleVm {
   vm: KubeObject;
 }
 
-/** The example files that hold exactly one object of `kind`. */
-export function examplesOf(kind: string): string[] {
-  return readdirSync(`${ROOT}examples`)
-    .filter((f) => f.endsWith(".yaml"))
-    .sort()
-    .map((f) => `examples/${f}`)
-    .filter((file) => {
-      const objects = read(file);
-      return objects.length === 1 && objects[0]?.kind === kind;
-    });
-}
+/** The example files (`examples/<name>.yaml`) that hold exactly one object of `kind`. */
+const filesOf = (kind: string): string[] => examplesOf(kind).map(({ file }) => `examples/${file}`);
 
 async function afterChain(vm: KubeObject): Promise<KubeObject> {
   const entries = webhookEntries(
@@ -61,7 +53,7 @@ export async function exampleMachineChildren(
   kind: string,
 ): Promise<{ what: string; object: KubeObject }[]> {
   const made = await Promise.all(
-    examplesOf("Machine").map(async (file) =>
+    filesOf("Machine").map(async (file) =>
       (await machineChildren(file, kind)).map((object) => ({
         what: `the ${kind} machine-controller makes for ${file}`,
         object,
@@ -84,7 +76,7 @@ async function machineVms(file: string): Promise<ExampleVm[]> {
 
 /** Every VM the examples produce, each with where it comes from. */
 export async function exampleVms(): Promise<ExampleVm[]> {
-  const given = examplesOf("VirtualMachine").map((file) => ({
+  const given = filesOf("VirtualMachine").map((file) => ({
     what: file,
     vm: read(file)[0] ?? {},
   }));
@@ -94,6 +86,6 @@ export async function exampleVms(): Promise<ExampleVm[]> {
       vm: await afterChain(vm),
     })),
   );
-  const made = await Promise.all(examplesOf("Machine").map(machineVms));
+  const made = await Promise.all(filesOf("Machine").map(machineVms));
   return [...given, ...chained, ...made.flat()];
 }

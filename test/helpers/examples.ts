@@ -5,8 +5,8 @@ import { parseObjects } from "../../shared/preview/snapshot.ts";
 
 export const EXAMPLES = fileURLToPath(new URL("../../examples/", import.meta.url));
 
-/** Every example file that holds exactly one VirtualMachine or Pod: what users admit. */
-export function exampleInputs(): { file: string; object: KubeObject }[] {
+/** Every example file that holds exactly one object of one of `kinds`, with that object. */
+export function examplesOf(...kinds: string[]): { file: string; object: KubeObject }[] {
   return readdirSync(EXAMPLES)
     .filter((f) => f.endsWith(".yaml"))
     .sort()
@@ -14,12 +14,19 @@ export function exampleInputs(): { file: string; object: KubeObject }[] {
       file,
       objects: parseObjects(readFileSync(`${EXAMPLES}${file}`, "utf8"), file),
     }))
-    .filter(
-      ({ objects }) =>
-        objects.length === 1 && ["VirtualMachine", "Pod"].includes(objects[0]?.kind ?? ""),
-    )
+    .filter(({ objects }) => objects.length === 1 && kinds.includes(objects[0]?.kind ?? ""))
     .map(({ file, objects }) => ({ file, object: objects[0] as KubeObject }));
 }
+
+/** Every example file that holds exactly one VirtualMachine or Pod: what users admit. */
+export function exampleInputs(): { file: string; object: KubeObject }[] {
+  return examplesOf("VirtualMachine", "Pod");
+}
+
+/** The example Machines' file names without `.yaml`. */
+export const MACHINE_EXAMPLES = examplesOf("Machine").map(({ file }) =>
+  file.replace(/\.yaml$/, ""),
+);
 
 /** The example cluster (examples/cluster.yaml) the preview reads. */
 export function exampleCluster(): KubeObject[] {
