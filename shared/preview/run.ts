@@ -3,12 +3,11 @@ import { admit } from "../admission/admit.ts";
 import type { PatchOperation } from "../admission/patch.ts";
 import { settingsFromEnv } from "../admission/settings.ts";
 import type { KubeObject } from "../basics/kube-object.ts";
-import { NAMESPACE } from "../kube/kinds.ts";
 import type { ClusterReader } from "../kube/reader.ts";
-import { ABSENT } from "../kube/reader.ts";
 import { dispatch } from "../webhooks/dispatch.ts";
 import { admissionRequest } from "../webhooks/request.ts";
 import type { ChainLink } from "./chain.ts";
+import { lookUpNamespace } from "./namespace.ts";
 
 /** What the preview made of one object: the decisions and the object after them. */
 export interface PreviewResult {
@@ -20,19 +19,8 @@ export interface PreviewResult {
   warnings?: Record<string, string[]>;
   /** The function that denied the object, as the API server would report it; the chain stops there. */
   denied?: { function: string; message: string };
-}
-
-/**
- * A namespace's labels as the API server matches namespaceSelectors: the snapshot's Namespace
- * object, if it holds one, and always `kubernetes.io/metadata.name`, which the server sets.
- */
-export async function namespaceLabels(
-  cluster: ClusterReader,
-  name: string,
-): Promise<Record<string, string>> {
-  const namespace = await cluster.get(NAMESPACE, "", name, AbortSignal.timeout(3000));
-  const labels = namespace === ABSENT ? {} : namespace.metadata?.labels;
-  return { ...labels, "kubernetes.io/metadata.name": name };
+  /** The API server's answer when it refuses the object before any webhook (no such namespace). */
+  refused?: string;
 }
 
 const addWarnings = (result: PreviewResult, name: string, warnings: readonly string[]): void => {
@@ -80,7 +68,8 @@ async function call(
  * webhooks: each entry's rules, selectors and matchConditions decide whether its function is
  * called, each function sees the previous one's output through the same admission path, and
  * patches are applied with an RFC 6902 implementation. `cluster` is what the features read (a
- * snapshot offline). The chain stops at a denial.
+ * snapshot offline). The chain stops at a denial; an object in a namespace that does not exist
+ * is refused before any, as the API server's NamespaceLifecycle plugin refuses it.
  */
 export async function preview(
   object: KubeObject,
@@ -88,9 +77,10 @@ export async function preview(
   cluster: ClusterReader,
 ): Promise<PreviewResult> {
   const result: PreviewResult = { patches: {}, object: structuredClone(object) };
-  const labels = await namespaceLabels(cluster, object.metadata?.namespace ?? "default");
+  const namespace = await lookUpNamespace(cluster, object.metadata?.namespace ?? "default");
+  if ("refused" in namespace) return { ...result, refused: namespace.refused };
   for (const link of chain) {
-    await call(result, link, labels, cluster);
+    await call(result, link, namespace.labels, cluster);
     if (result.denied) break;
   }
   return result;

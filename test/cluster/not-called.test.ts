@@ -13,6 +13,7 @@ import { preview } from "../../shared/preview/run.ts";
 import type { WebhookEntry } from "../../shared/webhooks/entry.ts";
 import { webhookEntries as shippedEntries } from "../../shared/webhooks/entry.ts";
 import type { Api } from "../../scripts/cluster/api.ts";
+import { ApiError } from "../../scripts/cluster/api.ts";
 import { exampleCluster, exampleInputs } from "../helpers/examples.ts";
 import { realCluster, stopRealClusterAfterAll } from "../helpers/real-cluster.ts";
 import { eventually, serverFields, webhookEntries, withEntries } from "./objects.ts";
@@ -114,6 +115,20 @@ describe("examples an entry does not select, through the real API server", funct
     await withEntries(api, entries, () =>
       eventually("nested-virt-rule.yaml with the shipped entry", () => dryRun(vm), shown.object),
     );
+  });
+
+  it("should refuse a VM in a namespace that does not exist, in the preview's words", async () => {
+    const vm = varied("nested-virt-annotation.yaml", (o) => {
+      (o.metadata ??= {}).namespace = "nowhere";
+    });
+    const shown = await previewOf(vm, installed);
+    expect(shown.refused).to.equal('namespaces "nowhere" not found');
+    expect(shown.patches).to.deep.equal({});
+    const refusal = await api.create(vm as never, "?dryRun=All").then(
+      () => undefined,
+      (error: unknown) => (error instanceof ApiError ? error.body : error),
+    );
+    expect(refusal).to.deep.include({ code: 404, reason: "NotFound", message: shown.refused });
   });
 
   it("should leave the PCI example alone without its annotation", async () => {
