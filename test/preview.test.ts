@@ -473,15 +473,42 @@ describe("npm run preview", () => {
     ]);
   });
 
-  it("should say no rule selects a kind at a version no entry names", () => {
+  it("should say no rule selects a kind at a version no entry names, with matchPolicy Exact", () => {
+    const file = variant("examples/nested-virt-annotation.yaml", (object) => {
+      object["apiVersion"] = "kubevirt.io/v1alpha3";
+    });
+    const exact = join(mkdtempSync(join(tmpdir(), "preview-exact-")), "webhooks.yaml");
+    const shipped = readFileSync(`${ROOT}/knative/webhooks.yaml`, "utf8");
+    writeFileSync(
+      exact,
+      shipped.replaceAll(
+        "    failurePolicy: Fail",
+        "    matchPolicy: Exact\n    failurePolicy: Fail",
+      ),
+    );
+    const run = runPreview(file, "--webhooks", exact, "--json");
+    expect(run.status, run.stderr).to.equal(0);
+    expect((JSON.parse(run.stdout) as Out).notCalled?.["nested-virt"]).to.equal(
+      "no rule selects CREATE of virtualmachines.kubevirt.io/v1alpha3 in namespace default (matchPolicy Exact leaves out the rule for virtualmachines.kubevirt.io/v1)",
+    );
+  });
+
+  it("should call an entry for a VM at another version KubeVirt serves (matchPolicy Equivalent), converted", () => {
     const file = variant("examples/nested-virt-annotation.yaml", (object) => {
       object["apiVersion"] = "kubevirt.io/v1alpha3";
     });
     const run = runPreview(file, "--json");
     expect(run.status, run.stderr).to.equal(0);
-    expect((JSON.parse(run.stdout) as Out).notCalled?.["nested-virt"]).to.equal(
-      "no rule selects CREATE of virtualmachines.kubevirt.io/v1alpha3 in namespace default",
-    );
+    const out = JSON.parse(run.stdout) as Out;
+    const atV1 = JSON.parse(
+      runPreview("examples/nested-virt-annotation.yaml", "--json").stdout,
+    ) as Out;
+    expect(out.patches).to.deep.equal(atV1.patches);
+    expect(Object.keys(out.patches)).to.include("nested-virt");
+    expect(out.object).to.deep.equal({
+      ...(atV1.object as object),
+      apiVersion: "kubevirt.io/v1alpha3",
+    });
   });
 
   it("should warn of an annotation key in the project's domain that no feature knows", () => {

@@ -5,6 +5,7 @@ import { settingsFromEnv } from "../admission/settings.ts";
 import type { KubeObject } from "../basics/kube-object.ts";
 import type { ClusterReader } from "../kube/reader.ts";
 import { dispatch } from "../webhooks/dispatch.ts";
+import { atVersion } from "../webhooks/equivalent.ts";
 import { admissionRequest } from "../webhooks/request.ts";
 import type { ChainLink } from "./chain.ts";
 import { lookUpNamespace } from "./namespace.ts";
@@ -28,6 +29,9 @@ const addWarnings = (result: PreviewResult, name: string, warnings: readonly str
     (result.warnings ??= {})[name] = [...(result.warnings[name] ?? []), ...warnings];
 };
 
+const patchOf = (patch: string | undefined): PatchOperation[] =>
+  patch ? (JSON.parse(Buffer.from(patch, "base64").toString()) as PatchOperation[]) : [];
+
 /** Calls one function, as the API server would, and folds its answer into the result. */
 async function call(
   result: PreviewResult,
@@ -50,17 +54,19 @@ async function call(
     feature.name,
     called.warnings.map((w) => `${feature.name}: ${w}`),
   );
-  const { answer } = await admit(feature, request, settingsFromEnv(feature.name), cluster);
+  // The webhook sees the object at the version its rule names (matchPolicy Equivalent).
+  const sent = called.converted ?? request;
+  const { answer } = await admit(feature, sent, settingsFromEnv(feature.name), cluster);
   addWarnings(result, feature.name, answer.warnings ?? []);
   if (!answer.allowed) {
     result.denied = { function: feature.name, message: answer.status?.message ?? "denied" };
     return;
   }
-  const ops = answer.patch
-    ? (JSON.parse(Buffer.from(answer.patch, "base64").toString()) as PatchOperation[])
-    : [];
+  const ops = patchOf(answer.patch);
   result.patches[feature.name] = ops;
-  result.object = jsonpatch.applyPatch(result.object, ops, true, false).newDocument;
+  const patched = jsonpatch.applyPatch(sent.object ?? result.object, ops, true, false).newDocument;
+  // The API server converts the object back to the version the client asked for.
+  result.object = atVersion(patched, request.kind.version);
 }
 
 /**

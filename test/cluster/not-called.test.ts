@@ -131,6 +131,41 @@ describe("examples an entry does not select, through the real API server", funct
     expect(refusal).to.deep.include({ code: 404, reason: "NotFound", message: shown.refused });
   });
 
+  it("should call nested-virt for a v1alpha3 VM under matchPolicy Equivalent, not Exact, as the preview shows", async () => {
+    const vm = varied("nested-virt-annotation.yaml", (o) => {
+      o.apiVersion = "kubevirt.io/v1alpha3";
+    });
+    // The API server defaults matchPolicy to Equivalent; the shipped entries leave it out.
+    expect(installed.map((entry) => entry.matchPolicy)).to.deep.equal(
+      installed.map(() => "Equivalent"),
+    );
+    const shown = await previewOf(vm, installed);
+    expect(shown.patches["nested-virt"]).to.deep.equal([
+      {
+        op: "add",
+        path: "/spec/template/spec/domain/cpu/features",
+        value: [{ name: "vmx", policy: "require" }],
+      },
+      {
+        op: "add",
+        path: "/metadata/annotations/vm-feature-manager.io~1nested-virt-applied",
+        value: "vmx",
+      },
+    ]);
+    expect(shown.object.apiVersion).to.equal("kubevirt.io/v1alpha3");
+    expect(await dryRun(vm)).to.deep.equal(shown.object);
+
+    const exact = installed.map((entry) => ({ ...entry, matchPolicy: "Exact" as const }));
+    const left = await previewOf(vm, exact);
+    expect(left.notCalled?.["nested-virt"]).to.equal(
+      "no rule selects CREATE of virtualmachines.kubevirt.io/v1alpha3 in namespace default (matchPolicy Exact leaves out the rule for virtualmachines.kubevirt.io/v1)",
+    );
+    expect(left.object).to.deep.equal(vm);
+    await withEntries(api, exact, () =>
+      eventually("the v1alpha3 VM with matchPolicy Exact", () => dryRun(vm), left.object),
+    );
+  });
+
   it("should leave the PCI example alone without its annotation", async () => {
     const vm = varied("pci-passthrough.yaml", (o) => {
       const metadata = o.metadata ?? {};
