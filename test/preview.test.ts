@@ -10,6 +10,7 @@ import type { Operation } from "fast-json-patch";
 import { syncRulesNamespaces } from "../functions/nested-virt/webhook-namespaces.ts";
 import type { Pod } from "../shared/kube/pod.ts";
 import { parseObjects } from "../shared/preview/snapshot.ts";
+import { fieldTypeMessage } from "./helpers/errors.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -360,6 +361,25 @@ describe("npm run preview", () => {
       expect(out.notCalled?.["macvtap-capabilities"]).to.equal(
         "namespace ci lacks label vm-feature-manager.io/macvtap-capabilities=enabled",
       );
+    });
+
+    it("should deny a macvtap pod whose capabilities list is no list, naming the field, and exit 1", () => {
+      const file = variant("examples/launcher-pod-macvtap.yaml", (object) => {
+        const [compute] = (object["spec"] as { containers: Record<string, unknown>[] }).containers;
+        if (compute) compute["securityContext"] = { capabilities: { add: 3 } };
+      });
+      const run = runPreview(file, "--json");
+      const out = JSON.parse(run.stdout) as { denied: unknown };
+      const message = fieldTypeMessage(
+        "macvtap-capabilities",
+        "spec.containers[0].securityContext.capabilities.add",
+        "a list of strings",
+      );
+      expect([run.status, out.denied, run.stderr]).to.deep.equal([
+        1,
+        { function: "macvtap-capabilities", message },
+        `preview: macvtap-capabilities denied the object: ${message}\n`,
+      ]);
     });
 
     it("should not call the Pod functions for a pod that is no launcher", () => {
