@@ -16,14 +16,36 @@ export interface FieldCheck {
   expectations: Readonly<Record<string, string>>;
 }
 
-/** The declared field that holds `pointer` (a JSON pointer), the innermost one. */
-function fieldOf(pointer: string, expectations: Readonly<Record<string, string>>): string {
-  const parts = pointer.split("/").slice(1);
-  for (let length = parts.length; length > 0; length -= 1) {
-    const path = parts.slice(0, length).join(".");
-    if (path in expectations) return path;
+/** A JSON pointer's steps, unescaped: `/metadata/labels/a~1b` is metadata, labels, a/b. */
+const stepsOf = (pointer: string): string[] =>
+  pointer
+    .split("/")
+    .slice(1)
+    .map((step) => step.replaceAll("~1", "/").replaceAll("~0", "~"));
+
+/** How steps are written: `spec.containers[0].name` as it is, `spec.containers[].name` declared. */
+const written = (steps: readonly string[], index: (step: string) => string): string =>
+  steps
+    .map((step) => (/^\d+$/.test(step) ? index(step) : `.${step}`))
+    .join("")
+    .slice(1);
+
+/**
+ * The innermost declared field that holds `pointer` (a JSON pointer), as declared (a list's entries
+ * are `[]`) and at the entry it names (`spec.containers[0].name`).
+ */
+function fieldOf(
+  pointer: string,
+  expectations: Readonly<Record<string, string>>,
+): { declared: string; at: string } {
+  const steps = stepsOf(pointer);
+  for (let length = steps.length; length > 0; length -= 1) {
+    const declared = written(steps.slice(0, length), () => "[]");
+    if (declared in expectations)
+      return { declared, at: written(steps.slice(0, length), (i) => `[${i}]`) };
   }
-  return parts.join(".");
+  const at = written(steps, (i) => `[${i}]`);
+  return { declared: at, at };
 }
 
 /**
@@ -33,10 +55,11 @@ function fieldOf(pointer: string, expectations: Readonly<Record<string, string>>
  */
 export function checkFields(check: FieldCheck, object: unknown): void {
   if (check.validate(object)) return;
-  const field = fieldOf(check.validate.errors?.[0]?.instancePath ?? "", check.expectations);
-  const expected = check.expectations[field] ?? "what the VirtualMachine schema says";
-  throw new FeatureError(`${field} must be ${expected}`, {
-    field,
-    fix: `write ${field} as ${expected}, or leave it out`,
+  const pointer = check.validate.errors?.[0]?.instancePath ?? "";
+  const { declared, at } = fieldOf(pointer, check.expectations);
+  const expected = check.expectations[declared] ?? "what the object's schema says";
+  throw new FeatureError(`${at} must be ${expected}`, {
+    field: at,
+    fix: `write ${at} as ${expected}, or leave it out`,
   });
 }
