@@ -15,14 +15,13 @@ const role = (kind: string, name: string, rules: unknown[], namespace?: string):
 });
 const binding = (
   kind: string,
-  name: string,
+  metadata: KubeObject["metadata"],
   roleRef: { kind: string; name: string },
   subjects: unknown[],
-  namespace?: string,
 ): KubeObject => ({
   apiVersion: RBAC,
   kind,
-  metadata: { name, ...(namespace ? { namespace } : {}) },
+  metadata,
   roleRef: { apiGroup: "rbac.authorization.k8s.io", ...roleRef },
   subjects,
 });
@@ -32,22 +31,24 @@ const SNAPSHOT = [
   role("Role", "nesters", [NEST], "ci"),
   binding(
     "RoleBinding",
-    "alice-nests",
+    { name: "alice-nests", namespace: "ci" },
     { kind: "Role", name: "nesters" },
     [
       { kind: "User", name: "alice" },
       { kind: "ServiceAccount", name: "runner" },
     ],
-    "ci",
   ),
   role("ClusterRole", "vm-status", [
     { apiGroups: ["kubevirt.io"], resources: ["*/status"], verbs: ["get"] },
     { apiGroups: [""], resources: ["configmaps"], resourceNames: ["rules"], verbs: ["get"] },
     { nonResourceURLs: ["/healthz", "/metrics/*"], verbs: ["get"] },
   ]),
-  binding("ClusterRoleBinding", "ops-status", { kind: "ClusterRole", name: "vm-status" }, [
-    { kind: "Group", name: "ops" },
-  ]),
+  binding(
+    "ClusterRoleBinding",
+    { name: "ops-status" },
+    { kind: "ClusterRole", name: "vm-status" },
+    [{ kind: "Group", name: "ops" }],
+  ),
 ];
 const authorize = rbacAuthorizer(SNAPSHOT);
 const alice = impersonated("alice");
