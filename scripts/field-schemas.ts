@@ -14,7 +14,7 @@ import { FIELDS as NESTED } from "../functions/nested-virt/fields.ts";
 import { FIELDS as PCI } from "../functions/pci-passthrough/fields.ts";
 import { FIELDS as VBIOS } from "../functions/vbios-injection/fields.ts";
 import { kubevirtCrds } from "./cluster/kubevirt-crds.ts";
-import { describeSchema, fieldsSchema } from "./field-schemas/compose.ts";
+import { describeSchema, fieldsSchema, quantityFields } from "./field-schemas/compose.ts";
 import { podSchema } from "./field-schemas/kubernetes-pod.ts";
 import type { Schema } from "./field-schemas/compose.ts";
 
@@ -69,6 +69,7 @@ export async function fieldsSource(
     `// functions/${feature}/fields.ts: do not edit.`,
     `export const fieldsSchema = ${JSON.stringify(schema)};`,
     `export const fieldExpectations: Record<string, string> = ${JSON.stringify(expectations)};`,
+    `export const quantityFields: string[] = ${JSON.stringify(quantityFields(schema))};`,
   ].join("\n");
   return format(text, { parser: "typescript", printWidth: 100 });
 }

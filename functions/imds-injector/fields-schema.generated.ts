@@ -81,3 +81,11 @@ export const fieldExpectations: Record<string, string> = {
   "spec.volumes[].name": "a string",
   "spec.resources": "{claims, limits, requests}",
 };
+export const quantityFields: string[] = [
+  "spec.initContainers[].resources.requests.*",
+  "spec.initContainers[].resources.limits.*",
+  "spec.containers[].resources.requests.*",
+  "spec.containers[].resources.limits.*",
+  "spec.resources.limits.*",
+  "spec.resources.requests.*",
+];

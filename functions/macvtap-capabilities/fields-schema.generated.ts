@@ -79,3 +79,9 @@ export const fieldExpectations: Record<string, string> = {
   "spec.containers[].securityContext.capabilities": "an object",
   "spec.containers[].securityContext.capabilities.add": "a list of strings",
 };
+export const quantityFields: string[] = [
+  "spec.initContainers[].resources.requests.*",
+  "spec.initContainers[].resources.limits.*",
+  "spec.containers[].resources.requests.*",
+  "spec.containers[].resources.limits.*",
+];

@@ -194,3 +194,31 @@ function definition(schema: Schema, path: string, shaped: Schema): string {
   definitions[name] = shaped;
   return name;
 }
+
+/** `node`, or the definition of `schema` its `$ref` names. */
+function resolvedIn(schema: Schema, node: Schema): Schema {
+  if (typeof node.$ref !== "string") return node;
+  return schema.definitions?.[node.$ref.split("/").at(-1) ?? ""] ?? {};
+}
+
+/**
+ * Where `schema` (a fields schema) holds quantities, as declared paths with `*` for each value of
+ * a map (`spec.containers[].resources.limits.*`): their types are checked by the schema, whether
+ * they read as quantities by shared/kube/quantity.ts, at run time.
+ */
+export function quantityFields(schema: Schema): string[] {
+  const found: string[] = [];
+  const walk = (node: Schema, path: string): void => {
+    const at = resolvedIn(schema, node);
+    if (describeSchema(at) === "a number or a string") {
+      found.push(path);
+      return;
+    }
+    for (const [key, value] of Object.entries(at.properties ?? {}))
+      walk(value, path ? `${path}.${key}` : key);
+    if (at.items) walk(at.items, `${path}[]`);
+    if (typeof at.additionalProperties === "object") walk(at.additionalProperties, `${path}.*`);
+  };
+  walk(schema, "");
+  return found;
+}

@@ -1,4 +1,5 @@
 import { FeatureError } from "../basics/errors.ts";
+import { readQuantity } from "../kube/quantity.ts";
 
 /** ajv's standalone validator, as scripts/generate-validators.ts writes it. */
 export interface FieldValidator {
@@ -14,6 +15,11 @@ export interface FieldValidator {
 export interface FieldCheck {
   validate: FieldValidator;
   expectations: Readonly<Record<string, string>>;
+  /**
+   * Where the checked fields hold quantities (`spec.containers[].resources.limits.*`: `[]` each
+   * entry of a list, `*` each value of a map), each read as Kubernetes reads one.
+   */
+  quantities?: readonly string[];
 }
 
 /** A JSON pointer's steps, unescaped: `/metadata/labels/a~1b` is metadata, labels, a/b. */
@@ -54,7 +60,11 @@ function fieldOf(
  * iterates a list.
  */
 export function checkFields(check: FieldCheck, object: unknown): void {
-  if (check.validate(object)) return;
+  if (check.validate(object)) {
+    for (const path of check.quantities ?? [])
+      eachValue(object, stepsOfPath(path), "", readQuantity);
+    return;
+  }
   const pointer = check.validate.errors?.[0]?.instancePath ?? "";
   const { declared, at } = fieldOf(pointer, check.expectations);
   const expected = check.expectations[declared] ?? "what the object's schema says";
@@ -62,4 +72,43 @@ export function checkFields(check: FieldCheck, object: unknown): void {
     field: at,
     fix: `write ${at} as ${expected}, or leave it out`,
   });
+}
+
+// Each declared path's steps, split once: checkFields runs on every review.
+const splitPaths = new Map<string, readonly string[]>();
+const stepsOfPath = (path: string): readonly string[] => {
+  let steps = splitPaths.get(path);
+  if (!steps) {
+    steps = path.split(/\.|(?=\[\])/);
+    splitPaths.set(path, steps);
+  }
+  return steps;
+};
+
+/**
+ * Calls `visit` with each value `steps` lead to from `value` and where it is
+ * (`spec.containers[0].resources.limits["memory"]`).
+ */
+function eachValue(
+  value: unknown,
+  steps: readonly string[],
+  at: string,
+  visit: (value: string | number, at: string) => unknown,
+): void {
+  const [step, ...rest] = steps;
+  if (step === undefined) {
+    if (typeof value === "string" || typeof value === "number") visit(value, at);
+    return;
+  }
+  for (const [where, entry] of stepInto(value, step, at)) eachValue(entry, rest, where, visit);
+}
+
+/** What one step leads to from `value`: a list's entries, a map's values, or one field. */
+function stepInto(value: unknown, step: string, at: string): [string, unknown][] {
+  if (typeof value !== "object" || value === null) return [];
+  if (step === "[]")
+    return Array.isArray(value) ? value.map((entry, i) => [`${at}[${i}]`, entry as unknown]) : [];
+  if (step === "*")
+    return Object.entries(value).map(([key, entry]) => [`${at}[${JSON.stringify(key)}]`, entry]);
+  return [[at ? `${at}.${step}` : step, (value as Record<string, unknown>)[step]]];
 }
