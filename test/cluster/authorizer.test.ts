@@ -58,6 +58,7 @@ async function clusterRbac(api: Api): Promise<KubeObject[]> {
 describe("a matchCondition that asks the authorizer, through the real API server's RBAC", function () {
   this.timeout(120_000);
   let real: Cluster;
+  let installed: WebhookEntry[];
   let entries: WebhookEntry[];
   const clients: Record<string, Api> = {};
 
@@ -89,12 +90,17 @@ describe("a matchCondition that asks the authorizer, through the real API server
       const token = await mountServiceAccount(admin, real.plane, at);
       clients[name] = new Api({ server: real.plane.server, ca: real.plane.ca, token });
     }
-    entries = (await webhookEntries(admin)).map((entry) =>
+    installed = await webhookEntries(admin);
+    entries = withCondition(MAY_NEST);
+  });
+
+  /** The installed entries with `condition` added to nested-virt's matchConditions. */
+  const withCondition = (condition: { name: string; expression: string }): WebhookEntry[] =>
+    installed.map((entry) =>
       entry.name.startsWith("nested-virt.")
-        ? { ...entry, matchConditions: [...(entry.matchConditions ?? []), MAY_NEST] }
+        ? { ...entry, matchConditions: [...(entry.matchConditions ?? []), condition] }
         : entry,
     );
-  });
 
   const vm = (): KubeObject => {
     const found = exampleInputs().find((e) => e.file === "nested-virt-annotation.yaml");
@@ -102,10 +108,10 @@ describe("a matchCondition that asks the authorizer, through the real API server
     return structuredClone(found.object);
   };
 
-  async function previewAs(serviceAccount: string): Promise<PreviewResult> {
+  async function previewAs(serviceAccount: string, chainOf = entries): Promise<PreviewResult> {
     const chain = inChainOrder(
       mutators.map((build) => build()),
-      entries,
+      chainOf,
     );
     const cluster = snapshotReader([...exampleCluster(), ...(await clusterRbac(real.plane.admin))]);
     const user = impersonated(`system:serviceaccount:${NAMESPACE}:${serviceAccount}`);
@@ -128,6 +134,25 @@ describe("a matchCondition that asks the authorizer, through the real API server
       // The denied user first: before the changed entry takes effect its VM is still mutated.
       await eventually("the VM of a user RBAC denies", () => dryRunAs("plain"), denied.object);
       expect(await dryRunAs("nester")).to.deep.equal(allowed.object);
+    });
+  });
+
+  it("should give the reason the API server's RBAC gives, as the preview does", async () => {
+    const reason =
+      'RBAC: allowed by RoleBinding "nested-virt-users/default" of Role "nested-virt-users" to ServiceAccount "nester/default"';
+    const byReason = withCondition({
+      name: "allowed-by-the-binding",
+      expression: `authorizer.group('vm-feature-manager.io').resource('nested-virt').namespace(request.namespace).check('use').reason() == '${reason}'`,
+    });
+    const shown = await previewAs("nester", byReason);
+    expect(Object.keys(shown.patches)).to.include("nested-virt");
+    const unchanged = await previewAs("plain", byReason);
+    expect(unchanged.notCalled?.["nested-virt"]).to.equal(
+      "matchCondition allowed-by-the-binding is false",
+    );
+    await withEntries(real.plane.admin, byReason, async () => {
+      await eventually("the VM of a user RBAC denies", () => dryRunAs("plain"), unchanged.object);
+      expect(await dryRunAs("nester")).to.deep.equal(shown.object);
     });
   });
 });
