@@ -18,6 +18,7 @@ import { fieldsSchema as macvtapFields } from "../functions/macvtap-capabilities
 import { fieldsSchema as nestedFields } from "../functions/nested-virt/fields-schema.generated.ts";
 import { fieldsSchema as pciFields } from "../functions/pci-passthrough/fields-schema.generated.ts";
 import { fieldsSchema as vbiosFields } from "../functions/vbios-injection/fields-schema.generated.ts";
+import { fieldsSchema as snapshotFields } from "../shared/preview/snapshot-schema.generated.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const require = createRequire(import.meta.url);
@@ -25,6 +26,9 @@ const require = createRequire(import.meta.url);
 const standaloneCode = standalone.default;
 
 const plainAjv = (options: Options): Ajv => new Ajv({ allErrors: false, ...options });
+// A quantity is anyOf integer or string, which strictTypes refuses; each field is a function.
+const fieldsAjv = (options: Options): Ajv =>
+  plainAjv({ strictTypes: false, inlineRefs: false, ...options });
 
 export const VALIDATORS: {
   file: string;
@@ -64,9 +68,14 @@ export const VALIDATORS: {
     file: `functions/${feature}/fields-validator.generated.ts`,
     from: `functions/${feature}/fields-schema.generated.ts (fieldsSchema)`,
     schema,
-    // A quantity is anyOf integer or string, which strictTypes refuses; each field is a function.
-    ajv: (options: Options) => plainAjv({ strictTypes: false, inlineRefs: false, ...options }),
+    ajv: fieldsAjv,
   })),
+  {
+    file: "shared/preview/snapshot-validator.generated.ts",
+    from: "shared/preview/snapshot-schema.generated.ts (fieldsSchema)",
+    schema: snapshotFields,
+    ajv: fieldsAjv,
+  },
 ];
 
 /** The module for one schema: ajv's standalone code, formatted as the project formats code. */

@@ -17,6 +17,7 @@ import { lookUpNamespace, unknownNamespaces } from "../shared/preview/namespace.
 import { preview } from "../shared/preview/run.ts";
 import { snapshotReader } from "../shared/kube/snapshot-reader.ts";
 import { parseObjects } from "../shared/preview/snapshot.ts";
+import { malformedSnapshotObject } from "../shared/preview/snapshot-check.ts";
 import { webhookEntries } from "../shared/webhooks/entry.ts";
 import { impersonated } from "../shared/webhooks/request.ts";
 
@@ -88,6 +89,10 @@ const snapshotObjects = (fallback: URL): KubeObject[] =>
     const objects = parse(path);
     if (objects.length === 0)
       warn(`--cluster ${String(path)} holds no objects; the preview reads an empty cluster`);
+    for (const object of objects) {
+      const malformed = malformedSnapshotObject(object);
+      if (malformed) fail(`--cluster ${String(path)}: ${malformed}`);
+    }
     return objects;
   });
 const snapshot = (fallback: URL): ClusterReader => snapshotReader(snapshotObjects(fallback));
