@@ -7,12 +7,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { format } from "prettier";
-import { FIELDS as GPU } from "../functions/gpu-device-plugin/fields.ts";
-import { FIELDS as IMDS } from "../functions/imds-injector/fields.ts";
-import { FIELDS as MACVTAP } from "../functions/macvtap-capabilities/fields.ts";
-import { FIELDS as NESTED } from "../functions/nested-virt/fields.ts";
-import { FIELDS as PCI } from "../functions/pci-passthrough/fields.ts";
-import { FIELDS as VBIOS } from "../functions/vbios-injection/fields.ts";
+import { DECLARED } from "../functions/declarations.ts";
 import { kubevirtCrds } from "./cluster/kubevirt-crds.ts";
 import { describeSchema, fieldsSchema } from "./field-schemas/compose.ts";
 import { podSchema } from "./field-schemas/kubernetes-pod.ts";
@@ -35,14 +30,18 @@ export interface FieldSet {
   depth?: number;
 }
 
-export const FIELD_SETS: FieldSet[] = [
-  { feature: "nested-virt", kind: "VirtualMachine", fields: NESTED },
-  { feature: "pci-passthrough", kind: "VirtualMachine", fields: PCI },
-  { feature: "gpu-device-plugin", kind: "VirtualMachine", fields: GPU },
-  { feature: "vbios-injection", kind: "VirtualMachine", fields: VBIOS },
-  { feature: "macvtap-capabilities", kind: "Pod", fields: MACVTAP, depth: 2 },
-  { feature: "imds-injector", kind: "Pod", fields: IMDS, depth: 2 },
-];
+/** Each admission function's fields, from its declaration; its Feature's kind is the root. */
+export const FIELD_SETS: FieldSet[] = DECLARED.flatMap(({ name, admission }) => {
+  if (!admission) return [];
+  const kind = admission.feature().kinds[0]?.kind;
+  if (kind !== "VirtualMachine" && kind !== "Pod")
+    throw new Error(
+      `${name}: its Feature's kind ${kind} has no schema in scripts/field-schemas.ts`,
+    );
+  return [
+    { feature: name, kind, fields: admission.fields, ...(kind === "Pod" ? { depth: 2 } : {}) },
+  ];
+});
 
 export const schemaFile = (feature: string): string =>
   `functions/${feature}/fields-schema.generated.ts`;

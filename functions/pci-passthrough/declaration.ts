@@ -1,0 +1,10 @@
+import type { Declaration } from "../declaration.ts";
+import { pciPassthrough } from "./feature.ts";
+import { FIELDS } from "./fields.ts";
+
+// What pci-passthrough is, beside its line in functions/registry.ts.
+export const declaration: Declaration = {
+  admission: { feature: pciPassthrough, fields: FIELDS },
+  bench: ({ admission }) => admission({ example: "pci-passthrough.yaml" }),
+  reliability: async () => (await import("./fixtures/reliability.ts")).line,
+};
