@@ -7,8 +7,16 @@ import type { FunctionLine } from "../test/reliability/line.ts";
  * functions/registry.ts: the tools, tests and tables that list functions read it from there.
  */
 export interface Declaration {
-  /** An admission function's Feature, with the paths of the object's fields it reads and writes. */
-  admission?: { feature: () => Feature; fields: readonly string[] };
+  /**
+   * An admission function's Feature (loaded on demand: it needs the generated field validator,
+   * which `npm run field-schemas` makes from `object` and `fields` first), the kind of object it
+   * admits and the paths of the fields it reads and writes.
+   */
+  admission?: {
+    feature: () => Promise<() => Feature>;
+    object: "VirtualMachine" | "Pod";
+    fields: readonly string[];
+  };
   /** What `npm run bench` sends it; a function without one is reported as "no bench input". */
   bench?: (kit: BenchKit) => BenchInput | Promise<BenchInput>;
   /** Its line of the reliability suite (test/reliability/), which starts it and probes it. */

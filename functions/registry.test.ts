@@ -33,4 +33,12 @@ describe("the function registry (functions/registry.ts)", () => {
       namesOf("admission"),
     );
   });
+
+  it("should declare the kind of object each Feature admits", async () => {
+    const declared = DECLARED.flatMap((d) => (d.admission ? [d.admission] : []));
+    const kinds = await Promise.all(
+      declared.map(async (a) => (await a.feature())().kinds.map((k) => k.kind)),
+    );
+    expect(kinds).to.deep.equal(declared.map((a) => [a.object]));
+  });
 });

@@ -30,18 +30,19 @@ export interface FieldSet {
   depth?: number;
 }
 
-/** Each admission function's fields, from its declaration; its Feature's kind is the root. */
-export const FIELD_SETS: FieldSet[] = DECLARED.flatMap(({ name, admission }) => {
-  if (!admission) return [];
-  const kind = admission.feature().kinds[0]?.kind;
-  if (kind !== "VirtualMachine" && kind !== "Pod")
-    throw new Error(
-      `${name}: its Feature's kind ${kind} has no schema in scripts/field-schemas.ts`,
-    );
-  return [
-    { feature: name, kind, fields: admission.fields, ...(kind === "Pod" ? { depth: 2 } : {}) },
-  ];
-});
+/** Each admission function's fields and the kind of object it admits, from its declaration. */
+export const FIELD_SETS: FieldSet[] = DECLARED.flatMap(({ name, admission }) =>
+  admission
+    ? [
+        {
+          feature: name,
+          kind: admission.object,
+          fields: admission.fields,
+          ...(admission.object === "Pod" ? { depth: 2 } : {}),
+        },
+      ]
+    : [],
+);
 
 export const schemaFile = (feature: string): string =>
   `functions/${feature}/fields-schema.generated.ts`;

@@ -1,10 +1,13 @@
 import type { Declaration } from "../declaration.ts";
-import { nestedVirt } from "./feature.ts";
 import { FIELDS } from "./fields.ts";
 
 // What nested-virt is, beside its line in functions/registry.ts.
 export const declaration: Declaration = {
-  admission: { feature: nestedVirt, fields: FIELDS },
+  admission: {
+    feature: async () => (await import("./feature.ts")).nestedVirt,
+    object: "VirtualMachine",
+    fields: FIELDS,
+  },
   bench: ({ admission }) =>
     admission({
       example: "nested-virt-annotation.yaml",

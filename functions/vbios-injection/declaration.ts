@@ -1,11 +1,14 @@
 import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import type { Declaration } from "../declaration.ts";
-import { vbiosInjection } from "./feature.ts";
 import { FIELDS } from "./fields.ts";
 
 // What vbios-injection is, beside its line in functions/registry.ts.
 export const declaration: Declaration = {
-  admission: { feature: vbiosInjection, fields: FIELDS },
+  admission: {
+    feature: async () => (await import("./feature.ts")).vbiosInjection,
+    object: "VirtualMachine",
+    fields: FIELDS,
+  },
   // The example's ROM is a 512-byte stand-in; the cluster here holds one of a video BIOS's size.
   bench: ({ admission, example }) => {
     const input = admission({ example: "vbios-injection.yaml" });
