@@ -41,8 +41,8 @@ describe("the registry and the rest of the house", () => {
 
   for (const name of NAMES) {
     it(`should give ${name} its folder with a declaration, and its docs page`, () => {
-      expect(existsSync(new URL(`functions/${name}/declaration.ts`, ROOT))).to.equal(true);
-      expect(existsSync(new URL(`docs/functions/${name}.md`, ROOT))).to.equal(true);
+      for (const path of [`functions/${name}/declaration.ts`, `docs/functions/${name}.md`])
+        expect(existsSync(new URL(path, ROOT)), `${path} is missing`).to.equal(true);
     });
   }
 
@@ -50,7 +50,7 @@ describe("the registry and the rest of the house", () => {
     it(`should give ${name} a values block, a template and its rendered manifests`, () => {
       expect(values, `charts/vm-feature-functions/values.yaml`).to.have.property(valuesKey(name));
       const template = `charts/vm-feature-functions/templates/${name}.yaml`;
-      expect(existsSync(new URL(template, ROOT)), template).to.equal(true);
+      expect(existsSync(new URL(template, ROOT)), `${template} is missing`).to.equal(true);
       const served = (docs: { file: string; doc: Doc }[]): string[] =>
         docs.filter(({ doc }) => targetsOf(doc).includes(name)).map(({ file }) => file);
       expect(served(knative), "knative/ (npm run render)").to.deep.equal([`${name}.yaml`]);
