@@ -10,8 +10,10 @@ import { mutators } from "../functions/mutators.ts";
 import { API_VERSION, MACHINE } from "../functions/machine-controller/api.ts";
 import { previewMachine } from "../functions/machine-controller/preview.ts";
 import type { KubeObject } from "../shared/basics/kube-object.ts";
+import type { ClusterReader } from "../shared/kube/reader.ts";
 import { inChainOrder } from "../shared/preview/chain.ts";
 import { unhandledKind, unknownAnnotations } from "../shared/preview/input.ts";
+import { lookUpNamespace, unknownNamespaces } from "../shared/preview/namespace.ts";
 import { preview } from "../shared/preview/run.ts";
 import { snapshotReader } from "../shared/kube/snapshot-reader.ts";
 import { parseObjects } from "../shared/preview/snapshot.ts";
@@ -77,15 +79,36 @@ const print = (result: unknown): void => {
       : stringify(result, { aliasDuplicateObjects: false }),
   );
 };
-const snapshot = (fallback: URL): ReturnType<typeof snapshotReader> =>
-  snapshotReader(
-    (values.cluster ?? [fallback]).flatMap((path) => {
-      const objects = parse(path);
-      if (objects.length === 0)
-        warn(`--cluster ${String(path)} holds no objects; the preview reads an empty cluster`);
-      return objects;
-    }),
+const snapshotObjects = (fallback: URL): KubeObject[] =>
+  (values.cluster ?? [fallback]).flatMap((path) => {
+    const objects = parse(path);
+    if (objects.length === 0)
+      warn(`--cluster ${String(path)} holds no objects; the preview reads an empty cluster`);
+    return objects;
+  });
+const snapshot = (fallback: URL): ClusterReader => snapshotReader(snapshotObjects(fallback));
+
+/** The snapshot for a VM or a Pod, with what it cannot tell of the object's namespace said once. */
+async function namespacedSnapshot(namespace: string): Promise<ClusterReader> {
+  const objects = snapshotObjects(DEFAULT_CLUSTER);
+  const reader = snapshotReader(objects);
+  if (values.cluster) {
+    if (await unknownNamespaces(reader))
+      warn(
+        `--cluster ${values.cluster.join(", ")} holds no Namespace, so namespace labels are unknown: namespaceSelectors see only kubernetes.io/metadata.name; add the namespaces to the snapshot (kubectl get namespaces -o yaml)`,
+      );
+    return reader;
+  }
+  if ("labels" in (await lookUpNamespace(reader, namespace))) return reader;
+  // The example cluster stands in for the user's, whose namespaces it cannot know.
+  warn(
+    `namespace ${namespace} is not in examples/cluster.yaml (read without --cluster), so it is previewed as an existing namespace without labels; give --cluster with your cluster's namespaces (kubectl get namespaces -o yaml)`,
   );
+  return snapshotReader([
+    ...objects,
+    { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } },
+  ]);
+}
 const object: KubeObject = objects[0] ?? {};
 if (
   object.kind === MACHINE.kind &&
@@ -121,8 +144,15 @@ const unhandled = unhandledKind(
 );
 if (unhandled) fail(`${manifest}: ${unhandled}`);
 for (const warning of unknownAnnotations(object, chain)) warn(`${manifest}: ${warning}`);
-const result = await preview(object, chain, snapshot(DEFAULT_CLUSTER));
+const namespace = object.metadata?.namespace ?? "default";
+const result = await preview(object, chain, await namespacedSnapshot(namespace));
 print(result);
+if (result.refused) {
+  process.stderr.write(
+    `preview: the API server refuses the object: ${result.refused}; create the namespace first (kubectl create namespace ${namespace}), or add it to the --cluster snapshot if it exists (kubectl get namespaces -o yaml)\n`,
+  );
+  process.exit(1);
+}
 // The YAML is for people: each function the API server would not call says why on a line of its own.
 if (!values.json)
   for (const [name, reason] of Object.entries(result.notCalled ?? {}))

@@ -22,7 +22,8 @@ import { functionOf, webhookEntries as entriesOf } from "../shared/webhooks/entr
 import { admissionRequest } from "../shared/webhooks/request.ts";
 import { snapshotReader } from "../shared/kube/snapshot-reader.ts";
 import { inChainOrder } from "../shared/preview/chain.ts";
-import { namespaceLabels, preview } from "../shared/preview/run.ts";
+import { namespaceLabels } from "../shared/preview/namespace.ts";
+import { preview } from "../shared/preview/run.ts";
 import { parseObjects } from "../shared/preview/snapshot.ts";
 import type { FakeObject } from "./helpers/fake-kube-api.ts";
 import { FakeKubeApi } from "./helpers/fake-kube-api.ts";

@@ -43,6 +43,12 @@ const containers = (docs: readonly Doc[]): { owner: string; container: Container
     }));
   });
 
+/** The front door's nginx.conf, as its ConfigMap holds it. */
+const nginxConf = (docs: readonly Doc[]): string =>
+  String(
+    (ofKind(docs, "ConfigMap", "front-door")[0]?.["data"] as Record<string, unknown>)["nginx.conf"],
+  );
+
 const entries = (docs: readonly Doc[]): { name: string }[] =>
   ofKind(docs, "MutatingWebhookConfiguration").flatMap(
     (c) => (c["webhooks"] ?? []) as { name: string }[],
@@ -95,7 +101,12 @@ describe("the Helm chart", function () {
       expect(ofKind(defaults, "Service", name).map((s) => s.apiVersion)).to.deep.equal([
         "serving.knative.dev/v1",
       ]);
-    expect(ofKind(defaults, "ConfigMap", "nested-virt-rules")[0]?.["data"]).to.deep.equal({});
+    // No rules, no data: the API server would store `data: {}` as none (server-side-apply.test.ts).
+    expect(ofKind(defaults, "ConfigMap", "nested-virt-rules")[0]).to.deep.equal({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "nested-virt-rules", namespace: "vm-feature-functions" },
+    });
   });
 
   for (const [key, name] of FEATURES) {
@@ -177,10 +188,38 @@ describe("the Helm chart", function () {
     );
   });
 
+  it("should keep connections to Knative's ingress, Kourier's unless frontDoor.knativeIngress says", () => {
+    const upstream = (docs: readonly Doc[]): string[] =>
+      nginxConf(docs)
+        .split("\n")
+        .map((line) => line.trim())
+        .filter((line) => /^(server \S+:80;|keepalive \d+;|proxy_pass )/.test(line));
+    expect(upstream(defaults)).to.deep.equal([
+      "server kourier-internal.kourier-system.svc.cluster.local:80;",
+      "keepalive 16;",
+      "proxy_pass http://knative-ingress;",
+    ]);
+    const istio = renderChart(
+      "--set",
+      "frontDoor.knativeIngress=knative-local-gateway.istio-system,clusterDomain=example.internal",
+    );
+    expect(upstream(istio)[0]).to.equal(
+      "server knative-local-gateway.istio-system.svc.example.internal:80;",
+    );
+  });
+
   describe("serving: deployment", () => {
     let docs: Doc[] = [];
     before(() => {
       docs = renderChart("--set", "serving=deployment,nestedVirt.replicas=3");
+    });
+
+    it("should route each review to its function's own Service by DNS, with no ingress", () => {
+      const conf = nginxConf(docs);
+      expect(conf).to.not.include("upstream");
+      expect(conf).to.include(
+        "proxy_pass http://$function.vm-feature-functions.svc.cluster.local;",
+      );
     });
 
     it("should render no Knative object", () => {
@@ -318,6 +357,12 @@ describe("the Helm chart", function () {
         args: ["--set", "serving=openfaas"],
         key: "/serving",
         says: "value must be one of 'knative', 'deployment'",
+      },
+      {
+        name: "an ingress that is not <name>.<namespace>",
+        args: ["--set", "frontDoor.knativeIngress=kourier-internal"],
+        key: "/frontDoor/knativeIngress",
+        says: "'kourier-internal' does not match pattern",
       },
       {
         name: "a misspelt key",

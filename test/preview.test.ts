@@ -10,6 +10,7 @@ import type { Operation } from "fast-json-patch";
 import { syncRulesNamespaces } from "../functions/nested-virt/webhook-namespaces.ts";
 import type { Pod } from "../shared/kube/pod.ts";
 import { parseObjects } from "../shared/preview/snapshot.ts";
+import { fieldTypeMessage } from "./helpers/errors.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -166,6 +167,55 @@ describe("npm run preview", () => {
     );
   });
 
+  it("should refuse a VM in a namespace the --cluster snapshot lacks, as the API server does, and exit 1", () => {
+    const file = variant("examples/nested-virt-annotation.yaml", inNamespace("nowhere"));
+    const run = runPreview(file, "--cluster", "examples/cluster.yaml", "--json");
+    expect([run.status, run.stderr]).to.deep.equal([
+      1,
+      'preview: the API server refuses the object: namespaces "nowhere" not found; create the namespace first (kubectl create namespace nowhere), or add it to the --cluster snapshot if it exists (kubectl get namespaces -o yaml)\n',
+    ]);
+    const out = JSON.parse(run.stdout) as Out & { refused?: string };
+    expect(out.refused).to.equal('namespaces "nowhere" not found');
+    expect(out.patches).to.deep.equal({});
+    expect(out.object).to.deep.equal(parse(readFileSync(file, "utf8")));
+  });
+
+  it("should take the namespaces the API server makes itself as existing, whatever the snapshot lists", () => {
+    const file = variant("examples/nested-virt-annotation.yaml", inNamespace("kube-public"));
+    const run = runPreview(file, "--cluster", "examples/cluster.yaml", "--json");
+    expect([run.status, run.stderr]).to.deep.equal([0, ""]);
+    expect(Object.keys((JSON.parse(run.stdout) as Out).patches)).to.deep.equal(["nested-virt"]);
+  });
+
+  it("should warn once that a --cluster snapshot without Namespaces leaves their labels unknown", () => {
+    const snapshot = join(mkdtempSync(join(tmpdir(), "preview-no-namespaces-")), "cluster.yaml");
+    writeFileSync(snapshot, stringify({ apiVersion: "v1", kind: "Node", metadata: { name: "n" } }));
+    // Its VM asks for no instance metadata here: imds-injector would look for the VMI.
+    const file = variant("examples/launcher-pod-macvtap.yaml", (object) => {
+      inNamespace("ci")(object);
+      const metadata = object["metadata"] as { annotations: Record<string, string> };
+      delete metadata.annotations["imds.kubevirt.io/enabled"];
+    });
+    const run = runPreview(file, "--cluster", snapshot, "--json");
+    expect(run.status, run.stderr).to.equal(0);
+    expect(run.stderr.split("\n").filter((line) => line.startsWith("preview:"))).to.deep.equal([
+      `preview: warning: --cluster ${snapshot} holds no Namespace, so namespace labels are unknown: namespaceSelectors see only kubernetes.io/metadata.name; add the namespaces to the snapshot (kubectl get namespaces -o yaml)`,
+    ]);
+    expect((JSON.parse(run.stdout) as Out).notCalled?.["macvtap-capabilities"]).to.equal(
+      "namespace ci lacks label vm-feature-manager.io/macvtap-capabilities=enabled",
+    );
+  });
+
+  it("should preview a namespace the example cluster lacks, without --cluster, as one without labels", () => {
+    const file = variant("examples/nested-virt-annotation.yaml", inNamespace("prod"));
+    const run = runPreview(file, "--json");
+    expect([run.status, run.stderr]).to.deep.equal([
+      0,
+      "preview: warning: namespace prod is not in examples/cluster.yaml (read without --cluster), so it is previewed as an existing namespace without labels; give --cluster with your cluster's namespaces (kubectl get namespaces -o yaml)\n",
+    ]);
+    expect(Object.keys((JSON.parse(run.stdout) as Out).patches)).to.deep.equal(["nested-virt"]);
+  });
+
   it("should not call a function for a VM without its annotation", () => {
     const file = variant("examples/pci-passthrough.yaml", (object) => {
       delete (object["metadata"] as { annotations?: unknown }).annotations;
@@ -313,6 +363,25 @@ describe("npm run preview", () => {
       );
     });
 
+    it("should deny a macvtap pod whose capabilities list is no list, naming the field, and exit 1", () => {
+      const file = variant("examples/launcher-pod-macvtap.yaml", (object) => {
+        const [compute] = (object["spec"] as { containers: Record<string, unknown>[] }).containers;
+        if (compute) compute["securityContext"] = { capabilities: { add: 3 } };
+      });
+      const run = runPreview(file, "--json");
+      const out = JSON.parse(run.stdout) as { denied: unknown };
+      const message = fieldTypeMessage(
+        "macvtap-capabilities",
+        "spec.containers[0].securityContext.capabilities.add",
+        "a list of strings",
+      );
+      expect([run.status, out.denied, run.stderr]).to.deep.equal([
+        1,
+        { function: "macvtap-capabilities", message },
+        `preview: macvtap-capabilities denied the object: ${message}\n`,
+      ]);
+    });
+
     it("should not call the Pod functions for a pod that is no launcher", () => {
       const file = variant("examples/launcher-pod-macvtap.yaml", (object) => {
         delete (object["metadata"] as { labels?: unknown }).labels;
@@ -424,15 +493,42 @@ describe("npm run preview", () => {
     ]);
   });
 
-  it("should say no rule selects a kind at a version no entry names", () => {
+  it("should say no rule selects a kind at a version no entry names, with matchPolicy Exact", () => {
+    const file = variant("examples/nested-virt-annotation.yaml", (object) => {
+      object["apiVersion"] = "kubevirt.io/v1alpha3";
+    });
+    const exact = join(mkdtempSync(join(tmpdir(), "preview-exact-")), "webhooks.yaml");
+    const shipped = readFileSync(`${ROOT}/knative/webhooks.yaml`, "utf8");
+    writeFileSync(
+      exact,
+      shipped.replaceAll(
+        "    failurePolicy: Fail",
+        "    matchPolicy: Exact\n    failurePolicy: Fail",
+      ),
+    );
+    const run = runPreview(file, "--webhooks", exact, "--json");
+    expect(run.status, run.stderr).to.equal(0);
+    expect((JSON.parse(run.stdout) as Out).notCalled?.["nested-virt"]).to.equal(
+      "no rule selects CREATE of virtualmachines.kubevirt.io/v1alpha3 in namespace default (matchPolicy Exact leaves out the rule for virtualmachines.kubevirt.io/v1)",
+    );
+  });
+
+  it("should call an entry for a VM at another version KubeVirt serves (matchPolicy Equivalent), converted", () => {
     const file = variant("examples/nested-virt-annotation.yaml", (object) => {
       object["apiVersion"] = "kubevirt.io/v1alpha3";
     });
     const run = runPreview(file, "--json");
     expect(run.status, run.stderr).to.equal(0);
-    expect((JSON.parse(run.stdout) as Out).notCalled?.["nested-virt"]).to.equal(
-      "no rule selects CREATE of virtualmachines.kubevirt.io/v1alpha3 in namespace default",
-    );
+    const out = JSON.parse(run.stdout) as Out;
+    const atV1 = JSON.parse(
+      runPreview("examples/nested-virt-annotation.yaml", "--json").stdout,
+    ) as Out;
+    expect(out.patches).to.deep.equal(atV1.patches);
+    expect(Object.keys(out.patches)).to.include("nested-virt");
+    expect(out.object).to.deep.equal({
+      ...(atV1.object as object),
+      apiVersion: "kubevirt.io/v1alpha3",
+    });
   });
 
   it("should warn of an annotation key in the project's domain that no feature knows", () => {

@@ -13,6 +13,7 @@ import type { StoredObject } from "./helpers/upstream-schemas.ts";
 import { crdName, upstreamChecker } from "./helpers/upstream-schemas.ts";
 import { structuralViolations } from "./helpers/crd-validator.ts";
 import { exampleVms } from "./helpers/example-vms.ts";
+import { servedVersions } from "../shared/webhooks/equivalent.ts";
 import {
   machineCrd,
   networkConfigurationCrd,
@@ -66,6 +67,23 @@ describe("upstream CRDs: what we ship and make, against KubeVirt's, Knative's an
       "issuers.cert-manager.io",
     ]);
     expect(new Set(names).size).to.equal(names.length);
+  });
+
+  it("should serve the versions of kubevirt.io that the preview's matchPolicy Equivalent takes as equivalent, converting with None", () => {
+    type Spec = {
+      group: string;
+      versions: { name: string; served: boolean }[];
+      conversion?: { strategy: string };
+    };
+    const kubevirt = crds
+      .map((crd) => crd["spec"] as Spec)
+      .filter((spec) => spec.group === "kubevirt.io");
+    expect(kubevirt).to.have.length.above(0);
+    for (const spec of kubevirt) {
+      const served = spec.versions.filter((v) => v.served).map((v) => v.name);
+      expect(served).to.deep.equal(servedVersions("kubevirt.io"));
+      expect(spec.conversion?.strategy ?? "None").to.equal("None");
+    }
   });
 
   it("should leave the Machine CRDs' short names to them alone", () => {

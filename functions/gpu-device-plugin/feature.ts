@@ -1,5 +1,5 @@
 import { FeatureError } from "../../shared/basics/errors.ts";
-import { fieldExpectations } from "./fields-schema.generated.ts";
+import { fieldExpectations, quantityFields } from "./fields-schema.generated.ts";
 import { validate as validateFields } from "./fields-validator.generated.ts";
 import type { Feature, MutationOutcome } from "../../shared/admission/feature.ts";
 import { KUBEVIRT } from "../../shared/kube/kinds.ts";
@@ -34,7 +34,11 @@ export function gpuDevicePlugin(
     kinds: [VIRTUAL_MACHINE_KIND],
     operations: ["CREATE", "UPDATE"],
     triggerAnnotation: TRIGGER,
-    fields: { validate: validateFields, expectations: fieldExpectations },
+    fields: {
+      validate: validateFields,
+      expectations: fieldExpectations,
+      quantities: quantityFields,
+    },
     reads: [KUBEVIRT],
     view(vm, _request, cluster, signal): MaybePromise<GpuView> {
       if (readIntent(vm, settings.maxDevices).ask === "absent" || settings.mode !== "gpus")

@@ -27,6 +27,9 @@ export const fieldsSchema = {
                         limits: {
                           $ref: "#/definitions/spec.template.spec.domain.resources.limits",
                         },
+                        requests: {
+                          $ref: "#/definitions/spec.template.spec.domain.resources.limits",
+                        },
                       },
                     },
                   },
@@ -69,4 +72,9 @@ export const fieldExpectations: Record<string, string> = {
   "spec.template.spec.domain.devices.gpus": "a list of {name, ...}",
   "spec.template.spec.domain.resources": "an object",
   "spec.template.spec.domain.resources.limits": "a map of quantities",
+  "spec.template.spec.domain.resources.requests": "a map of quantities",
 };
+export const quantityFields: string[] = [
+  "spec.template.spec.domain.resources.limits.*",
+  "spec.template.spec.domain.resources.requests.*",
+];

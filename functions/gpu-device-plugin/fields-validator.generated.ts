@@ -31,6 +31,9 @@ const schema6 = {
                         limits: {
                           $ref: "#/definitions/spec.template.spec.domain.resources.limits",
                         },
+                        requests: {
+                          $ref: "#/definitions/spec.template.spec.domain.resources.limits",
+                        },
                       },
                     },
                   },
@@ -464,6 +467,7 @@ function validate21(
                                       !Array.isArray(data6)
                                     ) {
                                       if (data6.limits !== undefined) {
+                                        const _errs14 = errors;
                                         if (
                                           !validate24(data6.limits, {
                                             instancePath:
@@ -479,6 +483,33 @@ function validate21(
                                               ? validate24.errors
                                               : vErrors.concat(validate24.errors);
                                           errors = vErrors.length;
+                                        }
+                                        var valid6 = _errs14 === errors;
+                                      } else {
+                                        var valid6 = true;
+                                      }
+                                      if (valid6) {
+                                        if (data6.requests !== undefined) {
+                                          const _errs15 = errors;
+                                          if (
+                                            !validate24(data6.requests, {
+                                              instancePath:
+                                                instancePath +
+                                                "/spec/template/spec/domain/resources/requests",
+                                              parentData: data6,
+                                              parentDataProperty: "requests",
+                                              rootData,
+                                            })
+                                          ) {
+                                            vErrors =
+                                              vErrors === null
+                                                ? validate24.errors
+                                                : vErrors.concat(validate24.errors);
+                                            errors = vErrors.length;
+                                          }
+                                          var valid6 = _errs15 === errors;
+                                        } else {
+                                          var valid6 = true;
                                         }
                                       }
                                     } else {

@@ -2,4 +2,5 @@
 export const FIELDS = [
   "spec.template.spec.domain.devices.gpus",
   "spec.template.spec.domain.resources.limits",
+  "spec.template.spec.domain.resources.requests",
 ] as const;

@@ -5,6 +5,8 @@ import { resourceEntryName } from "../../shared/kubevirt/resource-name.ts";
 import type { VirtualMachine } from "../../shared/kubevirt/types.ts";
 import type { GpuRequest } from "./intent.ts";
 import { copyPath } from "../../shared/basics/sharing.ts";
+import type { QuantityInput } from "../../shared/kube/quantity.ts";
+import { sameQuantity } from "../../shared/kube/quantity.ts";
 
 /**
  * A copy of the VM whose `domain.devices.gpus` serves every request: `count` entries named
@@ -50,7 +52,7 @@ export function limitGpus(
       ["requests", resources.requests ?? {}],
     ] as const) {
       const have = values[resourceName];
-      if (have !== undefined && String(have) !== want)
+      if (have !== undefined && !sameQuantity(have as QuantityInput, want))
         throw new FeatureError(
           `the VM already sets ${kind}["${resourceName}"] to ${JSON.stringify(have)}, but the annotation asks for ${want}`,
           {

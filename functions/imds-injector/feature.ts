@@ -1,5 +1,5 @@
 import type { Feature, MutationOutcome } from "../../shared/admission/feature.ts";
-import { fieldExpectations } from "./fields-schema.generated.ts";
+import { fieldExpectations, quantityFields } from "./fields-schema.generated.ts";
 import { validate as validateFields } from "./fields-validator.generated.ts";
 import { VIRTUAL_MACHINE_INSTANCE } from "../../shared/kube/kinds.ts";
 import type { Pod } from "../../shared/kube/pod.ts";
@@ -46,7 +46,11 @@ export function imdsInjector(options: ImdsInjectorOptions = {}): Feature<Pod, Im
     kinds: [POD_KIND],
     operations: ["CREATE"],
     triggerAnnotation: TRIGGER,
-    fields: { validate: validateFields, expectations: fieldExpectations },
+    fields: {
+      validate: validateFields,
+      expectations: fieldExpectations,
+      quantities: quantityFields,
+    },
     reads: [VIRTUAL_MACHINE_INSTANCE],
     view(pod, request, cluster, signal): MaybePromise<ImdsView> {
       const decision = decide(pod, context(request.namespace, {}));

@@ -10,92 +10,33 @@ const schema6 = {
     spec: {
       type: "object",
       properties: {
-        initContainers: { $ref: "#/definitions/spec.initContainers" },
-        containers: { $ref: "#/definitions/spec.initContainers" },
-        volumes: { $ref: "#/definitions/spec.volumes" },
+        initContainers: {
+          type: "array",
+          items: { $ref: "#/definitions/spec.initContainers.items" },
+        },
+        containers: { type: "array", items: { $ref: "#/definitions/spec.initContainers.items" } },
+        volumes: { type: "array", items: { $ref: "#/definitions/spec.volumes.items" } },
         resources: { $ref: "#/definitions/spec.resources" },
       },
     },
   },
   definitions: {
-    "spec.initContainers": {
-      type: "array",
-      items: {
-        type: "object",
-        properties: {
-          args: { type: "array" },
-          command: { type: "array" },
-          env: { type: "array" },
-          envFrom: { type: "array" },
-          image: { type: "string" },
-          imagePullPolicy: { type: "string" },
-          lifecycle: { type: "object" },
-          livenessProbe: { type: "object" },
-          name: { type: "string" },
-          ports: { type: "array" },
-          readinessProbe: { type: "object" },
-          resizePolicy: { type: "array" },
-          resources: { type: "object" },
-          restartPolicy: { type: "string" },
-          restartPolicyRules: { type: "array" },
-          securityContext: { type: "object" },
-          startupProbe: { type: "object" },
-          stdin: { type: "boolean" },
-          stdinOnce: { type: "boolean" },
-          terminationMessagePath: { type: "string" },
-          terminationMessagePolicy: { type: "string" },
-          tty: { type: "boolean" },
-          volumeDevices: { type: "array" },
-          volumeMounts: { type: "array" },
-          workingDir: { type: "string" },
-        },
-        required: ["name"],
-      },
-    },
-    "spec.volumes": {
-      type: "array",
-      items: {
-        type: "object",
-        properties: {
-          awsElasticBlockStore: { type: "object" },
-          azureDisk: { type: "object" },
-          azureFile: { type: "object" },
-          cephfs: { type: "object" },
-          cinder: { type: "object" },
-          configMap: { type: "object" },
-          csi: { type: "object" },
-          downwardAPI: { type: "object" },
-          emptyDir: { type: "object" },
-          ephemeral: { type: "object" },
-          fc: { type: "object" },
-          flexVolume: { type: "object" },
-          flocker: { type: "object" },
-          gcePersistentDisk: { type: "object" },
-          gitRepo: { type: "object" },
-          glusterfs: { type: "object" },
-          hostPath: { type: "object" },
-          image: { type: "object" },
-          iscsi: { type: "object" },
-          name: { type: "string" },
-          nfs: { type: "object" },
-          persistentVolumeClaim: { type: "object" },
-          photonPersistentDisk: { type: "object" },
-          portworxVolume: { type: "object" },
-          projected: { type: "object" },
-          quobyte: { type: "object" },
-          rbd: { type: "object" },
-          scaleIO: { type: "object" },
-          secret: { type: "object" },
-          storageos: { type: "object" },
-          vsphereVolume: { type: "object" },
-        },
-        required: ["name"],
-      },
+    "spec.initContainers.items.name": { type: "string" },
+    "spec.initContainers.items.resources.requests": {
+      type: "object",
+      additionalProperties: { anyOf: [{ type: "string" }, { type: "number" }] },
     },
     "spec.resources": {
       type: "object",
       properties: {
-        claims: { type: "array", items: { type: "object" } },
+        claims: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: { name: { type: "string" }, request: { type: "string" } },
+            required: ["name"],
+          },
+        },
         limits: {
           type: "object",
           additionalProperties: { anyOf: [{ type: "string" }, { type: "number" }] },
@@ -106,718 +47,63 @@ const schema6 = {
         },
       },
     },
+    "spec.initContainers.items": {
+      type: "object",
+      properties: {
+        name: { $ref: "#/definitions/spec.initContainers.items.name" },
+        resources: {
+          type: "object",
+          properties: {
+            requests: { $ref: "#/definitions/spec.initContainers.items.resources.requests" },
+            limits: { $ref: "#/definitions/spec.initContainers.items.resources.requests" },
+          },
+        },
+      },
+    },
+    "spec.volumes.items": {
+      type: "object",
+      properties: { name: { $ref: "#/definitions/spec.initContainers.items.name" } },
+    },
   },
 };
 const schema7 = {
-  type: "array",
-  items: {
-    type: "object",
-    properties: {
-      args: { type: "array" },
-      command: { type: "array" },
-      env: { type: "array" },
-      envFrom: { type: "array" },
-      image: { type: "string" },
-      imagePullPolicy: { type: "string" },
-      lifecycle: { type: "object" },
-      livenessProbe: { type: "object" },
-      name: { type: "string" },
-      ports: { type: "array" },
-      readinessProbe: { type: "object" },
-      resizePolicy: { type: "array" },
-      resources: { type: "object" },
-      restartPolicy: { type: "string" },
-      restartPolicyRules: { type: "array" },
-      securityContext: { type: "object" },
-      startupProbe: { type: "object" },
-      stdin: { type: "boolean" },
-      stdinOnce: { type: "boolean" },
-      terminationMessagePath: { type: "string" },
-      terminationMessagePolicy: { type: "string" },
-      tty: { type: "boolean" },
-      volumeDevices: { type: "array" },
-      volumeMounts: { type: "array" },
-      workingDir: { type: "string" },
+  type: "object",
+  properties: {
+    name: { $ref: "#/definitions/spec.initContainers.items.name" },
+    resources: {
+      type: "object",
+      properties: {
+        requests: { $ref: "#/definitions/spec.initContainers.items.resources.requests" },
+        limits: { $ref: "#/definitions/spec.initContainers.items.resources.requests" },
+      },
     },
-    required: ["name"],
   },
 };
-function validate22(
+const schema8 = { type: "string" };
+function validate23(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data } = {},
 ) {
   let vErrors = null;
   let errors = 0;
-  if (errors === 0) {
-    if (Array.isArray(data)) {
-      var valid0 = true;
-      const len0 = data.length;
-      for (let i0 = 0; i0 < len0; i0++) {
-        let data0 = data[i0];
-        const _errs1 = errors;
-        if (errors === _errs1) {
-          if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
-            let missing0;
-            if (data0.name === undefined && (missing0 = "name")) {
-              validate22.errors = [
-                {
-                  instancePath: instancePath + "/" + i0,
-                  schemaPath: "#/items/required",
-                  keyword: "required",
-                  params: { missingProperty: missing0 },
-                  message: "must have required property '" + missing0 + "'",
-                },
-              ];
-              return false;
-            } else {
-              if (data0.args !== undefined) {
-                const _errs3 = errors;
-                if (!Array.isArray(data0.args)) {
-                  validate22.errors = [
-                    {
-                      instancePath: instancePath + "/" + i0 + "/args",
-                      schemaPath: "#/items/properties/args/type",
-                      keyword: "type",
-                      params: { type: "array" },
-                      message: "must be array",
-                    },
-                  ];
-                  return false;
-                }
-                var valid1 = _errs3 === errors;
-              } else {
-                var valid1 = true;
-              }
-              if (valid1) {
-                if (data0.command !== undefined) {
-                  const _errs5 = errors;
-                  if (!Array.isArray(data0.command)) {
-                    validate22.errors = [
-                      {
-                        instancePath: instancePath + "/" + i0 + "/command",
-                        schemaPath: "#/items/properties/command/type",
-                        keyword: "type",
-                        params: { type: "array" },
-                        message: "must be array",
-                      },
-                    ];
-                    return false;
-                  }
-                  var valid1 = _errs5 === errors;
-                } else {
-                  var valid1 = true;
-                }
-                if (valid1) {
-                  if (data0.env !== undefined) {
-                    const _errs7 = errors;
-                    if (!Array.isArray(data0.env)) {
-                      validate22.errors = [
-                        {
-                          instancePath: instancePath + "/" + i0 + "/env",
-                          schemaPath: "#/items/properties/env/type",
-                          keyword: "type",
-                          params: { type: "array" },
-                          message: "must be array",
-                        },
-                      ];
-                      return false;
-                    }
-                    var valid1 = _errs7 === errors;
-                  } else {
-                    var valid1 = true;
-                  }
-                  if (valid1) {
-                    if (data0.envFrom !== undefined) {
-                      const _errs9 = errors;
-                      if (!Array.isArray(data0.envFrom)) {
-                        validate22.errors = [
-                          {
-                            instancePath: instancePath + "/" + i0 + "/envFrom",
-                            schemaPath: "#/items/properties/envFrom/type",
-                            keyword: "type",
-                            params: { type: "array" },
-                            message: "must be array",
-                          },
-                        ];
-                        return false;
-                      }
-                      var valid1 = _errs9 === errors;
-                    } else {
-                      var valid1 = true;
-                    }
-                    if (valid1) {
-                      if (data0.image !== undefined) {
-                        const _errs11 = errors;
-                        if (typeof data0.image !== "string") {
-                          validate22.errors = [
-                            {
-                              instancePath: instancePath + "/" + i0 + "/image",
-                              schemaPath: "#/items/properties/image/type",
-                              keyword: "type",
-                              params: { type: "string" },
-                              message: "must be string",
-                            },
-                          ];
-                          return false;
-                        }
-                        var valid1 = _errs11 === errors;
-                      } else {
-                        var valid1 = true;
-                      }
-                      if (valid1) {
-                        if (data0.imagePullPolicy !== undefined) {
-                          const _errs13 = errors;
-                          if (typeof data0.imagePullPolicy !== "string") {
-                            validate22.errors = [
-                              {
-                                instancePath: instancePath + "/" + i0 + "/imagePullPolicy",
-                                schemaPath: "#/items/properties/imagePullPolicy/type",
-                                keyword: "type",
-                                params: { type: "string" },
-                                message: "must be string",
-                              },
-                            ];
-                            return false;
-                          }
-                          var valid1 = _errs13 === errors;
-                        } else {
-                          var valid1 = true;
-                        }
-                        if (valid1) {
-                          if (data0.lifecycle !== undefined) {
-                            let data7 = data0.lifecycle;
-                            const _errs15 = errors;
-                            if (!(data7 && typeof data7 == "object" && !Array.isArray(data7))) {
-                              validate22.errors = [
-                                {
-                                  instancePath: instancePath + "/" + i0 + "/lifecycle",
-                                  schemaPath: "#/items/properties/lifecycle/type",
-                                  keyword: "type",
-                                  params: { type: "object" },
-                                  message: "must be object",
-                                },
-                              ];
-                              return false;
-                            }
-                            var valid1 = _errs15 === errors;
-                          } else {
-                            var valid1 = true;
-                          }
-                          if (valid1) {
-                            if (data0.livenessProbe !== undefined) {
-                              let data8 = data0.livenessProbe;
-                              const _errs17 = errors;
-                              if (!(data8 && typeof data8 == "object" && !Array.isArray(data8))) {
-                                validate22.errors = [
-                                  {
-                                    instancePath: instancePath + "/" + i0 + "/livenessProbe",
-                                    schemaPath: "#/items/properties/livenessProbe/type",
-                                    keyword: "type",
-                                    params: { type: "object" },
-                                    message: "must be object",
-                                  },
-                                ];
-                                return false;
-                              }
-                              var valid1 = _errs17 === errors;
-                            } else {
-                              var valid1 = true;
-                            }
-                            if (valid1) {
-                              if (data0.name !== undefined) {
-                                const _errs19 = errors;
-                                if (typeof data0.name !== "string") {
-                                  validate22.errors = [
-                                    {
-                                      instancePath: instancePath + "/" + i0 + "/name",
-                                      schemaPath: "#/items/properties/name/type",
-                                      keyword: "type",
-                                      params: { type: "string" },
-                                      message: "must be string",
-                                    },
-                                  ];
-                                  return false;
-                                }
-                                var valid1 = _errs19 === errors;
-                              } else {
-                                var valid1 = true;
-                              }
-                              if (valid1) {
-                                if (data0.ports !== undefined) {
-                                  const _errs21 = errors;
-                                  if (!Array.isArray(data0.ports)) {
-                                    validate22.errors = [
-                                      {
-                                        instancePath: instancePath + "/" + i0 + "/ports",
-                                        schemaPath: "#/items/properties/ports/type",
-                                        keyword: "type",
-                                        params: { type: "array" },
-                                        message: "must be array",
-                                      },
-                                    ];
-                                    return false;
-                                  }
-                                  var valid1 = _errs21 === errors;
-                                } else {
-                                  var valid1 = true;
-                                }
-                                if (valid1) {
-                                  if (data0.readinessProbe !== undefined) {
-                                    let data11 = data0.readinessProbe;
-                                    const _errs23 = errors;
-                                    if (!(
-                                      data11 &&
-                                      typeof data11 == "object" &&
-                                      !Array.isArray(data11)
-                                    )) {
-                                      validate22.errors = [
-                                        {
-                                          instancePath: instancePath + "/" + i0 + "/readinessProbe",
-                                          schemaPath: "#/items/properties/readinessProbe/type",
-                                          keyword: "type",
-                                          params: { type: "object" },
-                                          message: "must be object",
-                                        },
-                                      ];
-                                      return false;
-                                    }
-                                    var valid1 = _errs23 === errors;
-                                  } else {
-                                    var valid1 = true;
-                                  }
-                                  if (valid1) {
-                                    if (data0.resizePolicy !== undefined) {
-                                      const _errs25 = errors;
-                                      if (!Array.isArray(data0.resizePolicy)) {
-                                        validate22.errors = [
-                                          {
-                                            instancePath: instancePath + "/" + i0 + "/resizePolicy",
-                                            schemaPath: "#/items/properties/resizePolicy/type",
-                                            keyword: "type",
-                                            params: { type: "array" },
-                                            message: "must be array",
-                                          },
-                                        ];
-                                        return false;
-                                      }
-                                      var valid1 = _errs25 === errors;
-                                    } else {
-                                      var valid1 = true;
-                                    }
-                                    if (valid1) {
-                                      if (data0.resources !== undefined) {
-                                        let data13 = data0.resources;
-                                        const _errs27 = errors;
-                                        if (!(
-                                          data13 &&
-                                          typeof data13 == "object" &&
-                                          !Array.isArray(data13)
-                                        )) {
-                                          validate22.errors = [
-                                            {
-                                              instancePath: instancePath + "/" + i0 + "/resources",
-                                              schemaPath: "#/items/properties/resources/type",
-                                              keyword: "type",
-                                              params: { type: "object" },
-                                              message: "must be object",
-                                            },
-                                          ];
-                                          return false;
-                                        }
-                                        var valid1 = _errs27 === errors;
-                                      } else {
-                                        var valid1 = true;
-                                      }
-                                      if (valid1) {
-                                        if (data0.restartPolicy !== undefined) {
-                                          const _errs29 = errors;
-                                          if (typeof data0.restartPolicy !== "string") {
-                                            validate22.errors = [
-                                              {
-                                                instancePath:
-                                                  instancePath + "/" + i0 + "/restartPolicy",
-                                                schemaPath: "#/items/properties/restartPolicy/type",
-                                                keyword: "type",
-                                                params: { type: "string" },
-                                                message: "must be string",
-                                              },
-                                            ];
-                                            return false;
-                                          }
-                                          var valid1 = _errs29 === errors;
-                                        } else {
-                                          var valid1 = true;
-                                        }
-                                        if (valid1) {
-                                          if (data0.restartPolicyRules !== undefined) {
-                                            const _errs31 = errors;
-                                            if (!Array.isArray(data0.restartPolicyRules)) {
-                                              validate22.errors = [
-                                                {
-                                                  instancePath:
-                                                    instancePath + "/" + i0 + "/restartPolicyRules",
-                                                  schemaPath:
-                                                    "#/items/properties/restartPolicyRules/type",
-                                                  keyword: "type",
-                                                  params: { type: "array" },
-                                                  message: "must be array",
-                                                },
-                                              ];
-                                              return false;
-                                            }
-                                            var valid1 = _errs31 === errors;
-                                          } else {
-                                            var valid1 = true;
-                                          }
-                                          if (valid1) {
-                                            if (data0.securityContext !== undefined) {
-                                              let data16 = data0.securityContext;
-                                              const _errs33 = errors;
-                                              if (!(
-                                                data16 &&
-                                                typeof data16 == "object" &&
-                                                !Array.isArray(data16)
-                                              )) {
-                                                validate22.errors = [
-                                                  {
-                                                    instancePath:
-                                                      instancePath + "/" + i0 + "/securityContext",
-                                                    schemaPath:
-                                                      "#/items/properties/securityContext/type",
-                                                    keyword: "type",
-                                                    params: { type: "object" },
-                                                    message: "must be object",
-                                                  },
-                                                ];
-                                                return false;
-                                              }
-                                              var valid1 = _errs33 === errors;
-                                            } else {
-                                              var valid1 = true;
-                                            }
-                                            if (valid1) {
-                                              if (data0.startupProbe !== undefined) {
-                                                let data17 = data0.startupProbe;
-                                                const _errs35 = errors;
-                                                if (!(
-                                                  data17 &&
-                                                  typeof data17 == "object" &&
-                                                  !Array.isArray(data17)
-                                                )) {
-                                                  validate22.errors = [
-                                                    {
-                                                      instancePath:
-                                                        instancePath + "/" + i0 + "/startupProbe",
-                                                      schemaPath:
-                                                        "#/items/properties/startupProbe/type",
-                                                      keyword: "type",
-                                                      params: { type: "object" },
-                                                      message: "must be object",
-                                                    },
-                                                  ];
-                                                  return false;
-                                                }
-                                                var valid1 = _errs35 === errors;
-                                              } else {
-                                                var valid1 = true;
-                                              }
-                                              if (valid1) {
-                                                if (data0.stdin !== undefined) {
-                                                  const _errs37 = errors;
-                                                  if (typeof data0.stdin !== "boolean") {
-                                                    validate22.errors = [
-                                                      {
-                                                        instancePath:
-                                                          instancePath + "/" + i0 + "/stdin",
-                                                        schemaPath: "#/items/properties/stdin/type",
-                                                        keyword: "type",
-                                                        params: { type: "boolean" },
-                                                        message: "must be boolean",
-                                                      },
-                                                    ];
-                                                    return false;
-                                                  }
-                                                  var valid1 = _errs37 === errors;
-                                                } else {
-                                                  var valid1 = true;
-                                                }
-                                                if (valid1) {
-                                                  if (data0.stdinOnce !== undefined) {
-                                                    const _errs39 = errors;
-                                                    if (typeof data0.stdinOnce !== "boolean") {
-                                                      validate22.errors = [
-                                                        {
-                                                          instancePath:
-                                                            instancePath + "/" + i0 + "/stdinOnce",
-                                                          schemaPath:
-                                                            "#/items/properties/stdinOnce/type",
-                                                          keyword: "type",
-                                                          params: { type: "boolean" },
-                                                          message: "must be boolean",
-                                                        },
-                                                      ];
-                                                      return false;
-                                                    }
-                                                    var valid1 = _errs39 === errors;
-                                                  } else {
-                                                    var valid1 = true;
-                                                  }
-                                                  if (valid1) {
-                                                    if (
-                                                      data0.terminationMessagePath !== undefined
-                                                    ) {
-                                                      const _errs41 = errors;
-                                                      if (
-                                                        typeof data0.terminationMessagePath !==
-                                                        "string"
-                                                      ) {
-                                                        validate22.errors = [
-                                                          {
-                                                            instancePath:
-                                                              instancePath +
-                                                              "/" +
-                                                              i0 +
-                                                              "/terminationMessagePath",
-                                                            schemaPath:
-                                                              "#/items/properties/terminationMessagePath/type",
-                                                            keyword: "type",
-                                                            params: { type: "string" },
-                                                            message: "must be string",
-                                                          },
-                                                        ];
-                                                        return false;
-                                                      }
-                                                      var valid1 = _errs41 === errors;
-                                                    } else {
-                                                      var valid1 = true;
-                                                    }
-                                                    if (valid1) {
-                                                      if (
-                                                        data0.terminationMessagePolicy !== undefined
-                                                      ) {
-                                                        const _errs43 = errors;
-                                                        if (
-                                                          typeof data0.terminationMessagePolicy !==
-                                                          "string"
-                                                        ) {
-                                                          validate22.errors = [
-                                                            {
-                                                              instancePath:
-                                                                instancePath +
-                                                                "/" +
-                                                                i0 +
-                                                                "/terminationMessagePolicy",
-                                                              schemaPath:
-                                                                "#/items/properties/terminationMessagePolicy/type",
-                                                              keyword: "type",
-                                                              params: { type: "string" },
-                                                              message: "must be string",
-                                                            },
-                                                          ];
-                                                          return false;
-                                                        }
-                                                        var valid1 = _errs43 === errors;
-                                                      } else {
-                                                        var valid1 = true;
-                                                      }
-                                                      if (valid1) {
-                                                        if (data0.tty !== undefined) {
-                                                          const _errs45 = errors;
-                                                          if (typeof data0.tty !== "boolean") {
-                                                            validate22.errors = [
-                                                              {
-                                                                instancePath:
-                                                                  instancePath + "/" + i0 + "/tty",
-                                                                schemaPath:
-                                                                  "#/items/properties/tty/type",
-                                                                keyword: "type",
-                                                                params: { type: "boolean" },
-                                                                message: "must be boolean",
-                                                              },
-                                                            ];
-                                                            return false;
-                                                          }
-                                                          var valid1 = _errs45 === errors;
-                                                        } else {
-                                                          var valid1 = true;
-                                                        }
-                                                        if (valid1) {
-                                                          if (data0.volumeDevices !== undefined) {
-                                                            const _errs47 = errors;
-                                                            if (
-                                                              !Array.isArray(data0.volumeDevices)
-                                                            ) {
-                                                              validate22.errors = [
-                                                                {
-                                                                  instancePath:
-                                                                    instancePath +
-                                                                    "/" +
-                                                                    i0 +
-                                                                    "/volumeDevices",
-                                                                  schemaPath:
-                                                                    "#/items/properties/volumeDevices/type",
-                                                                  keyword: "type",
-                                                                  params: { type: "array" },
-                                                                  message: "must be array",
-                                                                },
-                                                              ];
-                                                              return false;
-                                                            }
-                                                            var valid1 = _errs47 === errors;
-                                                          } else {
-                                                            var valid1 = true;
-                                                          }
-                                                          if (valid1) {
-                                                            if (data0.volumeMounts !== undefined) {
-                                                              const _errs49 = errors;
-                                                              if (
-                                                                !Array.isArray(data0.volumeMounts)
-                                                              ) {
-                                                                validate22.errors = [
-                                                                  {
-                                                                    instancePath:
-                                                                      instancePath +
-                                                                      "/" +
-                                                                      i0 +
-                                                                      "/volumeMounts",
-                                                                    schemaPath:
-                                                                      "#/items/properties/volumeMounts/type",
-                                                                    keyword: "type",
-                                                                    params: { type: "array" },
-                                                                    message: "must be array",
-                                                                  },
-                                                                ];
-                                                                return false;
-                                                              }
-                                                              var valid1 = _errs49 === errors;
-                                                            } else {
-                                                              var valid1 = true;
-                                                            }
-                                                            if (valid1) {
-                                                              if (data0.workingDir !== undefined) {
-                                                                const _errs51 = errors;
-                                                                if (
-                                                                  typeof data0.workingDir !==
-                                                                  "string"
-                                                                ) {
-                                                                  validate22.errors = [
-                                                                    {
-                                                                      instancePath:
-                                                                        instancePath +
-                                                                        "/" +
-                                                                        i0 +
-                                                                        "/workingDir",
-                                                                      schemaPath:
-                                                                        "#/items/properties/workingDir/type",
-                                                                      keyword: "type",
-                                                                      params: { type: "string" },
-                                                                      message: "must be string",
-                                                                    },
-                                                                  ];
-                                                                  return false;
-                                                                }
-                                                                var valid1 = _errs51 === errors;
-                                                              } else {
-                                                                var valid1 = true;
-                                                              }
-                                                            }
-                                                          }
-                                                        }
-                                                      }
-                                                    }
-                                                  }
-                                                }
-                                              }
-                                            }
-                                          }
-                                        }
-                                      }
-                                    }
-                                  }
-                                }
-                              }
-                            }
-                          }
-                        }
-                      }
-                    }
-                  }
-                }
-              }
-            }
-          } else {
-            validate22.errors = [
-              {
-                instancePath: instancePath + "/" + i0,
-                schemaPath: "#/items/type",
-                keyword: "type",
-                params: { type: "object" },
-                message: "must be object",
-              },
-            ];
-            return false;
-          }
-        }
-        var valid0 = _errs1 === errors;
-        if (!valid0) {
-          break;
-        }
-      }
-    } else {
-      validate22.errors = [
-        {
-          instancePath,
-          schemaPath: "#/type",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        },
-      ];
-      return false;
-    }
+  if (typeof data !== "string") {
+    validate23.errors = [
+      {
+        instancePath,
+        schemaPath: "#/type",
+        keyword: "type",
+        params: { type: "string" },
+        message: "must be string",
+      },
+    ];
+    return false;
   }
-  validate22.errors = vErrors;
+  validate23.errors = vErrors;
   return errors === 0;
 }
-const schema8 = {
-  type: "array",
-  items: {
-    type: "object",
-    properties: {
-      awsElasticBlockStore: { type: "object" },
-      azureDisk: { type: "object" },
-      azureFile: { type: "object" },
-      cephfs: { type: "object" },
-      cinder: { type: "object" },
-      configMap: { type: "object" },
-      csi: { type: "object" },
-      downwardAPI: { type: "object" },
-      emptyDir: { type: "object" },
-      ephemeral: { type: "object" },
-      fc: { type: "object" },
-      flexVolume: { type: "object" },
-      flocker: { type: "object" },
-      gcePersistentDisk: { type: "object" },
-      gitRepo: { type: "object" },
-      glusterfs: { type: "object" },
-      hostPath: { type: "object" },
-      image: { type: "object" },
-      iscsi: { type: "object" },
-      name: { type: "string" },
-      nfs: { type: "object" },
-      persistentVolumeClaim: { type: "object" },
-      photonPersistentDisk: { type: "object" },
-      portworxVolume: { type: "object" },
-      projected: { type: "object" },
-      quobyte: { type: "object" },
-      rbd: { type: "object" },
-      scaleIO: { type: "object" },
-      secret: { type: "object" },
-      storageos: { type: "object" },
-      vsphereVolume: { type: "object" },
-    },
-    required: ["name"],
-  },
+const schema9 = {
+  type: "object",
+  additionalProperties: { anyOf: [{ type: "string" }, { type: "number" }] },
 };
 function validate25(
   data,
@@ -826,876 +112,77 @@ function validate25(
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
-    if (Array.isArray(data)) {
-      var valid0 = true;
-      const len0 = data.length;
-      for (let i0 = 0; i0 < len0; i0++) {
-        let data0 = data[i0];
-        const _errs1 = errors;
-        if (errors === _errs1) {
-          if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
-            let missing0;
-            if (data0.name === undefined && (missing0 = "name")) {
-              validate25.errors = [
-                {
-                  instancePath: instancePath + "/" + i0,
-                  schemaPath: "#/items/required",
-                  keyword: "required",
-                  params: { missingProperty: missing0 },
-                  message: "must have required property '" + missing0 + "'",
-                },
-              ];
-              return false;
-            } else {
-              if (data0.awsElasticBlockStore !== undefined) {
-                let data1 = data0.awsElasticBlockStore;
-                const _errs3 = errors;
-                if (!(data1 && typeof data1 == "object" && !Array.isArray(data1))) {
-                  validate25.errors = [
-                    {
-                      instancePath: instancePath + "/" + i0 + "/awsElasticBlockStore",
-                      schemaPath: "#/items/properties/awsElasticBlockStore/type",
-                      keyword: "type",
-                      params: { type: "object" },
-                      message: "must be object",
-                    },
-                  ];
-                  return false;
-                }
-                var valid1 = _errs3 === errors;
-              } else {
-                var valid1 = true;
-              }
-              if (valid1) {
-                if (data0.azureDisk !== undefined) {
-                  let data2 = data0.azureDisk;
-                  const _errs5 = errors;
-                  if (!(data2 && typeof data2 == "object" && !Array.isArray(data2))) {
-                    validate25.errors = [
-                      {
-                        instancePath: instancePath + "/" + i0 + "/azureDisk",
-                        schemaPath: "#/items/properties/azureDisk/type",
-                        keyword: "type",
-                        params: { type: "object" },
-                        message: "must be object",
-                      },
-                    ];
-                    return false;
-                  }
-                  var valid1 = _errs5 === errors;
-                } else {
-                  var valid1 = true;
-                }
-                if (valid1) {
-                  if (data0.azureFile !== undefined) {
-                    let data3 = data0.azureFile;
-                    const _errs7 = errors;
-                    if (!(data3 && typeof data3 == "object" && !Array.isArray(data3))) {
-                      validate25.errors = [
-                        {
-                          instancePath: instancePath + "/" + i0 + "/azureFile",
-                          schemaPath: "#/items/properties/azureFile/type",
-                          keyword: "type",
-                          params: { type: "object" },
-                          message: "must be object",
-                        },
-                      ];
-                      return false;
-                    }
-                    var valid1 = _errs7 === errors;
-                  } else {
-                    var valid1 = true;
-                  }
-                  if (valid1) {
-                    if (data0.cephfs !== undefined) {
-                      let data4 = data0.cephfs;
-                      const _errs9 = errors;
-                      if (!(data4 && typeof data4 == "object" && !Array.isArray(data4))) {
-                        validate25.errors = [
-                          {
-                            instancePath: instancePath + "/" + i0 + "/cephfs",
-                            schemaPath: "#/items/properties/cephfs/type",
-                            keyword: "type",
-                            params: { type: "object" },
-                            message: "must be object",
-                          },
-                        ];
-                        return false;
-                      }
-                      var valid1 = _errs9 === errors;
-                    } else {
-                      var valid1 = true;
-                    }
-                    if (valid1) {
-                      if (data0.cinder !== undefined) {
-                        let data5 = data0.cinder;
-                        const _errs11 = errors;
-                        if (!(data5 && typeof data5 == "object" && !Array.isArray(data5))) {
-                          validate25.errors = [
-                            {
-                              instancePath: instancePath + "/" + i0 + "/cinder",
-                              schemaPath: "#/items/properties/cinder/type",
-                              keyword: "type",
-                              params: { type: "object" },
-                              message: "must be object",
-                            },
-                          ];
-                          return false;
-                        }
-                        var valid1 = _errs11 === errors;
-                      } else {
-                        var valid1 = true;
-                      }
-                      if (valid1) {
-                        if (data0.configMap !== undefined) {
-                          let data6 = data0.configMap;
-                          const _errs13 = errors;
-                          if (!(data6 && typeof data6 == "object" && !Array.isArray(data6))) {
-                            validate25.errors = [
-                              {
-                                instancePath: instancePath + "/" + i0 + "/configMap",
-                                schemaPath: "#/items/properties/configMap/type",
-                                keyword: "type",
-                                params: { type: "object" },
-                                message: "must be object",
-                              },
-                            ];
-                            return false;
-                          }
-                          var valid1 = _errs13 === errors;
-                        } else {
-                          var valid1 = true;
-                        }
-                        if (valid1) {
-                          if (data0.csi !== undefined) {
-                            let data7 = data0.csi;
-                            const _errs15 = errors;
-                            if (!(data7 && typeof data7 == "object" && !Array.isArray(data7))) {
-                              validate25.errors = [
-                                {
-                                  instancePath: instancePath + "/" + i0 + "/csi",
-                                  schemaPath: "#/items/properties/csi/type",
-                                  keyword: "type",
-                                  params: { type: "object" },
-                                  message: "must be object",
-                                },
-                              ];
-                              return false;
-                            }
-                            var valid1 = _errs15 === errors;
-                          } else {
-                            var valid1 = true;
-                          }
-                          if (valid1) {
-                            if (data0.downwardAPI !== undefined) {
-                              let data8 = data0.downwardAPI;
-                              const _errs17 = errors;
-                              if (!(data8 && typeof data8 == "object" && !Array.isArray(data8))) {
-                                validate25.errors = [
-                                  {
-                                    instancePath: instancePath + "/" + i0 + "/downwardAPI",
-                                    schemaPath: "#/items/properties/downwardAPI/type",
-                                    keyword: "type",
-                                    params: { type: "object" },
-                                    message: "must be object",
-                                  },
-                                ];
-                                return false;
-                              }
-                              var valid1 = _errs17 === errors;
-                            } else {
-                              var valid1 = true;
-                            }
-                            if (valid1) {
-                              if (data0.emptyDir !== undefined) {
-                                let data9 = data0.emptyDir;
-                                const _errs19 = errors;
-                                if (!(data9 && typeof data9 == "object" && !Array.isArray(data9))) {
-                                  validate25.errors = [
-                                    {
-                                      instancePath: instancePath + "/" + i0 + "/emptyDir",
-                                      schemaPath: "#/items/properties/emptyDir/type",
-                                      keyword: "type",
-                                      params: { type: "object" },
-                                      message: "must be object",
-                                    },
-                                  ];
-                                  return false;
-                                }
-                                var valid1 = _errs19 === errors;
-                              } else {
-                                var valid1 = true;
-                              }
-                              if (valid1) {
-                                if (data0.ephemeral !== undefined) {
-                                  let data10 = data0.ephemeral;
-                                  const _errs21 = errors;
-                                  if (!(
-                                    data10 &&
-                                    typeof data10 == "object" &&
-                                    !Array.isArray(data10)
-                                  )) {
-                                    validate25.errors = [
-                                      {
-                                        instancePath: instancePath + "/" + i0 + "/ephemeral",
-                                        schemaPath: "#/items/properties/ephemeral/type",
-                                        keyword: "type",
-                                        params: { type: "object" },
-                                        message: "must be object",
-                                      },
-                                    ];
-                                    return false;
-                                  }
-                                  var valid1 = _errs21 === errors;
-                                } else {
-                                  var valid1 = true;
-                                }
-                                if (valid1) {
-                                  if (data0.fc !== undefined) {
-                                    let data11 = data0.fc;
-                                    const _errs23 = errors;
-                                    if (!(
-                                      data11 &&
-                                      typeof data11 == "object" &&
-                                      !Array.isArray(data11)
-                                    )) {
-                                      validate25.errors = [
-                                        {
-                                          instancePath: instancePath + "/" + i0 + "/fc",
-                                          schemaPath: "#/items/properties/fc/type",
-                                          keyword: "type",
-                                          params: { type: "object" },
-                                          message: "must be object",
-                                        },
-                                      ];
-                                      return false;
-                                    }
-                                    var valid1 = _errs23 === errors;
-                                  } else {
-                                    var valid1 = true;
-                                  }
-                                  if (valid1) {
-                                    if (data0.flexVolume !== undefined) {
-                                      let data12 = data0.flexVolume;
-                                      const _errs25 = errors;
-                                      if (!(
-                                        data12 &&
-                                        typeof data12 == "object" &&
-                                        !Array.isArray(data12)
-                                      )) {
-                                        validate25.errors = [
-                                          {
-                                            instancePath: instancePath + "/" + i0 + "/flexVolume",
-                                            schemaPath: "#/items/properties/flexVolume/type",
-                                            keyword: "type",
-                                            params: { type: "object" },
-                                            message: "must be object",
-                                          },
-                                        ];
-                                        return false;
-                                      }
-                                      var valid1 = _errs25 === errors;
-                                    } else {
-                                      var valid1 = true;
-                                    }
-                                    if (valid1) {
-                                      if (data0.flocker !== undefined) {
-                                        let data13 = data0.flocker;
-                                        const _errs27 = errors;
-                                        if (!(
-                                          data13 &&
-                                          typeof data13 == "object" &&
-                                          !Array.isArray(data13)
-                                        )) {
-                                          validate25.errors = [
-                                            {
-                                              instancePath: instancePath + "/" + i0 + "/flocker",
-                                              schemaPath: "#/items/properties/flocker/type",
-                                              keyword: "type",
-                                              params: { type: "object" },
-                                              message: "must be object",
-                                            },
-                                          ];
-                                          return false;
-                                        }
-                                        var valid1 = _errs27 === errors;
-                                      } else {
-                                        var valid1 = true;
-                                      }
-                                      if (valid1) {
-                                        if (data0.gcePersistentDisk !== undefined) {
-                                          let data14 = data0.gcePersistentDisk;
-                                          const _errs29 = errors;
-                                          if (!(
-                                            data14 &&
-                                            typeof data14 == "object" &&
-                                            !Array.isArray(data14)
-                                          )) {
-                                            validate25.errors = [
-                                              {
-                                                instancePath:
-                                                  instancePath + "/" + i0 + "/gcePersistentDisk",
-                                                schemaPath:
-                                                  "#/items/properties/gcePersistentDisk/type",
-                                                keyword: "type",
-                                                params: { type: "object" },
-                                                message: "must be object",
-                                              },
-                                            ];
-                                            return false;
-                                          }
-                                          var valid1 = _errs29 === errors;
-                                        } else {
-                                          var valid1 = true;
-                                        }
-                                        if (valid1) {
-                                          if (data0.gitRepo !== undefined) {
-                                            let data15 = data0.gitRepo;
-                                            const _errs31 = errors;
-                                            if (!(
-                                              data15 &&
-                                              typeof data15 == "object" &&
-                                              !Array.isArray(data15)
-                                            )) {
-                                              validate25.errors = [
-                                                {
-                                                  instancePath:
-                                                    instancePath + "/" + i0 + "/gitRepo",
-                                                  schemaPath: "#/items/properties/gitRepo/type",
-                                                  keyword: "type",
-                                                  params: { type: "object" },
-                                                  message: "must be object",
-                                                },
-                                              ];
-                                              return false;
-                                            }
-                                            var valid1 = _errs31 === errors;
-                                          } else {
-                                            var valid1 = true;
-                                          }
-                                          if (valid1) {
-                                            if (data0.glusterfs !== undefined) {
-                                              let data16 = data0.glusterfs;
-                                              const _errs33 = errors;
-                                              if (!(
-                                                data16 &&
-                                                typeof data16 == "object" &&
-                                                !Array.isArray(data16)
-                                              )) {
-                                                validate25.errors = [
-                                                  {
-                                                    instancePath:
-                                                      instancePath + "/" + i0 + "/glusterfs",
-                                                    schemaPath: "#/items/properties/glusterfs/type",
-                                                    keyword: "type",
-                                                    params: { type: "object" },
-                                                    message: "must be object",
-                                                  },
-                                                ];
-                                                return false;
-                                              }
-                                              var valid1 = _errs33 === errors;
-                                            } else {
-                                              var valid1 = true;
-                                            }
-                                            if (valid1) {
-                                              if (data0.hostPath !== undefined) {
-                                                let data17 = data0.hostPath;
-                                                const _errs35 = errors;
-                                                if (!(
-                                                  data17 &&
-                                                  typeof data17 == "object" &&
-                                                  !Array.isArray(data17)
-                                                )) {
-                                                  validate25.errors = [
-                                                    {
-                                                      instancePath:
-                                                        instancePath + "/" + i0 + "/hostPath",
-                                                      schemaPath:
-                                                        "#/items/properties/hostPath/type",
-                                                      keyword: "type",
-                                                      params: { type: "object" },
-                                                      message: "must be object",
-                                                    },
-                                                  ];
-                                                  return false;
-                                                }
-                                                var valid1 = _errs35 === errors;
-                                              } else {
-                                                var valid1 = true;
-                                              }
-                                              if (valid1) {
-                                                if (data0.image !== undefined) {
-                                                  let data18 = data0.image;
-                                                  const _errs37 = errors;
-                                                  if (!(
-                                                    data18 &&
-                                                    typeof data18 == "object" &&
-                                                    !Array.isArray(data18)
-                                                  )) {
-                                                    validate25.errors = [
-                                                      {
-                                                        instancePath:
-                                                          instancePath + "/" + i0 + "/image",
-                                                        schemaPath: "#/items/properties/image/type",
-                                                        keyword: "type",
-                                                        params: { type: "object" },
-                                                        message: "must be object",
-                                                      },
-                                                    ];
-                                                    return false;
-                                                  }
-                                                  var valid1 = _errs37 === errors;
-                                                } else {
-                                                  var valid1 = true;
-                                                }
-                                                if (valid1) {
-                                                  if (data0.iscsi !== undefined) {
-                                                    let data19 = data0.iscsi;
-                                                    const _errs39 = errors;
-                                                    if (!(
-                                                      data19 &&
-                                                      typeof data19 == "object" &&
-                                                      !Array.isArray(data19)
-                                                    )) {
-                                                      validate25.errors = [
-                                                        {
-                                                          instancePath:
-                                                            instancePath + "/" + i0 + "/iscsi",
-                                                          schemaPath:
-                                                            "#/items/properties/iscsi/type",
-                                                          keyword: "type",
-                                                          params: { type: "object" },
-                                                          message: "must be object",
-                                                        },
-                                                      ];
-                                                      return false;
-                                                    }
-                                                    var valid1 = _errs39 === errors;
-                                                  } else {
-                                                    var valid1 = true;
-                                                  }
-                                                  if (valid1) {
-                                                    if (data0.name !== undefined) {
-                                                      const _errs41 = errors;
-                                                      if (typeof data0.name !== "string") {
-                                                        validate25.errors = [
-                                                          {
-                                                            instancePath:
-                                                              instancePath + "/" + i0 + "/name",
-                                                            schemaPath:
-                                                              "#/items/properties/name/type",
-                                                            keyword: "type",
-                                                            params: { type: "string" },
-                                                            message: "must be string",
-                                                          },
-                                                        ];
-                                                        return false;
-                                                      }
-                                                      var valid1 = _errs41 === errors;
-                                                    } else {
-                                                      var valid1 = true;
-                                                    }
-                                                    if (valid1) {
-                                                      if (data0.nfs !== undefined) {
-                                                        let data21 = data0.nfs;
-                                                        const _errs43 = errors;
-                                                        if (!(
-                                                          data21 &&
-                                                          typeof data21 == "object" &&
-                                                          !Array.isArray(data21)
-                                                        )) {
-                                                          validate25.errors = [
-                                                            {
-                                                              instancePath:
-                                                                instancePath + "/" + i0 + "/nfs",
-                                                              schemaPath:
-                                                                "#/items/properties/nfs/type",
-                                                              keyword: "type",
-                                                              params: { type: "object" },
-                                                              message: "must be object",
-                                                            },
-                                                          ];
-                                                          return false;
-                                                        }
-                                                        var valid1 = _errs43 === errors;
-                                                      } else {
-                                                        var valid1 = true;
-                                                      }
-                                                      if (valid1) {
-                                                        if (
-                                                          data0.persistentVolumeClaim !== undefined
-                                                        ) {
-                                                          let data22 = data0.persistentVolumeClaim;
-                                                          const _errs45 = errors;
-                                                          if (!(
-                                                            data22 &&
-                                                            typeof data22 == "object" &&
-                                                            !Array.isArray(data22)
-                                                          )) {
-                                                            validate25.errors = [
-                                                              {
-                                                                instancePath:
-                                                                  instancePath +
-                                                                  "/" +
-                                                                  i0 +
-                                                                  "/persistentVolumeClaim",
-                                                                schemaPath:
-                                                                  "#/items/properties/persistentVolumeClaim/type",
-                                                                keyword: "type",
-                                                                params: { type: "object" },
-                                                                message: "must be object",
-                                                              },
-                                                            ];
-                                                            return false;
-                                                          }
-                                                          var valid1 = _errs45 === errors;
-                                                        } else {
-                                                          var valid1 = true;
-                                                        }
-                                                        if (valid1) {
-                                                          if (
-                                                            data0.photonPersistentDisk !== undefined
-                                                          ) {
-                                                            let data23 = data0.photonPersistentDisk;
-                                                            const _errs47 = errors;
-                                                            if (!(
-                                                              data23 &&
-                                                              typeof data23 == "object" &&
-                                                              !Array.isArray(data23)
-                                                            )) {
-                                                              validate25.errors = [
-                                                                {
-                                                                  instancePath:
-                                                                    instancePath +
-                                                                    "/" +
-                                                                    i0 +
-                                                                    "/photonPersistentDisk",
-                                                                  schemaPath:
-                                                                    "#/items/properties/photonPersistentDisk/type",
-                                                                  keyword: "type",
-                                                                  params: { type: "object" },
-                                                                  message: "must be object",
-                                                                },
-                                                              ];
-                                                              return false;
-                                                            }
-                                                            var valid1 = _errs47 === errors;
-                                                          } else {
-                                                            var valid1 = true;
-                                                          }
-                                                          if (valid1) {
-                                                            if (
-                                                              data0.portworxVolume !== undefined
-                                                            ) {
-                                                              let data24 = data0.portworxVolume;
-                                                              const _errs49 = errors;
-                                                              if (!(
-                                                                data24 &&
-                                                                typeof data24 == "object" &&
-                                                                !Array.isArray(data24)
-                                                              )) {
-                                                                validate25.errors = [
-                                                                  {
-                                                                    instancePath:
-                                                                      instancePath +
-                                                                      "/" +
-                                                                      i0 +
-                                                                      "/portworxVolume",
-                                                                    schemaPath:
-                                                                      "#/items/properties/portworxVolume/type",
-                                                                    keyword: "type",
-                                                                    params: { type: "object" },
-                                                                    message: "must be object",
-                                                                  },
-                                                                ];
-                                                                return false;
-                                                              }
-                                                              var valid1 = _errs49 === errors;
-                                                            } else {
-                                                              var valid1 = true;
-                                                            }
-                                                            if (valid1) {
-                                                              if (data0.projected !== undefined) {
-                                                                let data25 = data0.projected;
-                                                                const _errs51 = errors;
-                                                                if (!(
-                                                                  data25 &&
-                                                                  typeof data25 == "object" &&
-                                                                  !Array.isArray(data25)
-                                                                )) {
-                                                                  validate25.errors = [
-                                                                    {
-                                                                      instancePath:
-                                                                        instancePath +
-                                                                        "/" +
-                                                                        i0 +
-                                                                        "/projected",
-                                                                      schemaPath:
-                                                                        "#/items/properties/projected/type",
-                                                                      keyword: "type",
-                                                                      params: { type: "object" },
-                                                                      message: "must be object",
-                                                                    },
-                                                                  ];
-                                                                  return false;
-                                                                }
-                                                                var valid1 = _errs51 === errors;
-                                                              } else {
-                                                                var valid1 = true;
-                                                              }
-                                                              if (valid1) {
-                                                                if (data0.quobyte !== undefined) {
-                                                                  let data26 = data0.quobyte;
-                                                                  const _errs53 = errors;
-                                                                  if (!(
-                                                                    data26 &&
-                                                                    typeof data26 == "object" &&
-                                                                    !Array.isArray(data26)
-                                                                  )) {
-                                                                    validate25.errors = [
-                                                                      {
-                                                                        instancePath:
-                                                                          instancePath +
-                                                                          "/" +
-                                                                          i0 +
-                                                                          "/quobyte",
-                                                                        schemaPath:
-                                                                          "#/items/properties/quobyte/type",
-                                                                        keyword: "type",
-                                                                        params: { type: "object" },
-                                                                        message: "must be object",
-                                                                      },
-                                                                    ];
-                                                                    return false;
-                                                                  }
-                                                                  var valid1 = _errs53 === errors;
-                                                                } else {
-                                                                  var valid1 = true;
-                                                                }
-                                                                if (valid1) {
-                                                                  if (data0.rbd !== undefined) {
-                                                                    let data27 = data0.rbd;
-                                                                    const _errs55 = errors;
-                                                                    if (!(
-                                                                      data27 &&
-                                                                      typeof data27 == "object" &&
-                                                                      !Array.isArray(data27)
-                                                                    )) {
-                                                                      validate25.errors = [
-                                                                        {
-                                                                          instancePath:
-                                                                            instancePath +
-                                                                            "/" +
-                                                                            i0 +
-                                                                            "/rbd",
-                                                                          schemaPath:
-                                                                            "#/items/properties/rbd/type",
-                                                                          keyword: "type",
-                                                                          params: {
-                                                                            type: "object",
-                                                                          },
-                                                                          message: "must be object",
-                                                                        },
-                                                                      ];
-                                                                      return false;
-                                                                    }
-                                                                    var valid1 = _errs55 === errors;
-                                                                  } else {
-                                                                    var valid1 = true;
-                                                                  }
-                                                                  if (valid1) {
-                                                                    if (
-                                                                      data0.scaleIO !== undefined
-                                                                    ) {
-                                                                      let data28 = data0.scaleIO;
-                                                                      const _errs57 = errors;
-                                                                      if (!(
-                                                                        data28 &&
-                                                                        typeof data28 == "object" &&
-                                                                        !Array.isArray(data28)
-                                                                      )) {
-                                                                        validate25.errors = [
-                                                                          {
-                                                                            instancePath:
-                                                                              instancePath +
-                                                                              "/" +
-                                                                              i0 +
-                                                                              "/scaleIO",
-                                                                            schemaPath:
-                                                                              "#/items/properties/scaleIO/type",
-                                                                            keyword: "type",
-                                                                            params: {
-                                                                              type: "object",
-                                                                            },
-                                                                            message:
-                                                                              "must be object",
-                                                                          },
-                                                                        ];
-                                                                        return false;
-                                                                      }
-                                                                      var valid1 =
-                                                                        _errs57 === errors;
-                                                                    } else {
-                                                                      var valid1 = true;
-                                                                    }
-                                                                    if (valid1) {
-                                                                      if (
-                                                                        data0.secret !== undefined
-                                                                      ) {
-                                                                        let data29 = data0.secret;
-                                                                        const _errs59 = errors;
-                                                                        if (!(
-                                                                          data29 &&
-                                                                          typeof data29 ==
-                                                                            "object" &&
-                                                                          !Array.isArray(data29)
-                                                                        )) {
-                                                                          validate25.errors = [
-                                                                            {
-                                                                              instancePath:
-                                                                                instancePath +
-                                                                                "/" +
-                                                                                i0 +
-                                                                                "/secret",
-                                                                              schemaPath:
-                                                                                "#/items/properties/secret/type",
-                                                                              keyword: "type",
-                                                                              params: {
-                                                                                type: "object",
-                                                                              },
-                                                                              message:
-                                                                                "must be object",
-                                                                            },
-                                                                          ];
-                                                                          return false;
-                                                                        }
-                                                                        var valid1 =
-                                                                          _errs59 === errors;
-                                                                      } else {
-                                                                        var valid1 = true;
-                                                                      }
-                                                                      if (valid1) {
-                                                                        if (
-                                                                          data0.storageos !==
-                                                                          undefined
-                                                                        ) {
-                                                                          let data30 =
-                                                                            data0.storageos;
-                                                                          const _errs61 = errors;
-                                                                          if (!(
-                                                                            data30 &&
-                                                                            typeof data30 ==
-                                                                              "object" &&
-                                                                            !Array.isArray(data30)
-                                                                          )) {
-                                                                            validate25.errors = [
-                                                                              {
-                                                                                instancePath:
-                                                                                  instancePath +
-                                                                                  "/" +
-                                                                                  i0 +
-                                                                                  "/storageos",
-                                                                                schemaPath:
-                                                                                  "#/items/properties/storageos/type",
-                                                                                keyword: "type",
-                                                                                params: {
-                                                                                  type: "object",
-                                                                                },
-                                                                                message:
-                                                                                  "must be object",
-                                                                              },
-                                                                            ];
-                                                                            return false;
-                                                                          }
-                                                                          var valid1 =
-                                                                            _errs61 === errors;
-                                                                        } else {
-                                                                          var valid1 = true;
-                                                                        }
-                                                                        if (valid1) {
-                                                                          if (
-                                                                            data0.vsphereVolume !==
-                                                                            undefined
-                                                                          ) {
-                                                                            let data31 =
-                                                                              data0.vsphereVolume;
-                                                                            const _errs63 = errors;
-                                                                            if (!(
-                                                                              data31 &&
-                                                                              typeof data31 ==
-                                                                                "object" &&
-                                                                              !Array.isArray(data31)
-                                                                            )) {
-                                                                              validate25.errors = [
-                                                                                {
-                                                                                  instancePath:
-                                                                                    instancePath +
-                                                                                    "/" +
-                                                                                    i0 +
-                                                                                    "/vsphereVolume",
-                                                                                  schemaPath:
-                                                                                    "#/items/properties/vsphereVolume/type",
-                                                                                  keyword: "type",
-                                                                                  params: {
-                                                                                    type: "object",
-                                                                                  },
-                                                                                  message:
-                                                                                    "must be object",
-                                                                                },
-                                                                              ];
-                                                                              return false;
-                                                                            }
-                                                                            var valid1 =
-                                                                              _errs63 === errors;
-                                                                          } else {
-                                                                            var valid1 = true;
-                                                                          }
-                                                                        }
-                                                                      }
-                                                                    }
-                                                                  }
-                                                                }
-                                                              }
-                                                            }
-                                                          }
-                                                        }
-                                                      }
-                                                    }
-                                                  }
-                                                }
-                                              }
-                                            }
-                                          }
-                                        }
-                                      }
-                                    }
-                                  }
-                                }
-                              }
-                            }
-                          }
-                        }
-                      }
-                    }
-                  }
-                }
-              }
-            }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      for (const key0 in data) {
+        let data0 = data[key0];
+        const _errs2 = errors;
+        const _errs3 = errors;
+        let valid1 = false;
+        const _errs4 = errors;
+        if (typeof data0 !== "string") {
+          const err0 = {
+            instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
+            schemaPath: "#/additionalProperties/anyOf/0/type",
+            keyword: "type",
+            params: { type: "string" },
+            message: "must be string",
+          };
+          if (vErrors === null) {
+            vErrors = [err0];
           } else {
-            validate25.errors = [
-              {
-                instancePath: instancePath + "/" + i0,
-                schemaPath: "#/items/type",
-                keyword: "type",
-                params: { type: "object" },
-                message: "must be object",
-              },
-            ];
-            return false;
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+        var _valid0 = _errs4 === errors;
+        valid1 = valid1 || _valid0;
+        if (!valid1) {
+          const _errs6 = errors;
+          if (!(typeof data0 == "number" && isFinite(data0))) {
+            const err1 = {
+              instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
+              schemaPath: "#/additionalProperties/anyOf/1/type",
+              keyword: "type",
+              params: { type: "number" },
+              message: "must be number",
+            };
+            if (vErrors === null) {
+              vErrors = [err1];
+            } else {
+              vErrors.push(err1);
+            }
+            errors++;
+          }
+          var _valid0 = _errs6 === errors;
+          valid1 = valid1 || _valid0;
+        }
+        if (!valid1) {
+          const err2 = {
+            instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
+            schemaPath: "#/additionalProperties/anyOf",
+            keyword: "anyOf",
+            params: {},
+            message: "must match a schema in anyOf",
+          };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+          validate25.errors = vErrors;
+          return false;
+        } else {
+          errors = _errs3;
+          if (vErrors !== null) {
+            if (_errs3) {
+              vErrors.length = _errs3;
+            } else {
+              vErrors = null;
+            }
           }
         }
-        var valid0 = _errs1 === errors;
+        var valid0 = _errs2 === errors;
         if (!valid0) {
           break;
         }
@@ -1706,8 +193,8 @@ function validate25(
           instancePath,
           schemaPath: "#/type",
           keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
+          params: { type: "object" },
+          message: "must be object",
         },
       ];
       return false;
@@ -1716,10 +203,161 @@ function validate25(
   validate25.errors = vErrors;
   return errors === 0;
 }
-const schema9 = {
+function validate22(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data } = {},
+) {
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      if (data.name !== undefined) {
+        const _errs1 = errors;
+        if (
+          !validate23(data.name, {
+            instancePath: instancePath + "/name",
+            parentData: data,
+            parentDataProperty: "name",
+            rootData,
+          })
+        ) {
+          vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+          errors = vErrors.length;
+        }
+        var valid0 = _errs1 === errors;
+      } else {
+        var valid0 = true;
+      }
+      if (valid0) {
+        if (data.resources !== undefined) {
+          let data1 = data.resources;
+          const _errs2 = errors;
+          if (errors === _errs2) {
+            if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+              if (data1.requests !== undefined) {
+                const _errs4 = errors;
+                if (
+                  !validate25(data1.requests, {
+                    instancePath: instancePath + "/resources/requests",
+                    parentData: data1,
+                    parentDataProperty: "requests",
+                    rootData,
+                  })
+                ) {
+                  vErrors =
+                    vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+                  errors = vErrors.length;
+                }
+                var valid1 = _errs4 === errors;
+              } else {
+                var valid1 = true;
+              }
+              if (valid1) {
+                if (data1.limits !== undefined) {
+                  const _errs5 = errors;
+                  if (
+                    !validate25(data1.limits, {
+                      instancePath: instancePath + "/resources/limits",
+                      parentData: data1,
+                      parentDataProperty: "limits",
+                      rootData,
+                    })
+                  ) {
+                    vErrors =
+                      vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+                    errors = vErrors.length;
+                  }
+                  var valid1 = _errs5 === errors;
+                } else {
+                  var valid1 = true;
+                }
+              }
+            } else {
+              validate22.errors = [
+                {
+                  instancePath: instancePath + "/resources",
+                  schemaPath: "#/properties/resources/type",
+                  keyword: "type",
+                  params: { type: "object" },
+                  message: "must be object",
+                },
+              ];
+              return false;
+            }
+          }
+          var valid0 = _errs2 === errors;
+        } else {
+          var valid0 = true;
+        }
+      }
+    } else {
+      validate22.errors = [
+        {
+          instancePath,
+          schemaPath: "#/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        },
+      ];
+      return false;
+    }
+  }
+  validate22.errors = vErrors;
+  return errors === 0;
+}
+const schema10 = {
+  type: "object",
+  properties: { name: { $ref: "#/definitions/spec.initContainers.items.name" } },
+};
+function validate30(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data } = {},
+) {
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      if (data.name !== undefined) {
+        if (
+          !validate23(data.name, {
+            instancePath: instancePath + "/name",
+            parentData: data,
+            parentDataProperty: "name",
+            rootData,
+          })
+        ) {
+          vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+          errors = vErrors.length;
+        }
+      }
+    } else {
+      validate30.errors = [
+        {
+          instancePath,
+          schemaPath: "#/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        },
+      ];
+      return false;
+    }
+  }
+  validate30.errors = vErrors;
+  return errors === 0;
+}
+const schema11 = {
   type: "object",
   properties: {
-    claims: { type: "array", items: { type: "object" } },
+    claims: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: { name: { type: "string" }, request: { type: "string" } },
+        required: ["name"],
+      },
+    },
     limits: {
       type: "object",
       additionalProperties: { anyOf: [{ type: "string" }, { type: "number" }] },
@@ -1730,7 +368,7 @@ const schema9 = {
     },
   },
 };
-function validate27(
+function validate33(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data } = {},
 ) {
@@ -1748,17 +386,72 @@ function validate27(
             for (let i0 = 0; i0 < len0; i0++) {
               let data1 = data0[i0];
               const _errs3 = errors;
-              if (!(data1 && typeof data1 == "object" && !Array.isArray(data1))) {
-                validate27.errors = [
-                  {
-                    instancePath: instancePath + "/claims/" + i0,
-                    schemaPath: "#/properties/claims/items/type",
-                    keyword: "type",
-                    params: { type: "object" },
-                    message: "must be object",
-                  },
-                ];
-                return false;
+              if (errors === _errs3) {
+                if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+                  let missing0;
+                  if (data1.name === undefined && (missing0 = "name")) {
+                    validate33.errors = [
+                      {
+                        instancePath: instancePath + "/claims/" + i0,
+                        schemaPath: "#/properties/claims/items/required",
+                        keyword: "required",
+                        params: { missingProperty: missing0 },
+                        message: "must have required property '" + missing0 + "'",
+                      },
+                    ];
+                    return false;
+                  } else {
+                    if (data1.name !== undefined) {
+                      const _errs5 = errors;
+                      if (typeof data1.name !== "string") {
+                        validate33.errors = [
+                          {
+                            instancePath: instancePath + "/claims/" + i0 + "/name",
+                            schemaPath: "#/properties/claims/items/properties/name/type",
+                            keyword: "type",
+                            params: { type: "string" },
+                            message: "must be string",
+                          },
+                        ];
+                        return false;
+                      }
+                      var valid2 = _errs5 === errors;
+                    } else {
+                      var valid2 = true;
+                    }
+                    if (valid2) {
+                      if (data1.request !== undefined) {
+                        const _errs7 = errors;
+                        if (typeof data1.request !== "string") {
+                          validate33.errors = [
+                            {
+                              instancePath: instancePath + "/claims/" + i0 + "/request",
+                              schemaPath: "#/properties/claims/items/properties/request/type",
+                              keyword: "type",
+                              params: { type: "string" },
+                              message: "must be string",
+                            },
+                          ];
+                          return false;
+                        }
+                        var valid2 = _errs7 === errors;
+                      } else {
+                        var valid2 = true;
+                      }
+                    }
+                  }
+                } else {
+                  validate33.errors = [
+                    {
+                      instancePath: instancePath + "/claims/" + i0,
+                      schemaPath: "#/properties/claims/items/type",
+                      keyword: "type",
+                      params: { type: "object" },
+                      message: "must be object",
+                    },
+                  ];
+                  return false;
+                }
               }
               var valid1 = _errs3 === errors;
               if (!valid1) {
@@ -1766,7 +459,7 @@ function validate27(
               }
             }
           } else {
-            validate27.errors = [
+            validate33.errors = [
               {
                 instancePath: instancePath + "/claims",
                 schemaPath: "#/properties/claims/type",
@@ -1784,17 +477,17 @@ function validate27(
       }
       if (valid0) {
         if (data.limits !== undefined) {
-          let data2 = data.limits;
-          const _errs5 = errors;
-          if (errors === _errs5) {
-            if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
-              for (const key0 in data2) {
-                let data3 = data2[key0];
-                const _errs8 = errors;
-                const _errs9 = errors;
-                let valid3 = false;
-                const _errs10 = errors;
-                if (typeof data3 !== "string") {
+          let data4 = data.limits;
+          const _errs9 = errors;
+          if (errors === _errs9) {
+            if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+              for (const key0 in data4) {
+                let data5 = data4[key0];
+                const _errs12 = errors;
+                const _errs13 = errors;
+                let valid4 = false;
+                const _errs14 = errors;
+                if (typeof data5 !== "string") {
                   const err0 = {
                     instancePath:
                       instancePath + "/limits/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
@@ -1810,11 +503,11 @@ function validate27(
                   }
                   errors++;
                 }
-                var _valid0 = _errs10 === errors;
-                valid3 = valid3 || _valid0;
-                if (!valid3) {
-                  const _errs12 = errors;
-                  if (!(typeof data3 == "number" && isFinite(data3))) {
+                var _valid0 = _errs14 === errors;
+                valid4 = valid4 || _valid0;
+                if (!valid4) {
+                  const _errs16 = errors;
+                  if (!(typeof data5 == "number" && isFinite(data5))) {
                     const err1 = {
                       instancePath:
                         instancePath + "/limits/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
@@ -1830,10 +523,10 @@ function validate27(
                     }
                     errors++;
                   }
-                  var _valid0 = _errs12 === errors;
-                  valid3 = valid3 || _valid0;
+                  var _valid0 = _errs16 === errors;
+                  valid4 = valid4 || _valid0;
                 }
-                if (!valid3) {
+                if (!valid4) {
                   const err2 = {
                     instancePath:
                       instancePath + "/limits/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
@@ -1848,25 +541,25 @@ function validate27(
                     vErrors.push(err2);
                   }
                   errors++;
-                  validate27.errors = vErrors;
+                  validate33.errors = vErrors;
                   return false;
                 } else {
-                  errors = _errs9;
+                  errors = _errs13;
                   if (vErrors !== null) {
-                    if (_errs9) {
-                      vErrors.length = _errs9;
+                    if (_errs13) {
+                      vErrors.length = _errs13;
                     } else {
                       vErrors = null;
                     }
                   }
                 }
-                var valid2 = _errs8 === errors;
-                if (!valid2) {
+                var valid3 = _errs12 === errors;
+                if (!valid3) {
                   break;
                 }
               }
             } else {
-              validate27.errors = [
+              validate33.errors = [
                 {
                   instancePath: instancePath + "/limits",
                   schemaPath: "#/properties/limits/type",
@@ -1878,23 +571,23 @@ function validate27(
               return false;
             }
           }
-          var valid0 = _errs5 === errors;
+          var valid0 = _errs9 === errors;
         } else {
           var valid0 = true;
         }
         if (valid0) {
           if (data.requests !== undefined) {
-            let data4 = data.requests;
-            const _errs14 = errors;
-            if (errors === _errs14) {
-              if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
-                for (const key1 in data4) {
-                  let data5 = data4[key1];
-                  const _errs17 = errors;
-                  const _errs18 = errors;
-                  let valid5 = false;
-                  const _errs19 = errors;
-                  if (typeof data5 !== "string") {
+            let data6 = data.requests;
+            const _errs18 = errors;
+            if (errors === _errs18) {
+              if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+                for (const key1 in data6) {
+                  let data7 = data6[key1];
+                  const _errs21 = errors;
+                  const _errs22 = errors;
+                  let valid6 = false;
+                  const _errs23 = errors;
+                  if (typeof data7 !== "string") {
                     const err3 = {
                       instancePath:
                         instancePath + "/requests/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
@@ -1910,11 +603,11 @@ function validate27(
                     }
                     errors++;
                   }
-                  var _valid1 = _errs19 === errors;
-                  valid5 = valid5 || _valid1;
-                  if (!valid5) {
-                    const _errs21 = errors;
-                    if (!(typeof data5 == "number" && isFinite(data5))) {
+                  var _valid1 = _errs23 === errors;
+                  valid6 = valid6 || _valid1;
+                  if (!valid6) {
+                    const _errs25 = errors;
+                    if (!(typeof data7 == "number" && isFinite(data7))) {
                       const err4 = {
                         instancePath:
                           instancePath +
@@ -1932,10 +625,10 @@ function validate27(
                       }
                       errors++;
                     }
-                    var _valid1 = _errs21 === errors;
-                    valid5 = valid5 || _valid1;
+                    var _valid1 = _errs25 === errors;
+                    valid6 = valid6 || _valid1;
                   }
-                  if (!valid5) {
+                  if (!valid6) {
                     const err5 = {
                       instancePath:
                         instancePath + "/requests/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
@@ -1950,25 +643,25 @@ function validate27(
                       vErrors.push(err5);
                     }
                     errors++;
-                    validate27.errors = vErrors;
+                    validate33.errors = vErrors;
                     return false;
                   } else {
-                    errors = _errs18;
+                    errors = _errs22;
                     if (vErrors !== null) {
-                      if (_errs18) {
-                        vErrors.length = _errs18;
+                      if (_errs22) {
+                        vErrors.length = _errs22;
                       } else {
                         vErrors = null;
                       }
                     }
                   }
-                  var valid4 = _errs17 === errors;
-                  if (!valid4) {
+                  var valid5 = _errs21 === errors;
+                  if (!valid5) {
                     break;
                   }
                 }
               } else {
-                validate27.errors = [
+                validate33.errors = [
                   {
                     instancePath: instancePath + "/requests",
                     schemaPath: "#/properties/requests/type",
@@ -1980,14 +673,14 @@ function validate27(
                 return false;
               }
             }
-            var valid0 = _errs14 === errors;
+            var valid0 = _errs18 === errors;
           } else {
             var valid0 = true;
           }
         }
       }
     } else {
-      validate27.errors = [
+      validate33.errors = [
         {
           instancePath,
           schemaPath: "#/type",
@@ -1999,7 +692,7 @@ function validate27(
       return false;
     }
   }
-  validate27.errors = vErrors;
+  validate33.errors = vErrors;
   return errors === 0;
 }
 function validate21(
@@ -2016,17 +709,43 @@ function validate21(
         if (errors === _errs1) {
           if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
             if (data0.initContainers !== undefined) {
+              let data1 = data0.initContainers;
               const _errs3 = errors;
-              if (
-                !validate22(data0.initContainers, {
-                  instancePath: instancePath + "/spec/initContainers",
-                  parentData: data0,
-                  parentDataProperty: "initContainers",
-                  rootData,
-                })
-              ) {
-                vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-                errors = vErrors.length;
+              if (errors === _errs3) {
+                if (Array.isArray(data1)) {
+                  var valid2 = true;
+                  const len0 = data1.length;
+                  for (let i0 = 0; i0 < len0; i0++) {
+                    const _errs5 = errors;
+                    if (
+                      !validate22(data1[i0], {
+                        instancePath: instancePath + "/spec/initContainers/" + i0,
+                        parentData: data1,
+                        parentDataProperty: i0,
+                        rootData,
+                      })
+                    ) {
+                      vErrors =
+                        vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+                      errors = vErrors.length;
+                    }
+                    var valid2 = _errs5 === errors;
+                    if (!valid2) {
+                      break;
+                    }
+                  }
+                } else {
+                  validate21.errors = [
+                    {
+                      instancePath: instancePath + "/spec/initContainers",
+                      schemaPath: "#/properties/spec/properties/initContainers/type",
+                      keyword: "type",
+                      params: { type: "array" },
+                      message: "must be array",
+                    },
+                  ];
+                  return false;
+                }
               }
               var valid1 = _errs3 === errors;
             } else {
@@ -2034,47 +753,99 @@ function validate21(
             }
             if (valid1) {
               if (data0.containers !== undefined) {
-                const _errs4 = errors;
-                if (
-                  !validate22(data0.containers, {
-                    instancePath: instancePath + "/spec/containers",
-                    parentData: data0,
-                    parentDataProperty: "containers",
-                    rootData,
-                  })
-                ) {
-                  vErrors =
-                    vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-                  errors = vErrors.length;
+                let data3 = data0.containers;
+                const _errs6 = errors;
+                if (errors === _errs6) {
+                  if (Array.isArray(data3)) {
+                    var valid3 = true;
+                    const len1 = data3.length;
+                    for (let i1 = 0; i1 < len1; i1++) {
+                      const _errs8 = errors;
+                      if (
+                        !validate22(data3[i1], {
+                          instancePath: instancePath + "/spec/containers/" + i1,
+                          parentData: data3,
+                          parentDataProperty: i1,
+                          rootData,
+                        })
+                      ) {
+                        vErrors =
+                          vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+                        errors = vErrors.length;
+                      }
+                      var valid3 = _errs8 === errors;
+                      if (!valid3) {
+                        break;
+                      }
+                    }
+                  } else {
+                    validate21.errors = [
+                      {
+                        instancePath: instancePath + "/spec/containers",
+                        schemaPath: "#/properties/spec/properties/containers/type",
+                        keyword: "type",
+                        params: { type: "array" },
+                        message: "must be array",
+                      },
+                    ];
+                    return false;
+                  }
                 }
-                var valid1 = _errs4 === errors;
+                var valid1 = _errs6 === errors;
               } else {
                 var valid1 = true;
               }
               if (valid1) {
                 if (data0.volumes !== undefined) {
-                  const _errs5 = errors;
-                  if (
-                    !validate25(data0.volumes, {
-                      instancePath: instancePath + "/spec/volumes",
-                      parentData: data0,
-                      parentDataProperty: "volumes",
-                      rootData,
-                    })
-                  ) {
-                    vErrors =
-                      vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
-                    errors = vErrors.length;
+                  let data5 = data0.volumes;
+                  const _errs9 = errors;
+                  if (errors === _errs9) {
+                    if (Array.isArray(data5)) {
+                      var valid4 = true;
+                      const len2 = data5.length;
+                      for (let i2 = 0; i2 < len2; i2++) {
+                        const _errs11 = errors;
+                        if (
+                          !validate30(data5[i2], {
+                            instancePath: instancePath + "/spec/volumes/" + i2,
+                            parentData: data5,
+                            parentDataProperty: i2,
+                            rootData,
+                          })
+                        ) {
+                          vErrors =
+                            vErrors === null
+                              ? validate30.errors
+                              : vErrors.concat(validate30.errors);
+                          errors = vErrors.length;
+                        }
+                        var valid4 = _errs11 === errors;
+                        if (!valid4) {
+                          break;
+                        }
+                      }
+                    } else {
+                      validate21.errors = [
+                        {
+                          instancePath: instancePath + "/spec/volumes",
+                          schemaPath: "#/properties/spec/properties/volumes/type",
+                          keyword: "type",
+                          params: { type: "array" },
+                          message: "must be array",
+                        },
+                      ];
+                      return false;
+                    }
                   }
-                  var valid1 = _errs5 === errors;
+                  var valid1 = _errs9 === errors;
                 } else {
                   var valid1 = true;
                 }
                 if (valid1) {
                   if (data0.resources !== undefined) {
-                    const _errs6 = errors;
+                    const _errs12 = errors;
                     if (
-                      !validate27(data0.resources, {
+                      !validate33(data0.resources, {
                         instancePath: instancePath + "/spec/resources",
                         parentData: data0,
                         parentDataProperty: "resources",
@@ -2082,10 +853,10 @@ function validate21(
                       })
                     ) {
                       vErrors =
-                        vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+                        vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
                       errors = vErrors.length;
                     }
-                    var valid1 = _errs6 === errors;
+                    var valid1 = _errs12 === errors;
                   } else {
                     var valid1 = true;
                   }

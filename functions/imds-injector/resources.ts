@@ -1,10 +1,9 @@
-import { FeatureError } from "../../shared/basics/errors.ts";
 import type { Container, Pod, ResourceList, ResourceRequirements } from "../../shared/kube/pod.ts";
 import { podContainers } from "../../shared/kube/pod.ts";
 import {
   addQuantities,
   formatQuantity,
-  parseQuantity,
+  readQuantity,
   sameQuantity,
 } from "../../shared/kube/quantity.ts";
 import { cloneJson } from "../../shared/admission/patch.ts";
@@ -72,12 +71,5 @@ export function withSidecarResources(
 }
 
 function add(a: string, b: string, field: string): string {
-  const left = parseQuantity(a);
-  const right = parseQuantity(b);
-  if (left === undefined || right === undefined)
-    throw new FeatureError(`"${left === undefined ? a : b}" is not a resource quantity`, {
-      field,
-      fix: "write it as Kubernetes does, e.g. 500m or 2Gi",
-    });
-  return formatQuantity(addQuantities(left, right));
+  return formatQuantity(addQuantities(readQuantity(a, field), readQuantity(b, field)));
 }

@@ -1,5 +1,5 @@
 import type { Feature, MutationOutcome } from "../../shared/admission/feature.ts";
-import { fieldExpectations } from "./fields-schema.generated.ts";
+import { fieldExpectations, quantityFields } from "./fields-schema.generated.ts";
 import { validate as validateFields } from "./fields-validator.generated.ts";
 import type { Pod } from "../../shared/kube/pod.ts";
 import { POD_KIND } from "../../shared/kube/pod.ts";
@@ -20,7 +20,11 @@ export function macvtapCapabilities(): Feature<Pod, undefined> {
     kinds: [POD_KIND],
     operations: ["CREATE"],
     triggerAnnotation: TRIGGER,
-    fields: { validate: validateFields, expectations: fieldExpectations },
+    fields: {
+      validate: validateFields,
+      expectations: fieldExpectations,
+      quantities: quantityFields,
+    },
     reads: [],
     view: () => undefined,
     mutate(pod): MutationOutcome<Pod> {

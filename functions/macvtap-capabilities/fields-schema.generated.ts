@@ -6,44 +6,52 @@ export const fieldsSchema = {
     spec: {
       type: "object",
       properties: {
-        initContainers: { $ref: "#/definitions/spec.initContainers" },
-        containers: { $ref: "#/definitions/spec.initContainers" },
+        initContainers: {
+          type: "array",
+          items: { $ref: "#/definitions/spec.initContainers.items" },
+        },
+        containers: { type: "array", items: { $ref: "#/definitions/spec.initContainers.items" } },
       },
     },
   },
   definitions: {
-    "spec.initContainers": {
+    "spec.initContainers.items.name": { type: "string" },
+    "spec.initContainers.items.resources.requests": {
+      type: "object",
+      additionalProperties: { anyOf: [{ type: "string" }, { type: "number" }] },
+    },
+    "spec.initContainers.items.securityContext.allowPrivilegeEscalation": { type: "boolean" },
+    "spec.initContainers.items.securityContext.capabilities.add": {
       type: "array",
-      items: {
-        type: "object",
-        properties: {
-          args: { type: "array" },
-          command: { type: "array" },
-          env: { type: "array" },
-          envFrom: { type: "array" },
-          image: { type: "string" },
-          imagePullPolicy: { type: "string" },
-          lifecycle: { type: "object" },
-          livenessProbe: { type: "object" },
-          name: { type: "string" },
-          ports: { type: "array" },
-          readinessProbe: { type: "object" },
-          resizePolicy: { type: "array" },
-          resources: { type: "object" },
-          restartPolicy: { type: "string" },
-          restartPolicyRules: { type: "array" },
-          securityContext: { type: "object" },
-          startupProbe: { type: "object" },
-          stdin: { type: "boolean" },
-          stdinOnce: { type: "boolean" },
-          terminationMessagePath: { type: "string" },
-          terminationMessagePolicy: { type: "string" },
-          tty: { type: "boolean" },
-          volumeDevices: { type: "array" },
-          volumeMounts: { type: "array" },
-          workingDir: { type: "string" },
+      items: { type: "string" },
+    },
+    "spec.initContainers.items": {
+      type: "object",
+      properties: {
+        name: { $ref: "#/definitions/spec.initContainers.items.name" },
+        resources: {
+          type: "object",
+          properties: {
+            requests: { $ref: "#/definitions/spec.initContainers.items.resources.requests" },
+            limits: { $ref: "#/definitions/spec.initContainers.items.resources.requests" },
+          },
         },
-        required: ["name"],
+        securityContext: {
+          type: "object",
+          properties: {
+            allowPrivilegeEscalation: {
+              $ref: "#/definitions/spec.initContainers.items.securityContext.allowPrivilegeEscalation",
+            },
+            capabilities: {
+              type: "object",
+              properties: {
+                add: {
+                  $ref: "#/definitions/spec.initContainers.items.securityContext.capabilities.add",
+                },
+              },
+            },
+          },
+        },
       },
     },
   },
@@ -51,5 +59,29 @@ export const fieldsSchema = {
 export const fieldExpectations: Record<string, string> = {
   spec: "an object",
   "spec.initContainers": "a list of {name, ...}",
+  "spec.initContainers[]": "an object",
+  "spec.initContainers[].name": "a string",
+  "spec.initContainers[].resources": "an object",
+  "spec.initContainers[].resources.requests": "a map of quantities",
+  "spec.initContainers[].resources.limits": "a map of quantities",
+  "spec.initContainers[].securityContext": "an object",
+  "spec.initContainers[].securityContext.allowPrivilegeEscalation": "true or false",
+  "spec.initContainers[].securityContext.capabilities": "an object",
+  "spec.initContainers[].securityContext.capabilities.add": "a list of strings",
   "spec.containers": "a list of {name, ...}",
+  "spec.containers[]": "an object",
+  "spec.containers[].name": "a string",
+  "spec.containers[].resources": "an object",
+  "spec.containers[].resources.requests": "a map of quantities",
+  "spec.containers[].resources.limits": "a map of quantities",
+  "spec.containers[].securityContext": "an object",
+  "spec.containers[].securityContext.allowPrivilegeEscalation": "true or false",
+  "spec.containers[].securityContext.capabilities": "an object",
+  "spec.containers[].securityContext.capabilities.add": "a list of strings",
 };
+export const quantityFields: string[] = [
+  "spec.initContainers[].resources.requests.*",
+  "spec.initContainers[].resources.limits.*",
+  "spec.containers[].resources.requests.*",
+  "spec.containers[].resources.limits.*",
+];

@@ -10,83 +10,233 @@ const schema6 = {
     spec: {
       type: "object",
       properties: {
-        initContainers: { $ref: "#/definitions/spec.initContainers" },
-        containers: { $ref: "#/definitions/spec.initContainers" },
+        initContainers: {
+          type: "array",
+          items: { $ref: "#/definitions/spec.initContainers.items" },
+        },
+        containers: { type: "array", items: { $ref: "#/definitions/spec.initContainers.items" } },
       },
     },
   },
   definitions: {
-    "spec.initContainers": {
+    "spec.initContainers.items.name": { type: "string" },
+    "spec.initContainers.items.resources.requests": {
+      type: "object",
+      additionalProperties: { anyOf: [{ type: "string" }, { type: "number" }] },
+    },
+    "spec.initContainers.items.securityContext.allowPrivilegeEscalation": { type: "boolean" },
+    "spec.initContainers.items.securityContext.capabilities.add": {
       type: "array",
-      items: {
-        type: "object",
-        properties: {
-          args: { type: "array" },
-          command: { type: "array" },
-          env: { type: "array" },
-          envFrom: { type: "array" },
-          image: { type: "string" },
-          imagePullPolicy: { type: "string" },
-          lifecycle: { type: "object" },
-          livenessProbe: { type: "object" },
-          name: { type: "string" },
-          ports: { type: "array" },
-          readinessProbe: { type: "object" },
-          resizePolicy: { type: "array" },
-          resources: { type: "object" },
-          restartPolicy: { type: "string" },
-          restartPolicyRules: { type: "array" },
-          securityContext: { type: "object" },
-          startupProbe: { type: "object" },
-          stdin: { type: "boolean" },
-          stdinOnce: { type: "boolean" },
-          terminationMessagePath: { type: "string" },
-          terminationMessagePolicy: { type: "string" },
-          tty: { type: "boolean" },
-          volumeDevices: { type: "array" },
-          volumeMounts: { type: "array" },
-          workingDir: { type: "string" },
+      items: { type: "string" },
+    },
+    "spec.initContainers.items": {
+      type: "object",
+      properties: {
+        name: { $ref: "#/definitions/spec.initContainers.items.name" },
+        resources: {
+          type: "object",
+          properties: {
+            requests: { $ref: "#/definitions/spec.initContainers.items.resources.requests" },
+            limits: { $ref: "#/definitions/spec.initContainers.items.resources.requests" },
+          },
         },
-        required: ["name"],
+        securityContext: {
+          type: "object",
+          properties: {
+            allowPrivilegeEscalation: {
+              $ref: "#/definitions/spec.initContainers.items.securityContext.allowPrivilegeEscalation",
+            },
+            capabilities: {
+              type: "object",
+              properties: {
+                add: {
+                  $ref: "#/definitions/spec.initContainers.items.securityContext.capabilities.add",
+                },
+              },
+            },
+          },
+        },
       },
     },
   },
 };
 const schema7 = {
-  type: "array",
-  items: {
-    type: "object",
-    properties: {
-      args: { type: "array" },
-      command: { type: "array" },
-      env: { type: "array" },
-      envFrom: { type: "array" },
-      image: { type: "string" },
-      imagePullPolicy: { type: "string" },
-      lifecycle: { type: "object" },
-      livenessProbe: { type: "object" },
-      name: { type: "string" },
-      ports: { type: "array" },
-      readinessProbe: { type: "object" },
-      resizePolicy: { type: "array" },
-      resources: { type: "object" },
-      restartPolicy: { type: "string" },
-      restartPolicyRules: { type: "array" },
-      securityContext: { type: "object" },
-      startupProbe: { type: "object" },
-      stdin: { type: "boolean" },
-      stdinOnce: { type: "boolean" },
-      terminationMessagePath: { type: "string" },
-      terminationMessagePolicy: { type: "string" },
-      tty: { type: "boolean" },
-      volumeDevices: { type: "array" },
-      volumeMounts: { type: "array" },
-      workingDir: { type: "string" },
+  type: "object",
+  properties: {
+    name: { $ref: "#/definitions/spec.initContainers.items.name" },
+    resources: {
+      type: "object",
+      properties: {
+        requests: { $ref: "#/definitions/spec.initContainers.items.resources.requests" },
+        limits: { $ref: "#/definitions/spec.initContainers.items.resources.requests" },
+      },
     },
-    required: ["name"],
+    securityContext: {
+      type: "object",
+      properties: {
+        allowPrivilegeEscalation: {
+          $ref: "#/definitions/spec.initContainers.items.securityContext.allowPrivilegeEscalation",
+        },
+        capabilities: {
+          type: "object",
+          properties: {
+            add: {
+              $ref: "#/definitions/spec.initContainers.items.securityContext.capabilities.add",
+            },
+          },
+        },
+      },
+    },
   },
 };
-function validate22(
+const schema8 = { type: "string" };
+function validate23(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data } = {},
+) {
+  let vErrors = null;
+  let errors = 0;
+  if (typeof data !== "string") {
+    validate23.errors = [
+      {
+        instancePath,
+        schemaPath: "#/type",
+        keyword: "type",
+        params: { type: "string" },
+        message: "must be string",
+      },
+    ];
+    return false;
+  }
+  validate23.errors = vErrors;
+  return errors === 0;
+}
+const schema9 = {
+  type: "object",
+  additionalProperties: { anyOf: [{ type: "string" }, { type: "number" }] },
+};
+function validate25(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data } = {},
+) {
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      for (const key0 in data) {
+        let data0 = data[key0];
+        const _errs2 = errors;
+        const _errs3 = errors;
+        let valid1 = false;
+        const _errs4 = errors;
+        if (typeof data0 !== "string") {
+          const err0 = {
+            instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
+            schemaPath: "#/additionalProperties/anyOf/0/type",
+            keyword: "type",
+            params: { type: "string" },
+            message: "must be string",
+          };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+        var _valid0 = _errs4 === errors;
+        valid1 = valid1 || _valid0;
+        if (!valid1) {
+          const _errs6 = errors;
+          if (!(typeof data0 == "number" && isFinite(data0))) {
+            const err1 = {
+              instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
+              schemaPath: "#/additionalProperties/anyOf/1/type",
+              keyword: "type",
+              params: { type: "number" },
+              message: "must be number",
+            };
+            if (vErrors === null) {
+              vErrors = [err1];
+            } else {
+              vErrors.push(err1);
+            }
+            errors++;
+          }
+          var _valid0 = _errs6 === errors;
+          valid1 = valid1 || _valid0;
+        }
+        if (!valid1) {
+          const err2 = {
+            instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
+            schemaPath: "#/additionalProperties/anyOf",
+            keyword: "anyOf",
+            params: {},
+            message: "must match a schema in anyOf",
+          };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+          validate25.errors = vErrors;
+          return false;
+        } else {
+          errors = _errs3;
+          if (vErrors !== null) {
+            if (_errs3) {
+              vErrors.length = _errs3;
+            } else {
+              vErrors = null;
+            }
+          }
+        }
+        var valid0 = _errs2 === errors;
+        if (!valid0) {
+          break;
+        }
+      }
+    } else {
+      validate25.errors = [
+        {
+          instancePath,
+          schemaPath: "#/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        },
+      ];
+      return false;
+    }
+  }
+  validate25.errors = vErrors;
+  return errors === 0;
+}
+const schema10 = { type: "boolean" };
+function validate28(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data } = {},
+) {
+  let vErrors = null;
+  let errors = 0;
+  if (typeof data !== "boolean") {
+    validate28.errors = [
+      {
+        instancePath,
+        schemaPath: "#/type",
+        keyword: "type",
+        params: { type: "boolean" },
+        message: "must be boolean",
+      },
+    ];
+    return false;
+  }
+  validate28.errors = vErrors;
+  return errors === 0;
+}
+const schema11 = { type: "array", items: { type: "string" } };
+function validate30(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data } = {},
 ) {
@@ -97,614 +247,207 @@ function validate22(
       var valid0 = true;
       const len0 = data.length;
       for (let i0 = 0; i0 < len0; i0++) {
-        let data0 = data[i0];
         const _errs1 = errors;
-        if (errors === _errs1) {
-          if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
-            let missing0;
-            if (data0.name === undefined && (missing0 = "name")) {
-              validate22.errors = [
-                {
-                  instancePath: instancePath + "/" + i0,
-                  schemaPath: "#/items/required",
-                  keyword: "required",
-                  params: { missingProperty: missing0 },
-                  message: "must have required property '" + missing0 + "'",
-                },
-              ];
-              return false;
-            } else {
-              if (data0.args !== undefined) {
-                const _errs3 = errors;
-                if (!Array.isArray(data0.args)) {
-                  validate22.errors = [
-                    {
-                      instancePath: instancePath + "/" + i0 + "/args",
-                      schemaPath: "#/items/properties/args/type",
-                      keyword: "type",
-                      params: { type: "array" },
-                      message: "must be array",
-                    },
-                  ];
-                  return false;
+        if (typeof data[i0] !== "string") {
+          validate30.errors = [
+            {
+              instancePath: instancePath + "/" + i0,
+              schemaPath: "#/items/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            },
+          ];
+          return false;
+        }
+        var valid0 = _errs1 === errors;
+        if (!valid0) {
+          break;
+        }
+      }
+    } else {
+      validate30.errors = [
+        {
+          instancePath,
+          schemaPath: "#/type",
+          keyword: "type",
+          params: { type: "array" },
+          message: "must be array",
+        },
+      ];
+      return false;
+    }
+  }
+  validate30.errors = vErrors;
+  return errors === 0;
+}
+function validate22(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data } = {},
+) {
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      if (data.name !== undefined) {
+        const _errs1 = errors;
+        if (
+          !validate23(data.name, {
+            instancePath: instancePath + "/name",
+            parentData: data,
+            parentDataProperty: "name",
+            rootData,
+          })
+        ) {
+          vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+          errors = vErrors.length;
+        }
+        var valid0 = _errs1 === errors;
+      } else {
+        var valid0 = true;
+      }
+      if (valid0) {
+        if (data.resources !== undefined) {
+          let data1 = data.resources;
+          const _errs2 = errors;
+          if (errors === _errs2) {
+            if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+              if (data1.requests !== undefined) {
+                const _errs4 = errors;
+                if (
+                  !validate25(data1.requests, {
+                    instancePath: instancePath + "/resources/requests",
+                    parentData: data1,
+                    parentDataProperty: "requests",
+                    rootData,
+                  })
+                ) {
+                  vErrors =
+                    vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+                  errors = vErrors.length;
                 }
-                var valid1 = _errs3 === errors;
+                var valid1 = _errs4 === errors;
               } else {
                 var valid1 = true;
               }
               if (valid1) {
-                if (data0.command !== undefined) {
+                if (data1.limits !== undefined) {
                   const _errs5 = errors;
-                  if (!Array.isArray(data0.command)) {
-                    validate22.errors = [
-                      {
-                        instancePath: instancePath + "/" + i0 + "/command",
-                        schemaPath: "#/items/properties/command/type",
-                        keyword: "type",
-                        params: { type: "array" },
-                        message: "must be array",
-                      },
-                    ];
-                    return false;
+                  if (
+                    !validate25(data1.limits, {
+                      instancePath: instancePath + "/resources/limits",
+                      parentData: data1,
+                      parentDataProperty: "limits",
+                      rootData,
+                    })
+                  ) {
+                    vErrors =
+                      vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+                    errors = vErrors.length;
                   }
                   var valid1 = _errs5 === errors;
                 } else {
                   var valid1 = true;
                 }
-                if (valid1) {
-                  if (data0.env !== undefined) {
-                    const _errs7 = errors;
-                    if (!Array.isArray(data0.env)) {
-                      validate22.errors = [
-                        {
-                          instancePath: instancePath + "/" + i0 + "/env",
-                          schemaPath: "#/items/properties/env/type",
-                          keyword: "type",
-                          params: { type: "array" },
-                          message: "must be array",
-                        },
-                      ];
-                      return false;
-                    }
-                    var valid1 = _errs7 === errors;
-                  } else {
-                    var valid1 = true;
+              }
+            } else {
+              validate22.errors = [
+                {
+                  instancePath: instancePath + "/resources",
+                  schemaPath: "#/properties/resources/type",
+                  keyword: "type",
+                  params: { type: "object" },
+                  message: "must be object",
+                },
+              ];
+              return false;
+            }
+          }
+          var valid0 = _errs2 === errors;
+        } else {
+          var valid0 = true;
+        }
+        if (valid0) {
+          if (data.securityContext !== undefined) {
+            let data4 = data.securityContext;
+            const _errs6 = errors;
+            if (errors === _errs6) {
+              if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+                if (data4.allowPrivilegeEscalation !== undefined) {
+                  const _errs8 = errors;
+                  if (
+                    !validate28(data4.allowPrivilegeEscalation, {
+                      instancePath: instancePath + "/securityContext/allowPrivilegeEscalation",
+                      parentData: data4,
+                      parentDataProperty: "allowPrivilegeEscalation",
+                      rootData,
+                    })
+                  ) {
+                    vErrors =
+                      vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+                    errors = vErrors.length;
                   }
-                  if (valid1) {
-                    if (data0.envFrom !== undefined) {
-                      const _errs9 = errors;
-                      if (!Array.isArray(data0.envFrom)) {
+                  var valid2 = _errs8 === errors;
+                } else {
+                  var valid2 = true;
+                }
+                if (valid2) {
+                  if (data4.capabilities !== undefined) {
+                    let data6 = data4.capabilities;
+                    const _errs9 = errors;
+                    if (errors === _errs9) {
+                      if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+                        if (data6.add !== undefined) {
+                          if (
+                            !validate30(data6.add, {
+                              instancePath: instancePath + "/securityContext/capabilities/add",
+                              parentData: data6,
+                              parentDataProperty: "add",
+                              rootData,
+                            })
+                          ) {
+                            vErrors =
+                              vErrors === null
+                                ? validate30.errors
+                                : vErrors.concat(validate30.errors);
+                            errors = vErrors.length;
+                          }
+                        }
+                      } else {
                         validate22.errors = [
                           {
-                            instancePath: instancePath + "/" + i0 + "/envFrom",
-                            schemaPath: "#/items/properties/envFrom/type",
+                            instancePath: instancePath + "/securityContext/capabilities",
+                            schemaPath: "#/properties/securityContext/properties/capabilities/type",
                             keyword: "type",
-                            params: { type: "array" },
-                            message: "must be array",
+                            params: { type: "object" },
+                            message: "must be object",
                           },
                         ];
                         return false;
                       }
-                      var valid1 = _errs9 === errors;
-                    } else {
-                      var valid1 = true;
                     }
-                    if (valid1) {
-                      if (data0.image !== undefined) {
-                        const _errs11 = errors;
-                        if (typeof data0.image !== "string") {
-                          validate22.errors = [
-                            {
-                              instancePath: instancePath + "/" + i0 + "/image",
-                              schemaPath: "#/items/properties/image/type",
-                              keyword: "type",
-                              params: { type: "string" },
-                              message: "must be string",
-                            },
-                          ];
-                          return false;
-                        }
-                        var valid1 = _errs11 === errors;
-                      } else {
-                        var valid1 = true;
-                      }
-                      if (valid1) {
-                        if (data0.imagePullPolicy !== undefined) {
-                          const _errs13 = errors;
-                          if (typeof data0.imagePullPolicy !== "string") {
-                            validate22.errors = [
-                              {
-                                instancePath: instancePath + "/" + i0 + "/imagePullPolicy",
-                                schemaPath: "#/items/properties/imagePullPolicy/type",
-                                keyword: "type",
-                                params: { type: "string" },
-                                message: "must be string",
-                              },
-                            ];
-                            return false;
-                          }
-                          var valid1 = _errs13 === errors;
-                        } else {
-                          var valid1 = true;
-                        }
-                        if (valid1) {
-                          if (data0.lifecycle !== undefined) {
-                            let data7 = data0.lifecycle;
-                            const _errs15 = errors;
-                            if (!(data7 && typeof data7 == "object" && !Array.isArray(data7))) {
-                              validate22.errors = [
-                                {
-                                  instancePath: instancePath + "/" + i0 + "/lifecycle",
-                                  schemaPath: "#/items/properties/lifecycle/type",
-                                  keyword: "type",
-                                  params: { type: "object" },
-                                  message: "must be object",
-                                },
-                              ];
-                              return false;
-                            }
-                            var valid1 = _errs15 === errors;
-                          } else {
-                            var valid1 = true;
-                          }
-                          if (valid1) {
-                            if (data0.livenessProbe !== undefined) {
-                              let data8 = data0.livenessProbe;
-                              const _errs17 = errors;
-                              if (!(data8 && typeof data8 == "object" && !Array.isArray(data8))) {
-                                validate22.errors = [
-                                  {
-                                    instancePath: instancePath + "/" + i0 + "/livenessProbe",
-                                    schemaPath: "#/items/properties/livenessProbe/type",
-                                    keyword: "type",
-                                    params: { type: "object" },
-                                    message: "must be object",
-                                  },
-                                ];
-                                return false;
-                              }
-                              var valid1 = _errs17 === errors;
-                            } else {
-                              var valid1 = true;
-                            }
-                            if (valid1) {
-                              if (data0.name !== undefined) {
-                                const _errs19 = errors;
-                                if (typeof data0.name !== "string") {
-                                  validate22.errors = [
-                                    {
-                                      instancePath: instancePath + "/" + i0 + "/name",
-                                      schemaPath: "#/items/properties/name/type",
-                                      keyword: "type",
-                                      params: { type: "string" },
-                                      message: "must be string",
-                                    },
-                                  ];
-                                  return false;
-                                }
-                                var valid1 = _errs19 === errors;
-                              } else {
-                                var valid1 = true;
-                              }
-                              if (valid1) {
-                                if (data0.ports !== undefined) {
-                                  const _errs21 = errors;
-                                  if (!Array.isArray(data0.ports)) {
-                                    validate22.errors = [
-                                      {
-                                        instancePath: instancePath + "/" + i0 + "/ports",
-                                        schemaPath: "#/items/properties/ports/type",
-                                        keyword: "type",
-                                        params: { type: "array" },
-                                        message: "must be array",
-                                      },
-                                    ];
-                                    return false;
-                                  }
-                                  var valid1 = _errs21 === errors;
-                                } else {
-                                  var valid1 = true;
-                                }
-                                if (valid1) {
-                                  if (data0.readinessProbe !== undefined) {
-                                    let data11 = data0.readinessProbe;
-                                    const _errs23 = errors;
-                                    if (!(
-                                      data11 &&
-                                      typeof data11 == "object" &&
-                                      !Array.isArray(data11)
-                                    )) {
-                                      validate22.errors = [
-                                        {
-                                          instancePath: instancePath + "/" + i0 + "/readinessProbe",
-                                          schemaPath: "#/items/properties/readinessProbe/type",
-                                          keyword: "type",
-                                          params: { type: "object" },
-                                          message: "must be object",
-                                        },
-                                      ];
-                                      return false;
-                                    }
-                                    var valid1 = _errs23 === errors;
-                                  } else {
-                                    var valid1 = true;
-                                  }
-                                  if (valid1) {
-                                    if (data0.resizePolicy !== undefined) {
-                                      const _errs25 = errors;
-                                      if (!Array.isArray(data0.resizePolicy)) {
-                                        validate22.errors = [
-                                          {
-                                            instancePath: instancePath + "/" + i0 + "/resizePolicy",
-                                            schemaPath: "#/items/properties/resizePolicy/type",
-                                            keyword: "type",
-                                            params: { type: "array" },
-                                            message: "must be array",
-                                          },
-                                        ];
-                                        return false;
-                                      }
-                                      var valid1 = _errs25 === errors;
-                                    } else {
-                                      var valid1 = true;
-                                    }
-                                    if (valid1) {
-                                      if (data0.resources !== undefined) {
-                                        let data13 = data0.resources;
-                                        const _errs27 = errors;
-                                        if (!(
-                                          data13 &&
-                                          typeof data13 == "object" &&
-                                          !Array.isArray(data13)
-                                        )) {
-                                          validate22.errors = [
-                                            {
-                                              instancePath: instancePath + "/" + i0 + "/resources",
-                                              schemaPath: "#/items/properties/resources/type",
-                                              keyword: "type",
-                                              params: { type: "object" },
-                                              message: "must be object",
-                                            },
-                                          ];
-                                          return false;
-                                        }
-                                        var valid1 = _errs27 === errors;
-                                      } else {
-                                        var valid1 = true;
-                                      }
-                                      if (valid1) {
-                                        if (data0.restartPolicy !== undefined) {
-                                          const _errs29 = errors;
-                                          if (typeof data0.restartPolicy !== "string") {
-                                            validate22.errors = [
-                                              {
-                                                instancePath:
-                                                  instancePath + "/" + i0 + "/restartPolicy",
-                                                schemaPath: "#/items/properties/restartPolicy/type",
-                                                keyword: "type",
-                                                params: { type: "string" },
-                                                message: "must be string",
-                                              },
-                                            ];
-                                            return false;
-                                          }
-                                          var valid1 = _errs29 === errors;
-                                        } else {
-                                          var valid1 = true;
-                                        }
-                                        if (valid1) {
-                                          if (data0.restartPolicyRules !== undefined) {
-                                            const _errs31 = errors;
-                                            if (!Array.isArray(data0.restartPolicyRules)) {
-                                              validate22.errors = [
-                                                {
-                                                  instancePath:
-                                                    instancePath + "/" + i0 + "/restartPolicyRules",
-                                                  schemaPath:
-                                                    "#/items/properties/restartPolicyRules/type",
-                                                  keyword: "type",
-                                                  params: { type: "array" },
-                                                  message: "must be array",
-                                                },
-                                              ];
-                                              return false;
-                                            }
-                                            var valid1 = _errs31 === errors;
-                                          } else {
-                                            var valid1 = true;
-                                          }
-                                          if (valid1) {
-                                            if (data0.securityContext !== undefined) {
-                                              let data16 = data0.securityContext;
-                                              const _errs33 = errors;
-                                              if (!(
-                                                data16 &&
-                                                typeof data16 == "object" &&
-                                                !Array.isArray(data16)
-                                              )) {
-                                                validate22.errors = [
-                                                  {
-                                                    instancePath:
-                                                      instancePath + "/" + i0 + "/securityContext",
-                                                    schemaPath:
-                                                      "#/items/properties/securityContext/type",
-                                                    keyword: "type",
-                                                    params: { type: "object" },
-                                                    message: "must be object",
-                                                  },
-                                                ];
-                                                return false;
-                                              }
-                                              var valid1 = _errs33 === errors;
-                                            } else {
-                                              var valid1 = true;
-                                            }
-                                            if (valid1) {
-                                              if (data0.startupProbe !== undefined) {
-                                                let data17 = data0.startupProbe;
-                                                const _errs35 = errors;
-                                                if (!(
-                                                  data17 &&
-                                                  typeof data17 == "object" &&
-                                                  !Array.isArray(data17)
-                                                )) {
-                                                  validate22.errors = [
-                                                    {
-                                                      instancePath:
-                                                        instancePath + "/" + i0 + "/startupProbe",
-                                                      schemaPath:
-                                                        "#/items/properties/startupProbe/type",
-                                                      keyword: "type",
-                                                      params: { type: "object" },
-                                                      message: "must be object",
-                                                    },
-                                                  ];
-                                                  return false;
-                                                }
-                                                var valid1 = _errs35 === errors;
-                                              } else {
-                                                var valid1 = true;
-                                              }
-                                              if (valid1) {
-                                                if (data0.stdin !== undefined) {
-                                                  const _errs37 = errors;
-                                                  if (typeof data0.stdin !== "boolean") {
-                                                    validate22.errors = [
-                                                      {
-                                                        instancePath:
-                                                          instancePath + "/" + i0 + "/stdin",
-                                                        schemaPath: "#/items/properties/stdin/type",
-                                                        keyword: "type",
-                                                        params: { type: "boolean" },
-                                                        message: "must be boolean",
-                                                      },
-                                                    ];
-                                                    return false;
-                                                  }
-                                                  var valid1 = _errs37 === errors;
-                                                } else {
-                                                  var valid1 = true;
-                                                }
-                                                if (valid1) {
-                                                  if (data0.stdinOnce !== undefined) {
-                                                    const _errs39 = errors;
-                                                    if (typeof data0.stdinOnce !== "boolean") {
-                                                      validate22.errors = [
-                                                        {
-                                                          instancePath:
-                                                            instancePath + "/" + i0 + "/stdinOnce",
-                                                          schemaPath:
-                                                            "#/items/properties/stdinOnce/type",
-                                                          keyword: "type",
-                                                          params: { type: "boolean" },
-                                                          message: "must be boolean",
-                                                        },
-                                                      ];
-                                                      return false;
-                                                    }
-                                                    var valid1 = _errs39 === errors;
-                                                  } else {
-                                                    var valid1 = true;
-                                                  }
-                                                  if (valid1) {
-                                                    if (
-                                                      data0.terminationMessagePath !== undefined
-                                                    ) {
-                                                      const _errs41 = errors;
-                                                      if (
-                                                        typeof data0.terminationMessagePath !==
-                                                        "string"
-                                                      ) {
-                                                        validate22.errors = [
-                                                          {
-                                                            instancePath:
-                                                              instancePath +
-                                                              "/" +
-                                                              i0 +
-                                                              "/terminationMessagePath",
-                                                            schemaPath:
-                                                              "#/items/properties/terminationMessagePath/type",
-                                                            keyword: "type",
-                                                            params: { type: "string" },
-                                                            message: "must be string",
-                                                          },
-                                                        ];
-                                                        return false;
-                                                      }
-                                                      var valid1 = _errs41 === errors;
-                                                    } else {
-                                                      var valid1 = true;
-                                                    }
-                                                    if (valid1) {
-                                                      if (
-                                                        data0.terminationMessagePolicy !== undefined
-                                                      ) {
-                                                        const _errs43 = errors;
-                                                        if (
-                                                          typeof data0.terminationMessagePolicy !==
-                                                          "string"
-                                                        ) {
-                                                          validate22.errors = [
-                                                            {
-                                                              instancePath:
-                                                                instancePath +
-                                                                "/" +
-                                                                i0 +
-                                                                "/terminationMessagePolicy",
-                                                              schemaPath:
-                                                                "#/items/properties/terminationMessagePolicy/type",
-                                                              keyword: "type",
-                                                              params: { type: "string" },
-                                                              message: "must be string",
-                                                            },
-                                                          ];
-                                                          return false;
-                                                        }
-                                                        var valid1 = _errs43 === errors;
-                                                      } else {
-                                                        var valid1 = true;
-                                                      }
-                                                      if (valid1) {
-                                                        if (data0.tty !== undefined) {
-                                                          const _errs45 = errors;
-                                                          if (typeof data0.tty !== "boolean") {
-                                                            validate22.errors = [
-                                                              {
-                                                                instancePath:
-                                                                  instancePath + "/" + i0 + "/tty",
-                                                                schemaPath:
-                                                                  "#/items/properties/tty/type",
-                                                                keyword: "type",
-                                                                params: { type: "boolean" },
-                                                                message: "must be boolean",
-                                                              },
-                                                            ];
-                                                            return false;
-                                                          }
-                                                          var valid1 = _errs45 === errors;
-                                                        } else {
-                                                          var valid1 = true;
-                                                        }
-                                                        if (valid1) {
-                                                          if (data0.volumeDevices !== undefined) {
-                                                            const _errs47 = errors;
-                                                            if (
-                                                              !Array.isArray(data0.volumeDevices)
-                                                            ) {
-                                                              validate22.errors = [
-                                                                {
-                                                                  instancePath:
-                                                                    instancePath +
-                                                                    "/" +
-                                                                    i0 +
-                                                                    "/volumeDevices",
-                                                                  schemaPath:
-                                                                    "#/items/properties/volumeDevices/type",
-                                                                  keyword: "type",
-                                                                  params: { type: "array" },
-                                                                  message: "must be array",
-                                                                },
-                                                              ];
-                                                              return false;
-                                                            }
-                                                            var valid1 = _errs47 === errors;
-                                                          } else {
-                                                            var valid1 = true;
-                                                          }
-                                                          if (valid1) {
-                                                            if (data0.volumeMounts !== undefined) {
-                                                              const _errs49 = errors;
-                                                              if (
-                                                                !Array.isArray(data0.volumeMounts)
-                                                              ) {
-                                                                validate22.errors = [
-                                                                  {
-                                                                    instancePath:
-                                                                      instancePath +
-                                                                      "/" +
-                                                                      i0 +
-                                                                      "/volumeMounts",
-                                                                    schemaPath:
-                                                                      "#/items/properties/volumeMounts/type",
-                                                                    keyword: "type",
-                                                                    params: { type: "array" },
-                                                                    message: "must be array",
-                                                                  },
-                                                                ];
-                                                                return false;
-                                                              }
-                                                              var valid1 = _errs49 === errors;
-                                                            } else {
-                                                              var valid1 = true;
-                                                            }
-                                                            if (valid1) {
-                                                              if (data0.workingDir !== undefined) {
-                                                                const _errs51 = errors;
-                                                                if (
-                                                                  typeof data0.workingDir !==
-                                                                  "string"
-                                                                ) {
-                                                                  validate22.errors = [
-                                                                    {
-                                                                      instancePath:
-                                                                        instancePath +
-                                                                        "/" +
-                                                                        i0 +
-                                                                        "/workingDir",
-                                                                      schemaPath:
-                                                                        "#/items/properties/workingDir/type",
-                                                                      keyword: "type",
-                                                                      params: { type: "string" },
-                                                                      message: "must be string",
-                                                                    },
-                                                                  ];
-                                                                  return false;
-                                                                }
-                                                                var valid1 = _errs51 === errors;
-                                                              } else {
-                                                                var valid1 = true;
-                                                              }
-                                                            }
-                                                          }
-                                                        }
-                                                      }
-                                                    }
-                                                  }
-                                                }
-                                              }
-                                            }
-                                          }
-                                        }
-                                      }
-                                    }
-                                  }
-                                }
-                              }
-                            }
-                          }
-                        }
-                      }
-                    }
+                    var valid2 = _errs9 === errors;
+                  } else {
+                    var valid2 = true;
                   }
                 }
+              } else {
+                validate22.errors = [
+                  {
+                    instancePath: instancePath + "/securityContext",
+                    schemaPath: "#/properties/securityContext/type",
+                    keyword: "type",
+                    params: { type: "object" },
+                    message: "must be object",
+                  },
+                ];
+                return false;
               }
             }
+            var valid0 = _errs6 === errors;
           } else {
-            validate22.errors = [
-              {
-                instancePath: instancePath + "/" + i0,
-                schemaPath: "#/items/type",
-                keyword: "type",
-                params: { type: "object" },
-                message: "must be object",
-              },
-            ];
-            return false;
+            var valid0 = true;
           }
-        }
-        var valid0 = _errs1 === errors;
-        if (!valid0) {
-          break;
         }
       }
     } else {
@@ -713,8 +456,8 @@ function validate22(
           instancePath,
           schemaPath: "#/type",
           keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
+          params: { type: "object" },
+          message: "must be object",
         },
       ];
       return false;
@@ -737,17 +480,43 @@ function validate21(
         if (errors === _errs1) {
           if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
             if (data0.initContainers !== undefined) {
+              let data1 = data0.initContainers;
               const _errs3 = errors;
-              if (
-                !validate22(data0.initContainers, {
-                  instancePath: instancePath + "/spec/initContainers",
-                  parentData: data0,
-                  parentDataProperty: "initContainers",
-                  rootData,
-                })
-              ) {
-                vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-                errors = vErrors.length;
+              if (errors === _errs3) {
+                if (Array.isArray(data1)) {
+                  var valid2 = true;
+                  const len0 = data1.length;
+                  for (let i0 = 0; i0 < len0; i0++) {
+                    const _errs5 = errors;
+                    if (
+                      !validate22(data1[i0], {
+                        instancePath: instancePath + "/spec/initContainers/" + i0,
+                        parentData: data1,
+                        parentDataProperty: i0,
+                        rootData,
+                      })
+                    ) {
+                      vErrors =
+                        vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+                      errors = vErrors.length;
+                    }
+                    var valid2 = _errs5 === errors;
+                    if (!valid2) {
+                      break;
+                    }
+                  }
+                } else {
+                  validate21.errors = [
+                    {
+                      instancePath: instancePath + "/spec/initContainers",
+                      schemaPath: "#/properties/spec/properties/initContainers/type",
+                      keyword: "type",
+                      params: { type: "array" },
+                      message: "must be array",
+                    },
+                  ];
+                  return false;
+                }
               }
               var valid1 = _errs3 === errors;
             } else {
@@ -755,20 +524,45 @@ function validate21(
             }
             if (valid1) {
               if (data0.containers !== undefined) {
-                const _errs4 = errors;
-                if (
-                  !validate22(data0.containers, {
-                    instancePath: instancePath + "/spec/containers",
-                    parentData: data0,
-                    parentDataProperty: "containers",
-                    rootData,
-                  })
-                ) {
-                  vErrors =
-                    vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-                  errors = vErrors.length;
+                let data3 = data0.containers;
+                const _errs6 = errors;
+                if (errors === _errs6) {
+                  if (Array.isArray(data3)) {
+                    var valid3 = true;
+                    const len1 = data3.length;
+                    for (let i1 = 0; i1 < len1; i1++) {
+                      const _errs8 = errors;
+                      if (
+                        !validate22(data3[i1], {
+                          instancePath: instancePath + "/spec/containers/" + i1,
+                          parentData: data3,
+                          parentDataProperty: i1,
+                          rootData,
+                        })
+                      ) {
+                        vErrors =
+                          vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+                        errors = vErrors.length;
+                      }
+                      var valid3 = _errs8 === errors;
+                      if (!valid3) {
+                        break;
+                      }
+                    }
+                  } else {
+                    validate21.errors = [
+                      {
+                        instancePath: instancePath + "/spec/containers",
+                        schemaPath: "#/properties/spec/properties/containers/type",
+                        keyword: "type",
+                        params: { type: "array" },
+                        message: "must be array",
+                      },
+                    ];
+                    return false;
+                  }
                 }
-                var valid1 = _errs4 === errors;
+                var valid1 = _errs6 === errors;
               } else {
                 var valid1 = true;
               }

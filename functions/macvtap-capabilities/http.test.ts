@@ -4,6 +4,8 @@ import type { RunningFunction } from "../../test/helpers/function-process.ts";
 import { postJson, startFunction } from "../../test/helpers/function-process.ts";
 import { launcherPod, podReview } from "../../test/helpers/launcher-pod.ts";
 import { applyResponse } from "../../test/helpers/review.ts";
+import type { Container, SecurityContext } from "../../shared/kube/pod.ts";
+import { fieldTypeMessage } from "../../test/helpers/errors.ts";
 
 describe("macvtap-capabilities over HTTP", () => {
   let fn: RunningFunction;
@@ -32,6 +34,29 @@ describe("macvtap-capabilities over HTTP", () => {
       privileged: true,
       allowPrivilegeEscalation: true,
     });
+  });
+
+  it("should deny a capabilities list that is no list, naming the container's field and the fix", async () => {
+    const macvtap = { "macvtap.network.kubevirt.io/eno1": "1" };
+    const pod = launcherPod({ computeResources: { requests: macvtap, limits: macvtap } });
+    const compute = pod.spec?.containers?.[0] as Container;
+    compute.securityContext = { capabilities: { add: 3 } } as unknown as SecurityContext;
+    const res = await postJson(fn.url, podReview(pod, { uid: "m-3" }));
+    const { response } = res.body as AdmissionReviewResponse;
+    expect([res.status, response.allowed, response.status]).to.deep.equal([
+      200,
+      false,
+      {
+        status: "Failure",
+        reason: "Forbidden",
+        code: 403,
+        message: fieldTypeMessage(
+          "macvtap-capabilities",
+          "spec.containers[0].securityContext.capabilities.add",
+          "a list of strings",
+        ),
+      },
+    ]);
   });
 
   it("should log the admission and never load the Kubernetes client", async () => {

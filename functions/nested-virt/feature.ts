@@ -1,5 +1,5 @@
 import type { Feature, MutationOutcome } from "../../shared/admission/feature.ts";
-import { fieldExpectations } from "./fields-schema.generated.ts";
+import { fieldExpectations, quantityFields } from "./fields-schema.generated.ts";
 import { validate as validateFields } from "./fields-validator.generated.ts";
 import { CONFIG_MAP, NODE } from "../../shared/kube/kinds.ts";
 import type { Logger } from "../../shared/runtime/log.ts";
@@ -41,7 +41,11 @@ export function nestedVirt(
     kinds: [VIRTUAL_MACHINE_KIND],
     operations: ["CREATE", "UPDATE"],
     triggerAnnotation: TRIGGER,
-    fields: { validate: validateFields, expectations: fieldExpectations },
+    fields: {
+      validate: validateFields,
+      expectations: fieldExpectations,
+      quantities: quantityFields,
+    },
     reads: [NODE, CONFIG_MAP],
     view(vm, request, cluster, signal): MaybePromise<NestedVirtView> {
       // The nodes are read only when the rules (if any were read) leave the vendor to find.

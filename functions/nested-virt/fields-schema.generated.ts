@@ -81,3 +81,4 @@ export const fieldExpectations: Record<string, string> = {
   "spec.template.spec.affinity.nodeAffinity":
     "{preferredDuringSchedulingIgnoredDuringExecution, requiredDuringSchedulingIgnoredDuringExecution}",
 };
+export const quantityFields: string[] = [];

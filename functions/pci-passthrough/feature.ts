@@ -1,5 +1,5 @@
 import type { Feature, MutationOutcome } from "../../shared/admission/feature.ts";
-import { fieldExpectations } from "./fields-schema.generated.ts";
+import { fieldExpectations, quantityFields } from "./fields-schema.generated.ts";
 import { validate as validateFields } from "./fields-validator.generated.ts";
 import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import { KUBEVIRT, NODE, PCI_DEVICE } from "../../shared/kube/kinds.ts";
@@ -38,7 +38,11 @@ export function pciPassthrough(
     kinds: [VIRTUAL_MACHINE_KIND],
     operations: ["CREATE", "UPDATE"],
     triggerAnnotation: TRIGGER,
-    fields: { validate: validateFields, expectations: fieldExpectations },
+    fields: {
+      validate: validateFields,
+      expectations: fieldExpectations,
+      quantities: quantityFields,
+    },
     reads: [KUBEVIRT, PCI_DEVICE, NODE],
     // Not async, and the reads made together: every review with an address reads all three.
     view(vm, _request, cluster, signal): MaybePromise<PciPassthroughView> {

@@ -29,6 +29,9 @@ export const fieldsSchema = {
                         limits: {
                           $ref: "#/definitions/spec.template.spec.domain.resources.limits",
                         },
+                        requests: {
+                          $ref: "#/definitions/spec.template.spec.domain.resources.limits",
+                        },
                       },
                     },
                   },
@@ -98,8 +101,13 @@ export const fieldExpectations: Record<string, string> = {
   "spec.template.spec.domain.devices.hostDevices": "a list of {name, ...}",
   "spec.template.spec.domain.resources": "an object",
   "spec.template.spec.domain.resources.limits": "a map of quantities",
+  "spec.template.spec.domain.resources.requests": "a map of quantities",
   "spec.template.spec.nodeSelector": "a map of strings",
   "spec.template.spec.affinity": "an object",
   "spec.template.spec.affinity.nodeAffinity":
     "{preferredDuringSchedulingIgnoredDuringExecution, requiredDuringSchedulingIgnoredDuringExecution}",
 };
+export const quantityFields: string[] = [
+  "spec.template.spec.domain.resources.limits.*",
+  "spec.template.spec.domain.resources.requests.*",
+];

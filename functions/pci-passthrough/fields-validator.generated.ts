@@ -33,6 +33,9 @@ const schema6 = {
                         limits: {
                           $ref: "#/definitions/spec.template.spec.domain.resources.limits",
                         },
+                        requests: {
+                          $ref: "#/definitions/spec.template.spec.domain.resources.limits",
+                        },
                       },
                     },
                   },
@@ -371,7 +374,7 @@ function validate24(
   return errors === 0;
 }
 const schema9 = { type: "object", additionalProperties: { type: "string" } };
-function validate26(
+function validate27(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data } = {},
 ) {
@@ -382,7 +385,7 @@ function validate26(
       for (const key0 in data) {
         const _errs2 = errors;
         if (typeof data[key0] !== "string") {
-          validate26.errors = [
+          validate27.errors = [
             {
               instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
               schemaPath: "#/additionalProperties/type",
@@ -399,7 +402,7 @@ function validate26(
         }
       }
     } else {
-      validate26.errors = [
+      validate27.errors = [
         {
           instancePath,
           schemaPath: "#/type",
@@ -411,7 +414,7 @@ function validate26(
       return false;
     }
   }
-  validate26.errors = vErrors;
+  validate27.errors = vErrors;
   return errors === 0;
 }
 const schema10 = {
@@ -432,7 +435,7 @@ const schema10 = {
     },
   },
 };
-function validate28(
+function validate29(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data } = {},
 ) {
@@ -457,7 +460,7 @@ function validate28(
                     (data1.preference === undefined && (missing0 = "preference")) ||
                     (data1.weight === undefined && (missing0 = "weight"))
                   ) {
-                    validate28.errors = [
+                    validate29.errors = [
                       {
                         instancePath:
                           instancePath + "/preferredDuringSchedulingIgnoredDuringExecution/" + i0,
@@ -474,7 +477,7 @@ function validate28(
                       let data2 = data1.preference;
                       const _errs5 = errors;
                       if (!(data2 && typeof data2 == "object" && !Array.isArray(data2))) {
-                        validate28.errors = [
+                        validate29.errors = [
                           {
                             instancePath:
                               instancePath +
@@ -504,7 +507,7 @@ function validate28(
                           !isNaN(data3) &&
                           isFinite(data3)
                         )) {
-                          validate28.errors = [
+                          validate29.errors = [
                             {
                               instancePath:
                                 instancePath +
@@ -527,7 +530,7 @@ function validate28(
                     }
                   }
                 } else {
-                  validate28.errors = [
+                  validate29.errors = [
                     {
                       instancePath:
                         instancePath + "/preferredDuringSchedulingIgnoredDuringExecution/" + i0,
@@ -547,7 +550,7 @@ function validate28(
               }
             }
           } else {
-            validate28.errors = [
+            validate29.errors = [
               {
                 instancePath: instancePath + "/preferredDuringSchedulingIgnoredDuringExecution",
                 schemaPath: "#/properties/preferredDuringSchedulingIgnoredDuringExecution/type",
@@ -571,7 +574,7 @@ function validate28(
             if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
               let missing1;
               if (data4.nodeSelectorTerms === undefined && (missing1 = "nodeSelectorTerms")) {
-                validate28.errors = [
+                validate29.errors = [
                   {
                     instancePath: instancePath + "/requiredDuringSchedulingIgnoredDuringExecution",
                     schemaPath:
@@ -594,7 +597,7 @@ function validate28(
                         let data6 = data5[i1];
                         const _errs13 = errors;
                         if (!(data6 && typeof data6 == "object" && !Array.isArray(data6))) {
-                          validate28.errors = [
+                          validate29.errors = [
                             {
                               instancePath:
                                 instancePath +
@@ -615,7 +618,7 @@ function validate28(
                         }
                       }
                     } else {
-                      validate28.errors = [
+                      validate29.errors = [
                         {
                           instancePath:
                             instancePath +
@@ -633,7 +636,7 @@ function validate28(
                 }
               }
             } else {
-              validate28.errors = [
+              validate29.errors = [
                 {
                   instancePath: instancePath + "/requiredDuringSchedulingIgnoredDuringExecution",
                   schemaPath: "#/properties/requiredDuringSchedulingIgnoredDuringExecution/type",
@@ -651,7 +654,7 @@ function validate28(
         }
       }
     } else {
-      validate28.errors = [
+      validate29.errors = [
         {
           instancePath,
           schemaPath: "#/type",
@@ -663,7 +666,7 @@ function validate28(
       return false;
     }
   }
-  validate28.errors = vErrors;
+  validate29.errors = vErrors;
   return errors === 0;
 }
 function validate21(
@@ -747,6 +750,7 @@ function validate21(
                                       !Array.isArray(data6)
                                     ) {
                                       if (data6.limits !== undefined) {
+                                        const _errs14 = errors;
                                         if (
                                           !validate24(data6.limits, {
                                             instancePath:
@@ -762,6 +766,33 @@ function validate21(
                                               ? validate24.errors
                                               : vErrors.concat(validate24.errors);
                                           errors = vErrors.length;
+                                        }
+                                        var valid6 = _errs14 === errors;
+                                      } else {
+                                        var valid6 = true;
+                                      }
+                                      if (valid6) {
+                                        if (data6.requests !== undefined) {
+                                          const _errs15 = errors;
+                                          if (
+                                            !validate24(data6.requests, {
+                                              instancePath:
+                                                instancePath +
+                                                "/spec/template/spec/domain/resources/requests",
+                                              parentData: data6,
+                                              parentDataProperty: "requests",
+                                              rootData,
+                                            })
+                                          ) {
+                                            vErrors =
+                                              vErrors === null
+                                                ? validate24.errors
+                                                : vErrors.concat(validate24.errors);
+                                            errors = vErrors.length;
+                                          }
+                                          var valid6 = _errs15 === errors;
+                                        } else {
+                                          var valid6 = true;
                                         }
                                       }
                                     } else {
@@ -804,9 +835,9 @@ function validate21(
                         }
                         if (valid3) {
                           if (data2.nodeSelector !== undefined) {
-                            const _errs15 = errors;
+                            const _errs16 = errors;
                             if (
-                              !validate26(data2.nodeSelector, {
+                              !validate27(data2.nodeSelector, {
                                 instancePath: instancePath + "/spec/template/spec/nodeSelector",
                                 parentData: data2,
                                 parentDataProperty: "nodeSelector",
@@ -815,35 +846,35 @@ function validate21(
                             ) {
                               vErrors =
                                 vErrors === null
-                                  ? validate26.errors
-                                  : vErrors.concat(validate26.errors);
+                                  ? validate27.errors
+                                  : vErrors.concat(validate27.errors);
                               errors = vErrors.length;
                             }
-                            var valid3 = _errs15 === errors;
+                            var valid3 = _errs16 === errors;
                           } else {
                             var valid3 = true;
                           }
                           if (valid3) {
                             if (data2.affinity !== undefined) {
-                              let data9 = data2.affinity;
-                              const _errs16 = errors;
-                              if (errors === _errs16) {
-                                if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
-                                  if (data9.nodeAffinity !== undefined) {
+                              let data10 = data2.affinity;
+                              const _errs17 = errors;
+                              if (errors === _errs17) {
+                                if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
+                                  if (data10.nodeAffinity !== undefined) {
                                     if (
-                                      !validate28(data9.nodeAffinity, {
+                                      !validate29(data10.nodeAffinity, {
                                         instancePath:
                                           instancePath +
                                           "/spec/template/spec/affinity/nodeAffinity",
-                                        parentData: data9,
+                                        parentData: data10,
                                         parentDataProperty: "nodeAffinity",
                                         rootData,
                                       })
                                     ) {
                                       vErrors =
                                         vErrors === null
-                                          ? validate28.errors
-                                          : vErrors.concat(validate28.errors);
+                                          ? validate29.errors
+                                          : vErrors.concat(validate29.errors);
                                       errors = vErrors.length;
                                     }
                                   }
@@ -861,7 +892,7 @@ function validate21(
                                   return false;
                                 }
                               }
-                              var valid3 = _errs16 === errors;
+                              var valid3 = _errs17 === errors;
                             } else {
                               var valid3 = true;
                             }

@@ -2,6 +2,7 @@
 export const FIELDS = [
   "spec.template.spec.domain.devices.hostDevices",
   "spec.template.spec.domain.resources.limits",
+  "spec.template.spec.domain.resources.requests",
   "spec.template.spec.nodeSelector",
   "spec.template.spec.affinity.nodeAffinity",
 ] as const;

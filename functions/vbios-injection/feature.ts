@@ -1,5 +1,5 @@
 import type { Feature, MutationOutcome } from "../../shared/admission/feature.ts";
-import { fieldExpectations } from "./fields-schema.generated.ts";
+import { fieldExpectations, quantityFields } from "./fields-schema.generated.ts";
 import { validate as validateFields } from "./fields-validator.generated.ts";
 import { CONFIG_MAP, KUBEVIRT } from "../../shared/kube/kinds.ts";
 import { readKubeVirt } from "../../shared/kubevirt/kubevirt-cr.ts";
@@ -43,7 +43,11 @@ export function vbiosInjection(options: VbiosOptions = {}): Feature<VirtualMachi
     kinds: [VIRTUAL_MACHINE_KIND],
     operations: ["CREATE", "UPDATE"],
     triggerAnnotation: TRIGGER,
-    fields: { validate: validateFields, expectations: fieldExpectations },
+    fields: {
+      validate: validateFields,
+      expectations: fieldExpectations,
+      quantities: quantityFields,
+    },
     otherAnnotations: [TARGET, SIDECAR_IMAGE, ROM_ANNOTATION],
     reads: [CONFIG_MAP, KUBEVIRT],
     view(vm, request, cluster, signal): MaybePromise<VbiosView> {

@@ -186,3 +186,7 @@ export const fieldExpectations: Record<string, string> = {
   "spec.template.spec.domain.devices.hostDevices": "a list of {name, ...}",
   "spec.template.spec.volumes": "a list of {name, ...}",
 };
+export const quantityFields: string[] = [
+  "spec.template.spec.volumes[].emptyDisk.capacity",
+  "spec.template.spec.volumes[].hostDisk.capacity",
+];

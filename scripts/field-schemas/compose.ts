@@ -102,9 +102,26 @@ export function describeSchema(schema: Schema): string {
   }
 }
 
+/** A declared field's steps: `spec.containers[].name` is spec, containers, [], name. */
+function stepsOf(field: string): string[] {
+  return field
+    .split(".")
+    .flatMap((part) => (part.endsWith("[]") ? [part.slice(0, -2), "[]"] : [part]));
+}
+
+/** The field the first `count` steps lead to, written as declared: `spec.containers[]`. */
+const pathOf = (steps: readonly string[], count: number): string =>
+  steps.slice(0, count).join(".").replaceAll(".[]", "[]");
+
+/** What a field on the way to a declared one must be: a list says what it lists. */
+const onTheWay = (schema: Schema, describe: (schema: Schema) => string): string =>
+  schema.type === "object" ? "an object" : describe(schema);
+
 /**
- * The schema for `fields` (dotted paths) of an object of `root`, each `depth` levels deep, and
- * what each field and each object on the way to one must be.
+ * The schema for `fields` (dotted paths; `[]` follows a list's entries, as in
+ * `spec.containers[].securityContext.capabilities.add`) of an object of `root`, each `depth`
+ * levels deep, and what each field and each object or list on the way to one must be. Following a
+ * list to the fields a feature reads keeps the validator small where a deeper cap would not.
  */
 export function fieldsSchema(
   root: Schema,
@@ -117,25 +134,52 @@ export function fieldsSchema(
   for (const field of fields) {
     let from = root;
     let to = schema;
-    const parts = field.split(".");
-    parts.forEach((part, i) => {
-      const next = from.properties?.[part];
-      if (!next) throw new Error(`${field}: the schema has no ${parts.slice(0, i + 1).join(".")}`);
-      const leaf = i === parts.length - 1;
-      to.properties ??= {};
-      const path = parts.slice(0, i + 1).join(".");
+    const steps = stepsOf(field);
+    steps.forEach((step, i) => {
+      const path = pathOf(steps, i + 1);
+      const next = step === "[]" ? from.items : from.properties?.[step];
+      if (!next) throw new Error(`${field}: the schema has no ${path}`);
+      const leaf = i === steps.length - 1;
       // Each field is a definition of its own, which ajv compiles into a function of its own:
       // one function for all would be too long for TypeScript to check the module.
-      const ref = leaf ? definition(schema, path, shape(next, depth)) : undefined;
-      to.properties[part] ??= ref ? { $ref: `#/definitions/${ref}` } : { type: "object" };
-      expectations[path] = leaf ? describe(next) : "an object";
+      const made = leaf
+        ? { $ref: `#/definitions/${definition(schema, path, shape(next, depth))}` }
+        : { type: next.type ?? "object" };
+      to = place(to, step, made, leaf ? field : undefined);
+      expectations[path] = leaf ? describe(next) : onTheWay(next, describe);
       from = next;
-      to = to.properties[part];
     });
   }
+  shareEntries(schema, schema, "");
   return { schema, expectations };
 }
 
+/**
+ * The schema under `step` of `to` (`items` for `[]`), `made` unless a field on the same way made
+ * it; a declared `field` ends there, and no field may end where another goes on.
+ */
+function place(to: Schema, step: string, made: Schema, field: string | undefined): Schema {
+  const slot: Record<string, unknown> = step === "[]" ? to : (to.properties ??= {});
+  const key = step === "[]" ? "items" : step;
+  const existing = slot[key] as Schema | undefined;
+  if (existing && (field !== undefined || existing.$ref !== undefined))
+    throw new Error(`${field ?? step}: a field is declared, and so is a field inside it; keep one`);
+  slot[key] = existing ?? made;
+  return slot[key] as Schema;
+}
+
+/**
+ * Each list's entries on the way to declared fields, made definitions: a Pod's init containers and
+ * containers then share one function in ajv's code.
+ */
+function shareEntries(schema: Schema, node: Schema, path: string): void {
+  for (const [key, child] of Object.entries(node.properties ?? {}))
+    shareEntries(schema, child, path ? `${path}.${key}` : key);
+  const items = node.items;
+  if (!items || items.$ref !== undefined) return;
+  shareEntries(schema, items, `${path}[]`);
+  node.items = { $ref: `#/definitions/${definition(schema, `${path}[]`, items)}` };
+}
 /**
  * The name of the definition of `shaped`, added as `path` unless an earlier field has the same
  * shape (a Pod's init containers and containers): ajv then writes its function once.
@@ -145,6 +189,36 @@ function definition(schema: Schema, path: string, shaped: Schema): string {
   const text = JSON.stringify(shaped);
   const same = Object.keys(definitions).find((k) => JSON.stringify(definitions[k]) === text);
   if (same !== undefined) return same;
-  definitions[path] = shaped;
-  return path;
+  // A list's entries are `items` in the name: `[]` has no place in a $ref's URI.
+  const name = path.replaceAll("[]", ".items");
+  definitions[name] = shaped;
+  return name;
+}
+
+/** `node`, or the definition of `schema` its `$ref` names. */
+function resolvedIn(schema: Schema, node: Schema): Schema {
+  if (typeof node.$ref !== "string") return node;
+  return schema.definitions?.[node.$ref.split("/").at(-1) ?? ""] ?? {};
+}
+
+/**
+ * Where `schema` (a fields schema) holds quantities, as declared paths with `*` for each value of
+ * a map (`spec.containers[].resources.limits.*`): their types are checked by the schema, whether
+ * they read as quantities by shared/kube/quantity.ts, at run time.
+ */
+export function quantityFields(schema: Schema): string[] {
+  const found: string[] = [];
+  const walk = (node: Schema, path: string): void => {
+    const at = resolvedIn(schema, node);
+    if (describeSchema(at) === "a number or a string") {
+      found.push(path);
+      return;
+    }
+    for (const [key, value] of Object.entries(at.properties ?? {}))
+      walk(value, path ? `${path}.${key}` : key);
+    if (at.items) walk(at.items, `${path}[]`);
+    if (typeof at.additionalProperties === "object") walk(at.additionalProperties, `${path}.*`);
+  };
+  walk(schema, "");
+  return found;
 }

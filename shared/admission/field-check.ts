@@ -1,4 +1,5 @@
 import { FeatureError } from "../basics/errors.ts";
+import { readQuantity } from "../kube/quantity.ts";
 
 /** ajv's standalone validator, as scripts/generate-validators.ts writes it. */
 export interface FieldValidator {
@@ -14,16 +15,43 @@ export interface FieldValidator {
 export interface FieldCheck {
   validate: FieldValidator;
   expectations: Readonly<Record<string, string>>;
+  /**
+   * Where the checked fields hold quantities (`spec.containers[].resources.limits.*`: `[]` each
+   * entry of a list, `*` each value of a map), each read as Kubernetes reads one.
+   */
+  quantities?: readonly string[];
 }
 
-/** The declared field that holds `pointer` (a JSON pointer), the innermost one. */
-function fieldOf(pointer: string, expectations: Readonly<Record<string, string>>): string {
-  const parts = pointer.split("/").slice(1);
-  for (let length = parts.length; length > 0; length -= 1) {
-    const path = parts.slice(0, length).join(".");
-    if (path in expectations) return path;
+/** A JSON pointer's steps, unescaped: `/metadata/labels/a~1b` is metadata, labels, a/b. */
+const stepsOf = (pointer: string): string[] =>
+  pointer
+    .split("/")
+    .slice(1)
+    .map((step) => step.replaceAll("~1", "/").replaceAll("~0", "~"));
+
+/** How steps are written: `spec.containers[0].name` as it is, `spec.containers[].name` declared. */
+const written = (steps: readonly string[], index: (step: string) => string): string =>
+  steps
+    .map((step) => (/^\d+$/.test(step) ? index(step) : `.${step}`))
+    .join("")
+    .slice(1);
+
+/**
+ * The innermost declared field that holds `pointer` (a JSON pointer), as declared (a list's entries
+ * are `[]`) and at the entry it names (`spec.containers[0].name`).
+ */
+function fieldOf(
+  pointer: string,
+  expectations: Readonly<Record<string, string>>,
+): { declared: string; at: string } {
+  const steps = stepsOf(pointer);
+  for (let length = steps.length; length > 0; length -= 1) {
+    const declared = written(steps.slice(0, length), () => "[]");
+    if (declared in expectations)
+      return { declared, at: written(steps.slice(0, length), (i) => `[${i}]`) };
   }
-  return parts.join(".");
+  const at = written(steps, (i) => `[${i}]`);
+  return { declared: at, at };
 }
 
 /**
@@ -32,11 +60,55 @@ function fieldOf(pointer: string, expectations: Readonly<Record<string, string>>
  * iterates a list.
  */
 export function checkFields(check: FieldCheck, object: unknown): void {
-  if (check.validate(object)) return;
-  const field = fieldOf(check.validate.errors?.[0]?.instancePath ?? "", check.expectations);
-  const expected = check.expectations[field] ?? "what the VirtualMachine schema says";
-  throw new FeatureError(`${field} must be ${expected}`, {
-    field,
-    fix: `write ${field} as ${expected}, or leave it out`,
+  if (check.validate(object)) {
+    for (const path of check.quantities ?? [])
+      eachValue(object, stepsOfPath(path), "", readQuantity);
+    return;
+  }
+  const pointer = check.validate.errors?.[0]?.instancePath ?? "";
+  const { declared, at } = fieldOf(pointer, check.expectations);
+  const expected = check.expectations[declared] ?? "what the object's schema says";
+  throw new FeatureError(`${at} must be ${expected}`, {
+    field: at,
+    fix: `write ${at} as ${expected}, or leave it out`,
   });
+}
+
+// Each declared path's steps, split once: checkFields runs on every review.
+const splitPaths = new Map<string, readonly string[]>();
+const stepsOfPath = (path: string): readonly string[] => {
+  let steps = splitPaths.get(path);
+  if (!steps) {
+    steps = path.split(/\.|(?=\[\])/);
+    splitPaths.set(path, steps);
+  }
+  return steps;
+};
+
+/**
+ * Calls `visit` with each value `steps` lead to from `value` and where it is
+ * (`spec.containers[0].resources.limits["memory"]`).
+ */
+function eachValue(
+  value: unknown,
+  steps: readonly string[],
+  at: string,
+  visit: (value: string | number, at: string) => unknown,
+): void {
+  const [step, ...rest] = steps;
+  if (step === undefined) {
+    if (typeof value === "string" || typeof value === "number") visit(value, at);
+    return;
+  }
+  for (const [where, entry] of stepInto(value, step, at)) eachValue(entry, rest, where, visit);
+}
+
+/** What one step leads to from `value`: a list's entries, a map's values, or one field. */
+function stepInto(value: unknown, step: string, at: string): [string, unknown][] {
+  if (typeof value !== "object" || value === null) return [];
+  if (step === "[]")
+    return Array.isArray(value) ? value.map((entry, i) => [`${at}[${i}]`, entry as unknown]) : [];
+  if (step === "*")
+    return Object.entries(value).map(([key, entry]) => [`${at}[${JSON.stringify(key)}]`, entry]);
+  return [[at ? `${at}.${step}` : step, (value as Record<string, unknown>)[step]]];
 }

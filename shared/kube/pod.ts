@@ -102,3 +102,10 @@ export function mapContainers(
   }
   return copy;
 }
+
+/** `fields` of every init container and container, as a feature declares what it reads. */
+export function containerFields(fields: readonly string[]): string[] {
+  return (["initContainers", "containers"] as const).flatMap((list) =>
+    fields.map((field) => `spec.${list}[].${field}`),
+  );
+}

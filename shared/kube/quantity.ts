@@ -5,6 +5,8 @@
 // here, so an object that carries any other spelling (`3072Mi` for `3Gi`) differs from what is
 // observed on every sync and is updated forever.
 
+import { FeatureError } from "../basics/errors.ts";
+
 /** A Kubernetes quantity as written: `40Gi`, or a plain number (of bytes, cores ...). */
 export type QuantityInput = string | number;
 
@@ -49,6 +51,16 @@ export function parseQuantity(input: QuantityInput): Quantity | undefined {
   const quantity = read(text);
   parsed.set(text, quantity);
   return quantity;
+}
+
+/** The quantity `input` at `field`; one that is not a quantity is a FeatureError naming the field. */
+export function readQuantity(input: QuantityInput, field: string): Quantity {
+  const quantity = parseQuantity(input);
+  if (quantity) return quantity;
+  throw new FeatureError(`${JSON.stringify(input)} is not a resource quantity`, {
+    field,
+    fix: "write it as Kubernetes does, e.g. 500m or 2Gi",
+  });
 }
 
 function read(text: string): Quantity | undefined {

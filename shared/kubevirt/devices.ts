@@ -2,6 +2,7 @@ import { FeatureError } from "../basics/errors.ts";
 import { aliasSafe } from "./resource-name.ts";
 import type { DeviceEntry, VirtualMachine, VmiSpec } from "./types.ts";
 import { copyPath } from "../basics/sharing.ts";
+import { sameQuantity } from "../kube/quantity.ts";
 
 /** A device a feature wants in `hostDevices[]` or `gpus[]`: KubeVirt's `{name, deviceName}`. */
 export interface WantedDevice {
@@ -124,7 +125,7 @@ function checkOwnValue(
   value: string | undefined,
   count: number,
 ): void {
-  if (value === undefined || String(value) === String(count)) return;
+  if (value === undefined || sameQuantity(value, count)) return;
   throw new FeatureError(
     `${kind}["${resource}"] is ${JSON.stringify(value)}, but the VM lists ${count} device entries of it; KubeVirt requests one per entry and the VM's own value overrides that count`,
     {

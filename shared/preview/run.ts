@@ -3,12 +3,12 @@ import { admit } from "../admission/admit.ts";
 import type { PatchOperation } from "../admission/patch.ts";
 import { settingsFromEnv } from "../admission/settings.ts";
 import type { KubeObject } from "../basics/kube-object.ts";
-import { NAMESPACE } from "../kube/kinds.ts";
 import type { ClusterReader } from "../kube/reader.ts";
-import { ABSENT } from "../kube/reader.ts";
 import { dispatch } from "../webhooks/dispatch.ts";
+import { atVersion } from "../webhooks/equivalent.ts";
 import { admissionRequest } from "../webhooks/request.ts";
 import type { ChainLink } from "./chain.ts";
+import { lookUpNamespace } from "./namespace.ts";
 
 /** What the preview made of one object: the decisions and the object after them. */
 export interface PreviewResult {
@@ -20,25 +20,17 @@ export interface PreviewResult {
   warnings?: Record<string, string[]>;
   /** The function that denied the object, as the API server would report it; the chain stops there. */
   denied?: { function: string; message: string };
-}
-
-/**
- * A namespace's labels as the API server matches namespaceSelectors: the snapshot's Namespace
- * object, if it holds one, and always `kubernetes.io/metadata.name`, which the server sets.
- */
-export async function namespaceLabels(
-  cluster: ClusterReader,
-  name: string,
-): Promise<Record<string, string>> {
-  const namespace = await cluster.get(NAMESPACE, "", name, AbortSignal.timeout(3000));
-  const labels = namespace === ABSENT ? {} : namespace.metadata?.labels;
-  return { ...labels, "kubernetes.io/metadata.name": name };
+  /** The API server's answer when it refuses the object before any webhook (no such namespace). */
+  refused?: string;
 }
 
 const addWarnings = (result: PreviewResult, name: string, warnings: readonly string[]): void => {
   if (warnings.length > 0)
     (result.warnings ??= {})[name] = [...(result.warnings[name] ?? []), ...warnings];
 };
+
+const patchOf = (patch: string | undefined): PatchOperation[] =>
+  patch ? (JSON.parse(Buffer.from(patch, "base64").toString()) as PatchOperation[]) : [];
 
 /** Calls one function, as the API server would, and folds its answer into the result. */
 async function call(
@@ -62,17 +54,19 @@ async function call(
     feature.name,
     called.warnings.map((w) => `${feature.name}: ${w}`),
   );
-  const { answer } = await admit(feature, request, settingsFromEnv(feature.name), cluster);
+  // The webhook sees the object at the version its rule names (matchPolicy Equivalent).
+  const sent = called.converted ?? request;
+  const { answer } = await admit(feature, sent, settingsFromEnv(feature.name), cluster);
   addWarnings(result, feature.name, answer.warnings ?? []);
   if (!answer.allowed) {
     result.denied = { function: feature.name, message: answer.status?.message ?? "denied" };
     return;
   }
-  const ops = answer.patch
-    ? (JSON.parse(Buffer.from(answer.patch, "base64").toString()) as PatchOperation[])
-    : [];
+  const ops = patchOf(answer.patch);
   result.patches[feature.name] = ops;
-  result.object = jsonpatch.applyPatch(result.object, ops, true, false).newDocument;
+  const patched = jsonpatch.applyPatch(sent.object ?? result.object, ops, true, false).newDocument;
+  // The API server converts the object back to the version the client asked for.
+  result.object = atVersion(patched, request.kind.version);
 }
 
 /**
@@ -80,7 +74,8 @@ async function call(
  * webhooks: each entry's rules, selectors and matchConditions decide whether its function is
  * called, each function sees the previous one's output through the same admission path, and
  * patches are applied with an RFC 6902 implementation. `cluster` is what the features read (a
- * snapshot offline). The chain stops at a denial.
+ * snapshot offline). The chain stops at a denial; an object in a namespace that does not exist
+ * is refused before any, as the API server's NamespaceLifecycle plugin refuses it.
  */
 export async function preview(
   object: KubeObject,
@@ -88,9 +83,10 @@ export async function preview(
   cluster: ClusterReader,
 ): Promise<PreviewResult> {
   const result: PreviewResult = { patches: {}, object: structuredClone(object) };
-  const labels = await namespaceLabels(cluster, object.metadata?.namespace ?? "default");
+  const namespace = await lookUpNamespace(cluster, object.metadata?.namespace ?? "default");
+  if ("refused" in namespace) return { ...result, refused: namespace.refused };
   for (const link of chain) {
-    await call(result, link, labels, cluster);
+    await call(result, link, namespace.labels, cluster);
     if (result.denied) break;
   }
   return result;

@@ -54,7 +54,7 @@ describe("webhook dispatch, as the API server decides it", () => {
     it("should name the request no rule selects, by operation, group, version and resource", () => {
       expect(skipped({ operations: ["UPDATE"] })).to.deep.equal(NO_RULE);
       expect(skipped({ apiGroups: ["pool.kubevirt.io"] })).to.deep.equal(NO_RULE);
-      expect(skipped({ apiVersions: ["v1alpha3"] })).to.deep.equal(NO_RULE);
+      expect(skipped({ apiVersions: ["v1alpha2"] })).to.deep.equal(NO_RULE);
       expect(skipped({ resources: ["virtualmachineinstances"] })).to.deep.equal(NO_RULE);
       expect(
         dispatch(entry(), request({ apiVersion: "v1", kind: "Pod", metadata: {} }), CI),
@@ -90,6 +90,63 @@ describe("webhook dispatch, as the API server decides it", () => {
       expect(skipped({ scope: "Namespaced" }, { namespace: "" })).to.deep.equal({
         call: false,
         reason: "no rule selects CREATE of virtualmachines.kubevirt.io/v1 cluster-scoped",
+      });
+    });
+  });
+
+  describe("matchPolicy", () => {
+    const v1alpha3 = (): KubeObject => ({ ...vm(), apiVersion: "kubevirt.io/v1alpha3" });
+    const V1ALPHA3 = { group: "kubevirt.io", version: "v1alpha3" };
+
+    it("should call an entry for a resource its rules name at another served version, by default (Equivalent)", () => {
+      const asked = request(v1alpha3());
+      expect(dispatch(entry(), asked, CI)).to.deep.equal({
+        call: true,
+        warnings: [],
+        converted: {
+          ...asked,
+          kind: { group: "kubevirt.io", version: "v1", kind: "VirtualMachine" },
+          resource: { group: "kubevirt.io", version: "v1", resource: "virtualmachines" },
+          requestKind: { ...V1ALPHA3, kind: "VirtualMachine" },
+          requestResource: { ...V1ALPHA3, resource: "virtualmachines" },
+          object: vm(),
+        },
+      });
+      expect(dispatch(entry({ matchPolicy: "Equivalent" }), asked, CI)).to.deep.include({
+        call: true,
+      });
+    });
+
+    it("should convert the old object too, and evaluate matchConditions on the converted request", () => {
+      const old = v1alpha3();
+      const asked = request(v1alpha3(), { operation: "UPDATE", oldObject: old });
+      const atV1 = {
+        name: "at-v1",
+        expression: "request.kind.version == 'v1' && object.apiVersion == 'kubevirt.io/v1'",
+      };
+      const decision = dispatch(entry({ matchConditions: [atV1] }), asked, CI);
+      expect(decision).to.deep.include({ call: true, warnings: [] });
+      expect(decision).to.have.nested.property("converted.oldObject.apiVersion", "kubevirt.io/v1");
+    });
+
+    it("should prefer a rule that names the request's own version", () => {
+      const both = entry({ rules: [VMS, { ...VMS, apiVersions: ["v1alpha3"] }] });
+      expect(dispatch(both, request(v1alpha3()), CI)).to.deep.equal({ call: true, warnings: [] });
+    });
+
+    it("should not call an entry with matchPolicy Exact for another version, and say so", () => {
+      expect(dispatch(entry({ matchPolicy: "Exact" }), request(v1alpha3()), CI)).to.deep.equal({
+        call: false,
+        reason:
+          "no rule selects CREATE of virtualmachines.kubevirt.io/v1alpha3 in namespace ci (matchPolicy Exact leaves out the rule for virtualmachines.kubevirt.io/v1)",
+      });
+    });
+
+    it("should find no equivalent of a resource at a version its group does not serve", () => {
+      const v2 = { ...vm(), apiVersion: "kubevirt.io/v2" };
+      expect(dispatch(entry(), request(v2), CI)).to.deep.equal({
+        call: false,
+        reason: "no rule selects CREATE of virtualmachines.kubevirt.io/v2 in namespace ci",
       });
     });
   });

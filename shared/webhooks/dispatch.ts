@@ -1,62 +1,31 @@
 import type { AdmissionRequest } from "../admission/types.ts";
 import { evaluateConditions } from "./conditions.ts";
-import type { Rule, WebhookEntry } from "./entry.ts";
+import type { WebhookEntry } from "./entry.ts";
+import { equivalentMatch, equivalentRequest } from "./equivalent.ts";
+import { describe, resourceName, rulesSelect } from "./rules.ts";
 import { unmetRequirement } from "./selector.ts";
 
 // Whether the API server calls a webhook entry for a request, after k8s.io/apiserver's
-// admission/plugin/webhook: generic.ShouldCallHook (namespaceSelector, objectSelector, rules),
-// predicates/rules (scope, operation, group, version, resource/subresource with "*"),
-// predicates/namespace, predicates/object and matchconditions. matchPolicy Equivalent (a rule
-// for another version of the same resource) is not modelled: every entry here names its versions.
+// admission/plugin/webhook: generic.ShouldCallHook (namespaceSelector, objectSelector, rules with
+// matchPolicy), predicates/namespace, predicates/object and matchconditions.
 
-/** Called, with what the preview could not decide; skipped, with why; or the request rejected. */
+/**
+ * Called, with what the preview could not decide and, when the API server calls the entry for
+ * another version of the resource (matchPolicy Equivalent), the request converted to it; skipped,
+ * with why; or the request rejected.
+ */
 export type Dispatch =
-  | { call: true; warnings: string[] }
+  | { call: true; warnings: string[]; converted?: AdmissionRequest }
   | { call: false; reason: string }
   | { call: false; error: string };
 
-const NAMESPACES = { group: "", version: "v1", resource: "namespaces" };
-
-const wildcardOr = (items: readonly string[], requested: string): boolean =>
-  items.includes("*") || items.includes(requested);
-
-function inScope(rule: Rule, request: AdmissionRequest): boolean {
-  const namespaceObject =
-    request.resource?.group === NAMESPACES.group &&
-    request.resource.version === NAMESPACES.version &&
-    request.resource.resource === NAMESPACES.resource;
-  if (rule.scope === "Namespaced") return !namespaceObject && Boolean(request.namespace);
-  if (rule.scope === "Cluster") return namespaceObject || !request.namespace;
-  return true;
-}
-
-function resourceMatches(rule: Rule, request: AdmissionRequest): boolean {
-  const resource = request.resource?.resource ?? "";
-  const subresource = request.subResource ?? "";
-  return rule.resources.some((entry) => {
-    const slash = entry.indexOf("/");
-    const [res, sub] = slash < 0 ? [entry, ""] : [entry.slice(0, slash), entry.slice(slash + 1)];
-    return (res === "*" || res === resource) && (sub === "*" || sub === subresource);
-  });
-}
-
-const ruleMatches = (rule: Rule, request: AdmissionRequest): boolean =>
-  inScope(rule, request) &&
-  wildcardOr(rule.operations, request.operation) &&
-  wildcardOr(rule.apiGroups, request.resource?.group ?? "") &&
-  wildcardOr(rule.apiVersions, request.resource?.version ?? "") &&
-  resourceMatches(rule, request);
-
-/** Whether one of the entry's rules selects the request, whatever its selectors say. */
-function rulesSelect(hook: WebhookEntry, request: AdmissionRequest): boolean {
-  return (hook.rules ?? []).some((rule) => ruleMatches(rule, request));
-}
-
-function describe(request: AdmissionRequest): string {
-  const { group = "", version = "", resource = "" } = request.resource ?? {};
-  const sub = request.subResource ? `/${request.subResource}` : "";
-  const scope = request.namespace ? `in namespace ${request.namespace}` : "cluster-scoped";
-  return `${request.operation} of ${resource}${sub}${group ? `.${group}` : ""}/${version} ${scope}`;
+/** Why no rule selects the request, with the rule matchPolicy Exact leaves out if there is one. */
+function noRule(hook: WebhookEntry, request: AdmissionRequest): string {
+  const left = hook.matchPolicy === "Exact" ? equivalentMatch(hook, request) : undefined;
+  const exact = left
+    ? ` (matchPolicy Exact leaves out the rule for ${resourceName(left, request.subResource)})`
+    : "";
+  return `no rule selects ${describe(request)}${exact}`;
 }
 
 /** Why the selectors leave the request out, in the order the API server checks them. */
@@ -66,7 +35,7 @@ function selectorReason(
   namespaceLabels: Readonly<Record<string, string>>,
 ): string | undefined {
   // A cluster-scoped object other than a Namespace is never exempted by a namespaceSelector.
-  if (request.namespace || request.resource?.resource === NAMESPACES.resource) {
+  if (request.namespace || request.resource?.resource === "namespaces") {
     const unmet = unmetRequirement(hook.namespaceSelector, namespaceLabels);
     if (unmet) return `namespace ${request.namespace ?? ""} ${unmet}`;
   }
@@ -89,12 +58,15 @@ export function dispatch(
 ): Dispatch {
   // The rules first: the API server checks them after the selectors, to the same effect, but
   // "no rule selects" is the answer a user needs for an object of the wrong kind.
-  if (!rulesSelect(hook, request))
-    return { call: false, reason: `no rule selects ${describe(request)}` };
+  const exact = rulesSelect(hook, request);
+  const converted = exact ? undefined : equivalentRequest(hook, request);
+  if (!exact && !converted) return { call: false, reason: noRule(hook, request) };
   const selected = selectorReason(hook, request, namespaceLabels);
   if (selected) return { call: false, reason: selected };
-  const conditions = evaluateConditions(hook, request);
-  if (conditions.holds) return { call: true, warnings: conditions.warnings };
+  // matchConditions see the request as the webhook would receive it.
+  const conditions = evaluateConditions(hook, converted ?? request);
+  if (conditions.holds)
+    return { call: true, warnings: conditions.warnings, ...(converted ? { converted } : {}) };
   return "error" in conditions
     ? { call: false, error: conditions.error }
     : { call: false, reason: conditions.reason };

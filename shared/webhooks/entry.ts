@@ -24,6 +24,8 @@ export interface WebhookEntry {
   objectSelector?: LabelSelector;
   matchConditions?: { name: string; expression: string }[];
   failurePolicy?: "Fail" | "Ignore";
+  /** Equivalent (the API server's default) also selects the rules' resources at other versions. */
+  matchPolicy?: "Exact" | "Equivalent";
   [key: string]: unknown;
 }
 

@@ -13,6 +13,7 @@ import { preview } from "../../shared/preview/run.ts";
 import type { WebhookEntry } from "../../shared/webhooks/entry.ts";
 import { webhookEntries as shippedEntries } from "../../shared/webhooks/entry.ts";
 import type { Api } from "../../scripts/cluster/api.ts";
+import { ApiError } from "../../scripts/cluster/api.ts";
 import { exampleCluster, exampleInputs } from "../helpers/examples.ts";
 import { realCluster, stopRealClusterAfterAll } from "../helpers/real-cluster.ts";
 import { eventually, serverFields, webhookEntries, withEntries } from "./objects.ts";
@@ -113,6 +114,47 @@ describe("examples an entry does not select, through the real API server", funct
     // The API server takes up a configuration change within about a second.
     await withEntries(api, entries, () =>
       eventually("nested-virt-rule.yaml with the shipped entry", () => dryRun(vm), shown.object),
+    );
+  });
+
+  it("should refuse a VM in a namespace that does not exist, in the preview's words", async () => {
+    const vm = varied("nested-virt-annotation.yaml", (o) => {
+      (o.metadata ??= {}).namespace = "nowhere";
+    });
+    const shown = await previewOf(vm, installed);
+    expect(shown.refused).to.equal('namespaces "nowhere" not found');
+    expect(shown.patches).to.deep.equal({});
+    const refusal = await api.create(vm as never, "?dryRun=All").then(
+      () => undefined,
+      (error: unknown) => (error instanceof ApiError ? error.body : error),
+    );
+    expect(refusal).to.deep.include({ code: 404, reason: "NotFound", message: shown.refused });
+  });
+
+  it("should call nested-virt for a v1alpha3 VM under matchPolicy Equivalent, not Exact, as the preview shows", async () => {
+    const vm = varied("nested-virt-annotation.yaml", (o) => {
+      o.apiVersion = "kubevirt.io/v1alpha3";
+    });
+    // The API server defaults matchPolicy to Equivalent; the shipped entries leave it out.
+    expect(installed.map((entry) => entry.matchPolicy)).to.deep.equal(
+      installed.map(() => "Equivalent"),
+    );
+    const shown = await previewOf(vm, installed);
+    // The same patches as for the example at v1: nested-virt sees the VM converted to v1.
+    const atV1 = await previewOf(example("nested-virt-annotation.yaml"), installed);
+    expect(shown.patches).to.deep.equal(atV1.patches);
+    expect(shown.patches["nested-virt"]).to.have.length(2);
+    expect(shown.object.apiVersion).to.equal("kubevirt.io/v1alpha3");
+    expect(await dryRun(vm)).to.deep.equal(shown.object);
+
+    const exact = installed.map((entry) => ({ ...entry, matchPolicy: "Exact" as const }));
+    const left = await previewOf(vm, exact);
+    expect(left.notCalled?.["nested-virt"]).to.equal(
+      "no rule selects CREATE of virtualmachines.kubevirt.io/v1alpha3 in namespace default (matchPolicy Exact leaves out the rule for virtualmachines.kubevirt.io/v1)",
+    );
+    expect(left.object).to.deep.equal(vm);
+    await withEntries(api, exact, () =>
+      eventually("the v1alpha3 VM with matchPolicy Exact", () => dryRun(vm), left.object),
     );
   });
 

@@ -24,3 +24,8 @@ export async function rejected<E extends Error>(
   if (error instanceof kind) return error;
   throw new Error(`expected a ${kind.name}, got ${String(error)}`);
 }
+
+/** The one-line answer of `feature` for a field whose value is not what its schema says. */
+export function fieldTypeMessage(feature: string, field: string, expected: string): string {
+  return `${feature}: ${field} must be ${expected} (field ${field}). Fix: write ${field} as ${expected}, or leave it out`;
+}

@@ -108,7 +108,7 @@ async function makeCertificates(dir: string): Promise<string> {
  * A Host with no function is answered 404, as the ingress answers a route that does not exist.
  */
 function ingress(routes: Readonly<Record<string, string>>, seen: Seen[]): Server {
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     seen.push({
       method: req.method ?? "",
       url: req.url ?? "",
@@ -135,6 +135,9 @@ function ingress(routes: Readonly<Record<string, string>>, seen: Seen[]): Server
     upstream.on("error", () => res.destroy());
     req.pipe(upstream);
   });
+  // Envoy keeps an idle connection for an hour; Node's default 5 s would close under nginx.
+  server.keepAliveTimeout = 3_600_000;
+  return server;
 }
 
 export function call(port: number, options: CallOptions): Promise<Answer> {
@@ -251,6 +254,8 @@ export interface FrontDoor {
   dns: DnsResponder;
   /** What the ingress stand-in received, in order. */
   seen: Seen[];
+  /** How many connections the ingress stand-in has accepted so far. */
+  ingressConnections(): number;
   nginx: Nginx;
   /** POSTs an AdmissionReview the way the API server does: `/<function>?timeout=10s`, TLS, SNI. */
   review(fn: string, body: unknown): Promise<Answer>;
@@ -281,6 +286,8 @@ export async function startFrontDoor(
   );
   const seen: Seen[] = [];
   const route = ingress(routes, seen);
+  let connections = 0;
+  route.on("connection", () => (connections += 1));
   const routePort = await new Promise<number>((resolve) => {
     route.listen(0, "127.0.0.1", () => resolve((route.address() as AddressInfo).port));
   });
@@ -294,6 +301,7 @@ export async function startFrontDoor(
     ca,
     dns,
     seen,
+    ingressConnections: () => connections,
     nginx,
     review: (fn, body) => {
       const json = JSON.stringify(body);
@@ -328,10 +336,10 @@ function localNginxConf(local: { dir: string; at: Listen; routePort: number }): 
     ["listen 8443 ssl;", `listen ${at.host}:${at.port} ssl;`],
     ["ssl_certificate /tls/tls.crt;", `ssl_certificate ${dir}/tls.crt;`],
     ["ssl_certificate_key /tls/tls.key;", `ssl_certificate_key ${dir}/tls.key;`],
-    // Knative's route listens on 80; here the ingress stand-in's port. The Host header stays.
+    // Knative's ingress, kourier-internal on port 80; here the ingress stand-in. The Host stays.
     [
-      `proxy_pass http://$function${ROUTE_SUFFIX};`,
-      `proxy_pass http://$function${ROUTE_SUFFIX}:${routePort};`,
+      "server kourier-internal.kourier-system.svc.cluster.local:80;",
+      `server 127.0.0.1:${routePort};`,
     ],
   ] as const) {
     conf = substitute(conf, from, to);

@@ -13,6 +13,7 @@ import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import { snapshotReader } from "../../shared/kube/snapshot-reader.ts";
 import { launcherPod, podReview } from "../helpers/launcher-pod.ts";
 import { admissionReview, virtualMachine } from "../helpers/review.ts";
+import { declaredPath, withValueAt } from "../helpers/field-paths.ts";
 
 /** Runs per property, as in properties.test.ts: `FC_RUNS` raises it. */
 const RUNS = Number(process.env["FC_RUNS"] ?? 150);
@@ -23,21 +24,11 @@ const isPodFeature = (feature: Feature): boolean => feature.kinds.some((k) => k.
 const reviewOf = (feature: Feature, object: KubeObject): AdmissionReview =>
   isPodFeature(feature) ? podReview(object) : admissionReview(object);
 
-/** A VM (or a launcher pod) that asks for the feature, with `value` at the dotted `path`. */
+/** A VM (or a launcher pod) that asks for the feature, with `value` at `path` (a declared path). */
 function vmWith(feature: Feature, path: string, value: unknown): KubeObject {
   const annotations = { [feature.triggerAnnotation]: "true" };
-  const vm = (
-    isPodFeature(feature) ? launcherPod({ annotations }) : virtualMachine({ annotations })
-  ) as KubeObject;
-  const parts = path.split(".");
-  let at = vm as Record<string, unknown>;
-  for (const part of parts.slice(0, -1)) {
-    const next = at[part];
-    at[part] = typeof next === "object" && next !== null && !Array.isArray(next) ? next : {};
-    at = at[part] as Record<string, unknown>;
-  }
-  at[parts.at(-1) ?? ""] = value;
-  return vm;
+  const vm = isPodFeature(feature) ? launcherPod({ annotations }) : virtualMachine({ annotations });
+  return withValueAt(vm, path, value) as KubeObject;
 }
 
 /** Values of every JSON type, and lists and maps of them: most are wrong for any one field. */
@@ -77,15 +68,13 @@ describe("features' field types, checked against KubeVirt's and Kubernetes' sche
           const message = answer.status?.message ?? "";
           expect(answer.allowed, message).to.equal(false);
           const named =
-            /^[\w-]+: (spec(?:\.\w+)*) must be (.+) \(field \1\)\. Fix: write \1 as \2, or leave it out$/.exec(
+            /^[\w-]+: (spec(?:\.\w+|\[\d+\])*) must be (.+) \(field \1\)\. Fix: write \1 as \2, or leave it out$/.exec(
               message,
             );
           expect(named, message).to.not.equal(null);
           expect(message.startsWith(`${feature.name}: `), message).to.equal(true);
-          expect(
-            path.startsWith(named?.[1] ?? "-") || (named?.[1] ?? "").startsWith(path),
-            message,
-          ).to.equal(true);
+          const field = declaredPath(named?.[1] ?? "-");
+          expect(path.startsWith(field) || field.startsWith(path), message).to.equal(true);
         }),
         { numRuns: RUNS },
       );
