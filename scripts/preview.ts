@@ -1,5 +1,5 @@
 // npm run preview -- <manifest> [--cluster <snapshot>]... [--webhooks <webhooks.yaml>] [--json]
-//                    [--finalize] [--now <time>]
+//                    [--as <user> [--as-group <group>]...] [--finalize] [--now <time>]
 // Runs a VirtualMachine or Pod manifest through the mutating functions in the order of the webhook
 // entries in knative/webhooks.yaml (or --webhooks), offline; a Machine through machine-controller's
 // hooks, as Metacontroller would call them.
@@ -18,9 +18,10 @@ import { preview } from "../shared/preview/run.ts";
 import { snapshotReader } from "../shared/kube/snapshot-reader.ts";
 import { parseObjects } from "../shared/preview/snapshot.ts";
 import { webhookEntries } from "../shared/webhooks/entry.ts";
+import { impersonated } from "../shared/webhooks/request.ts";
 
 const USAGE =
-  "usage: npm run preview -- <manifest.yaml> [--cluster <snapshot.yaml>]... [--webhooks <webhooks.yaml>] [--json] [--finalize] [--now <RFC 3339 time>]";
+  "usage: npm run preview -- <manifest.yaml> [--cluster <snapshot.yaml>]... [--webhooks <webhooks.yaml>] [--as <user> [--as-group <group>]...] [--json] [--finalize] [--now <RFC 3339 time>]";
 const DEFAULT_CLUSTER = new URL("../examples/cluster.yaml", import.meta.url);
 const DEFAULT_MACHINE_CLUSTER = new URL("../examples/machine-cluster.yaml", import.meta.url);
 const DEFAULT_WEBHOOKS = new URL("../knative/webhooks.yaml", import.meta.url);
@@ -60,6 +61,9 @@ const { values, positionals } = (() => {
         json: { type: "boolean" },
         finalize: { type: "boolean" },
         now: { type: "string" },
+        // kubectl's impersonation flags: who asks, for matchConditions that ask the authorizer.
+        as: { type: "string" },
+        "as-group": { type: "string", multiple: true },
       },
       allowPositionals: true,
     });
@@ -115,6 +119,8 @@ if (
   object.apiVersion?.startsWith(`${API_VERSION.split("/")[0]}/`)
 ) {
   // A Machine: what machine-controller's hooks answer, with the snapshot as Metacontroller's view.
+  if (values.as || values["as-group"])
+    fail("--as and --as-group apply to a VirtualMachine or a Pod only");
   const now = new Date(values.now ?? Date.now());
   if (Number.isNaN(now.getTime()))
     fail(`--now ${values.now ?? ""} is not a time; use e.g. 2026-01-01T00:00:00Z`);
@@ -145,7 +151,9 @@ const unhandled = unhandledKind(
 if (unhandled) fail(`${manifest}: ${unhandled}`);
 for (const warning of unknownAnnotations(object, chain)) warn(`${manifest}: ${warning}`);
 const namespace = object.metadata?.namespace ?? "default";
-const result = await preview(object, chain, await namespacedSnapshot(namespace));
+if (values["as-group"] && !values.as) fail("--as-group needs --as <user>, as kubectl's does");
+const user = values.as ? impersonated(values.as, values["as-group"]) : undefined;
+const result = await preview(object, chain, await namespacedSnapshot(namespace), user);
 print(result);
 if (result.refused) {
   process.stderr.write(

@@ -432,7 +432,7 @@ describe("npm run preview", () => {
     const run = runPreview();
     expect(run.status).to.equal(2);
     expect(run.stderr).to.equal(
-      "preview: usage: npm run preview -- <manifest.yaml> [--cluster <snapshot.yaml>]... [--webhooks <webhooks.yaml>] [--json] [--finalize] [--now <RFC 3339 time>]\n",
+      "preview: usage: npm run preview -- <manifest.yaml> [--cluster <snapshot.yaml>]... [--webhooks <webhooks.yaml>] [--as <user> [--as-group <group>]...] [--json] [--finalize] [--now <RFC 3339 time>]\n",
     );
   });
 
@@ -572,6 +572,83 @@ describe("npm run preview", () => {
     expect(run.stderr.split("\n")[0]).to.equal(
       `preview: warning: --cluster ${empty} holds no objects; the preview reads an empty cluster`,
     );
+  });
+
+  describe("with a matchCondition that asks the authorizer", () => {
+    const MAY_NEST = {
+      name: "may-use-nested-virt",
+      expression:
+        "authorizer.group('vm-feature-manager.io').resource('nested-virt').namespace(request.namespace).check('use').allowed()",
+    };
+    const dir = mkdtempSync(join(tmpdir(), "preview-authorizer-"));
+    const webhooks = join(dir, "webhooks.yaml");
+    const rbac = join(dir, "rbac.yaml");
+    before(() => {
+      const docs = parseAllDocuments(readFileSync(`${ROOT}/knative/webhooks.yaml`, "utf8")).map(
+        (doc) =>
+          doc.toJS() as {
+            kind?: string;
+            webhooks?: { name: string; matchConditions?: unknown[] }[];
+          },
+      );
+      for (const hook of docs.flatMap((doc) => doc.webhooks ?? []))
+        if (hook.name.startsWith("nested-virt.")) hook.matchConditions?.push(MAY_NEST);
+      writeFileSync(webhooks, docs.map((doc) => stringify(doc)).join("---\n"));
+      const role = {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "Role",
+        metadata: { name: "nesters", namespace: "default" },
+        rules: [
+          { apiGroups: ["vm-feature-manager.io"], resources: ["nested-virt"], verbs: ["use"] },
+        ],
+      };
+      const binding = {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "RoleBinding",
+        metadata: { name: "nesters", namespace: "default" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "nesters" },
+        subjects: [{ kind: "Group", name: "nesters" }],
+      };
+      writeFileSync(rbac, `${stringify(role)}---\n${stringify(binding)}`);
+    });
+    const previewAs = (...args: string[]): ReturnType<typeof runPreview> =>
+      runPreview("examples/nested-virt-annotation.yaml", "--webhooks", webhooks, "--json", ...args);
+    const SNAPSHOT = ["--cluster", "examples/cluster.yaml", "--cluster", rbac];
+
+    it("should call the entry for a user the snapshot's RBAC allows (--as, --as-group), not for another", () => {
+      const allowed = previewAs(...SNAPSHOT, "--as", "alice", "--as-group", "nesters");
+      expect([allowed.status, allowed.stderr]).to.deep.equal([0, ""]);
+      expect(Object.keys((JSON.parse(allowed.stdout) as Out).patches)).to.deep.equal([
+        "nested-virt",
+      ]);
+      const denied = previewAs(...SNAPSHOT, "--as", "alice");
+      expect([denied.status, denied.stderr]).to.deep.equal([0, ""]);
+      expect((JSON.parse(denied.stdout) as Out).notCalled?.["nested-virt"]).to.equal(
+        "matchCondition may-use-nested-virt is false",
+      );
+    });
+
+    it("should ask as a cluster administrator (system:masters) without --as", () => {
+      const run = previewAs(...SNAPSHOT);
+      expect(Object.keys((JSON.parse(run.stdout) as Out).patches)).to.deep.equal(["nested-virt"]);
+    });
+
+    it("should assume the condition holds without RBAC in the snapshot, and say what to add", () => {
+      const run = previewAs("--as", "alice");
+      const out = JSON.parse(run.stdout) as Out & { warnings?: Record<string, string[]> };
+      expect(Object.keys(out.patches)).to.deep.equal(["nested-virt"]);
+      expect(out.warnings?.["nested-virt"]).to.deep.equal([
+        "nested-virt: matchCondition may-use-nested-virt asks the authorizer, which the preview cannot without RBAC: assumed true; add the cluster's Roles, ClusterRoles, RoleBindings, ClusterRoleBindings to the snapshot (kubectl get roles,clusterroles,rolebindings,clusterrolebindings -A -o yaml)",
+      ]);
+    });
+
+    it("should refuse --as-group without --as", () => {
+      const run = previewAs("--as-group", "nesters");
+      expect([run.status, run.stderr]).to.deep.equal([
+        2,
+        "preview: --as-group needs --as <user>, as kubectl's does\n",
+      ]);
+    });
   });
 
   it("should refuse a webhook entry that no function serves", () => {
