@@ -17,7 +17,10 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /** The schemas the features' objects are cut from, and where each comes from, in words. */
 const ROOTS = {
-  VirtualMachine: { from: "KubeVirt's VirtualMachine CRD", load: virtualMachineSchema },
+  VirtualMachine: {
+    from: "KubeVirt's VirtualMachine CRD (its template's metadata: Kubernetes' ObjectMeta)",
+    load: virtualMachineSchema,
+  },
   Pod: { from: "Kubernetes' core/v1 OpenAPI (Pod)", load: podSchema },
 } as const;
 type Root = keyof typeof ROOTS;
@@ -46,7 +49,18 @@ async function virtualMachineSchema(): Promise<Schema> {
   const v1 = versions?.find((v) => v.name === "v1");
   const schema = (v1?.schema as { openAPIV3Schema?: Schema } | undefined)?.openAPIV3Schema;
   if (!schema) throw new Error("KubeVirt's CRDs hold no VirtualMachine v1 schema");
-  return schema;
+  return withTemplateMetadata(schema, (await podSchema()).properties?.["metadata"]);
+}
+
+/** KubeVirt's CRD leaves the template's metadata open; KubeVirt copies it to a Pod's ObjectMeta. */
+function withTemplateMetadata(vm: Schema, objectMeta: Schema | undefined): Schema {
+  const template = vm.properties?.["spec"]?.properties?.["template"];
+  if (!template?.properties || !objectMeta)
+    throw new Error(
+      "no spec.template in KubeVirt's VirtualMachine or no Pod metadata to put there",
+    );
+  template.properties["metadata"] = objectMeta;
+  return vm;
 }
 
 /** The generated module for one feature's fields. */

@@ -12,7 +12,7 @@ import { previewMachine } from "../functions/machine-controller/preview.ts";
 import type { KubeObject } from "../shared/basics/kube-object.ts";
 import type { ClusterReader } from "../shared/kube/reader.ts";
 import { inChainOrder } from "../shared/preview/chain.ts";
-import { unhandledKind, unknownAnnotations } from "../shared/preview/input.ts";
+import { unhandledKind, unknownAnnotations, unusableObject } from "../shared/preview/input.ts";
 import { lookUpNamespace, unknownNamespaces } from "../shared/preview/namespace.ts";
 import { preview } from "../shared/preview/run.ts";
 import { snapshotReader } from "../shared/kube/snapshot-reader.ts";
@@ -114,6 +114,8 @@ async function namespacedSnapshot(namespace: string): Promise<ClusterReader> {
   ]);
 }
 const object: KubeObject = objects[0] ?? {};
+const unusable = unusableObject(object);
+if (unusable) fail(`${manifest}: ${unusable}`);
 if (
   object.kind === MACHINE.kind &&
   object.apiVersion?.startsWith(`${API_VERSION.split("/")[0]}/`)

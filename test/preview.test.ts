@@ -493,6 +493,42 @@ describe("npm run preview", () => {
     ]);
   });
 
+  it("should refuse an apiVersion that is no string, in one line", () => {
+    const file = variant("examples/nested-virt-annotation.yaml", (object) => {
+      object["apiVersion"] = 3;
+    });
+    const run = runPreview(file, "--json");
+    expect([run.status, run.stdout, run.stderr]).to.deep.equal([
+      2,
+      "",
+      `preview: ${file}: apiVersion is 3, not a string; write it as the API does (apiVersion: kubevirt.io/v1, kind: VirtualMachine, metadata.namespace: default)\n`,
+    ]);
+  });
+
+  it("should refuse a namespace that is no string, in one line", () => {
+    const file = variant("examples/nested-virt-annotation.yaml", (object) => {
+      (object["metadata"] as Record<string, unknown>)["namespace"] = ["lab"];
+    });
+    const run = runPreview(file, "--json");
+    expect([run.status, run.stdout, run.stderr]).to.deep.equal([
+      2,
+      "",
+      `preview: ${file}: metadata.namespace is ["lab"], not a string; write it as the API does (apiVersion: kubevirt.io/v1, kind: VirtualMachine, metadata.namespace: default)\n`,
+    ]);
+  });
+
+  it("should refuse labels the functions would refuse, in one line", () => {
+    const file = variant("examples/nested-virt-annotation.yaml", (object) => {
+      (object["metadata"] as Record<string, unknown>)["labels"] = ["web"];
+    });
+    const run = runPreview(file, "--json");
+    expect([run.status, run.stdout, run.stderr]).to.deep.equal([
+      2,
+      "",
+      `preview: ${file}: the object's metadata.labels is not a map of strings to strings; send metadata.labels as a map of strings to strings, as the Kubernetes API requires\n`,
+    ]);
+  });
+
   it("should say no rule selects a kind at a version no entry names, with matchPolicy Exact", () => {
     const file = variant("examples/nested-virt-annotation.yaml", (object) => {
       object["apiVersion"] = "kubevirt.io/v1alpha3";
