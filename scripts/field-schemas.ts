@@ -7,12 +7,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { format } from "prettier";
-import { FIELDS as GPU } from "../functions/gpu-device-plugin/fields.ts";
-import { FIELDS as IMDS } from "../functions/imds-injector/fields.ts";
-import { FIELDS as MACVTAP } from "../functions/macvtap-capabilities/fields.ts";
-import { FIELDS as NESTED } from "../functions/nested-virt/fields.ts";
-import { FIELDS as PCI } from "../functions/pci-passthrough/fields.ts";
-import { FIELDS as VBIOS } from "../functions/vbios-injection/fields.ts";
+import { DECLARED } from "../functions/declarations.ts";
 import { kubevirtCrds } from "./cluster/kubevirt-crds.ts";
 import { describeSchema, fieldsSchema, quantityFields } from "./field-schemas/compose.ts";
 import { podSchema } from "./field-schemas/kubernetes-pod.ts";
@@ -37,14 +32,10 @@ export interface FieldSet {
   fields: readonly string[];
 }
 
-export const FIELD_SETS: FieldSet[] = [
-  { feature: "nested-virt", kind: "VirtualMachine", fields: NESTED },
-  { feature: "pci-passthrough", kind: "VirtualMachine", fields: PCI },
-  { feature: "gpu-device-plugin", kind: "VirtualMachine", fields: GPU },
-  { feature: "vbios-injection", kind: "VirtualMachine", fields: VBIOS },
-  { feature: "macvtap-capabilities", kind: "Pod", fields: MACVTAP },
-  { feature: "imds-injector", kind: "Pod", fields: IMDS },
-];
+/** Each admission function's fields and the kind of object it admits, from its declaration. */
+export const FIELD_SETS: FieldSet[] = DECLARED.flatMap(({ name, admission }) =>
+  admission ? [{ feature: name, kind: admission.object, fields: admission.fields }] : [],
+);
 
 export const schemaFile = (feature: string): string =>
   `functions/${feature}/fields-schema.generated.ts`;
