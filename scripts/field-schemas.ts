@@ -8,12 +8,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { format } from "prettier";
-import { FIELDS as GPU } from "../functions/gpu-device-plugin/fields.ts";
-import { FIELDS as IMDS } from "../functions/imds-injector/fields.ts";
-import { FIELDS as MACVTAP } from "../functions/macvtap-capabilities/fields.ts";
-import { FIELDS as NESTED } from "../functions/nested-virt/fields.ts";
-import { FIELDS as PCI } from "../functions/pci-passthrough/fields.ts";
-import { FIELDS as VBIOS } from "../functions/vbios-injection/fields.ts";
+import { DECLARED } from "../functions/declarations.ts";
 import { describeSchema, fieldsSchema, quantityFields } from "./field-schemas/compose.ts";
 import { podSchema } from "./field-schemas/kubernetes-core.ts";
 import { snapshotSchema, virtualMachineSchema } from "./field-schemas/roots.ts";
@@ -53,13 +48,11 @@ const feature = (name: string, kind: Root, fields: readonly string[]): FieldSet 
   fields,
 });
 
+/** Each admission function's fields, from its declaration, and the preview's snapshot's. */
 export const FIELD_SETS: FieldSet[] = [
-  feature("nested-virt", "VirtualMachine", NESTED),
-  feature("pci-passthrough", "VirtualMachine", PCI),
-  feature("gpu-device-plugin", "VirtualMachine", GPU),
-  feature("vbios-injection", "VirtualMachine", VBIOS),
-  feature("macvtap-capabilities", "Pod", MACVTAP),
-  feature("imds-injector", "Pod", IMDS),
+  ...DECLARED.flatMap(({ name, admission }) =>
+    admission ? [feature(name, admission.object, admission.fields)] : [],
+  ),
   {
     file: "shared/preview/snapshot-schema.generated.ts",
     declared: "shared/preview/snapshot-fields.ts",

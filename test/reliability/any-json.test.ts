@@ -6,6 +6,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { readFileSync } from "node:fs";
 import { mutators } from "../../functions/mutators.ts";
+import { namesOf } from "../../functions/registry.ts";
 import { admit } from "../../shared/admission/admit.ts";
 import type { Feature, MutationRequest } from "../../shared/admission/feature.ts";
 import { settingsFromEnv } from "../../shared/admission/settings.ts";
@@ -24,7 +25,7 @@ import { malformedSnapshotObject } from "../../shared/preview/snapshot-check.ts"
 import { applyResponse } from "../helpers/review.ts";
 import type { Steps } from "../helpers/read-paths.ts";
 import { readPaths } from "../helpers/read-paths.ts";
-import type { AdmissionLine } from "./functions.ts";
+import type { AdmissionLine } from "./line.ts";
 import { FUNCTIONS } from "./functions.ts";
 import { featureNamed } from "./harness.ts";
 
@@ -136,14 +137,9 @@ describe("arbitrary JSON at every path a feature reads", function () {
   this.timeout(120_000);
 
   it("should cover every admission feature", () => {
-    expect(admission.filter((a) => a.line && a.feature).map((a) => a.name)).to.deep.equal([
-      "nested-virt",
-      "pci-passthrough",
-      "gpu-device-plugin",
-      "vbios-injection",
-      "macvtap-capabilities",
-      "imds-injector",
-    ]);
+    expect(admission.filter((a) => a.line && a.feature).map((a) => a.name)).to.deep.equal(
+      namesOf("admission"),
+    );
   });
 
   for (const { name, line, feature } of admission) {
