@@ -1,12 +1,12 @@
-import { FUNCTIONS } from "./registry.ts";
+import { servedNames } from "./registry.ts";
 import type { start } from "../shared/runtime/start.ts";
 
 /**
- * Every function the image can serve (FUNCTIONS), loaded on demand so that a function pays only
- * for its own imports at cold start (the build turns each into its own chunk).
+ * Every function the image can serve (functions/registry.ts), loaded on demand so that a function
+ * pays only for its own imports at cold start (the build turns each into its own chunk).
  */
 export const targets: Record<string, () => Promise<unknown>> = Object.fromEntries(
-  FUNCTIONS.map((f) => [f.name, f.load]),
+  servedNames().map((name) => [name, () => import(`./${name}/index.ts`)]),
 );
 
 /**

@@ -119,7 +119,7 @@ try {
       emit({
         bench: "no bench input",
         function: name,
-        fix: "add a line for it to BENCH_INPUTS in scripts/bench/inputs.ts",
+        fix: `give functions/${name}/declaration.ts a bench input`,
       });
       continue;
     }

@@ -8,11 +8,15 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { builtinModules, createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { namesOf } from "../functions/registry.ts";
 import { fragmentSource } from "../shared/imds-sidecar/fragment-source.ts";
 import { parseFragment } from "../shared/imds-sidecar/fragment.ts";
 
-/** What the image runs besides the functions: the entry point and the metadata sidecar. */
-export const entryPoints = { main: "main.ts", "imds-server": "functions/imds-server/main.ts" };
+/** What the image runs besides the functions: the entry point and each sidecar's main.ts. */
+export const entryPoints: Record<string, string> = {
+  main: "main.ts",
+  ...Object.fromEntries(namesOf("sidecar").map((name) => [name, `functions/${name}/main.ts`])),
+};
 
 /**
  * client-node's generated code (every API class, model and the serializer's type map) has no side

@@ -2,71 +2,74 @@
 // KubeVirt's VirtualMachine schema (its CRD as virt-operator makes it, built from the pinned
 // kubevirt.io module by tools/kubevirt-crds), or of Kubernetes' Pod schema (the pinned
 // k8s.io/kubernetes module's OpenAPI), that holds the fields the feature declares in its
-// fields.ts, types and structure only. npm run generate then compiles each into a validator; the
+// fields.ts, types and structure only; and the preview's snapshot schema, for the fields of the
+// cluster objects the features read (shared/preview/snapshot-fields.ts). npm run generate then compiles each into a validator; the
 // functions never load ajv or the schema. `--check` lists stale files and exits 1.
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { format } from "prettier";
-import { FIELDS as GPU } from "../functions/gpu-device-plugin/fields.ts";
-import { FIELDS as IMDS } from "../functions/imds-injector/fields.ts";
-import { FIELDS as MACVTAP } from "../functions/macvtap-capabilities/fields.ts";
-import { FIELDS as NESTED } from "../functions/nested-virt/fields.ts";
-import { FIELDS as PCI } from "../functions/pci-passthrough/fields.ts";
-import { FIELDS as VBIOS } from "../functions/vbios-injection/fields.ts";
-import { kubevirtCrds } from "./cluster/kubevirt-crds.ts";
+import { DECLARED } from "../functions/declarations.ts";
 import { describeSchema, fieldsSchema, quantityFields } from "./field-schemas/compose.ts";
-import { podSchema } from "./field-schemas/kubernetes-pod.ts";
+import { podSchema } from "./field-schemas/kubernetes-core.ts";
+import { snapshotSchema, virtualMachineSchema } from "./field-schemas/roots.ts";
+import { SNAPSHOT_FIELDS, SNAPSHOT_PATHS } from "../shared/preview/snapshot-fields.ts";
 import type { Schema } from "./field-schemas/compose.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
-/** The schemas the features' objects are cut from, and where each comes from, in words. */
+/** The schemas the objects are cut from, and where each comes from, in words. */
 const ROOTS = {
-  VirtualMachine: { from: "KubeVirt's VirtualMachine CRD", load: virtualMachineSchema },
+  VirtualMachine: {
+    from: "KubeVirt's VirtualMachine CRD (its template's metadata: Kubernetes' ObjectMeta)",
+    load: virtualMachineSchema,
+  },
   Pod: { from: "Kubernetes' core/v1 OpenAPI (Pod)", load: podSchema },
+  Snapshot: {
+    from: "Kubernetes' core/v1 OpenAPI, KubeVirt's and Harvester's CRDs",
+    load: () => snapshotSchema(Object.keys(SNAPSHOT_FIELDS)),
+  },
 } as const;
 type Root = keyof typeof ROOTS;
 
 export interface FieldSet {
-  feature: string;
+  /** The generated module. */
+  file: string;
+  /** Where the fields are declared. */
+  declared: string;
   kind: Root;
   /** Dotted paths; `[]` follows a list's entries (`spec.containers[].name`). */
   fields: readonly string[];
 }
 
+const feature = (name: string, kind: Root, fields: readonly string[]): FieldSet => ({
+  file: `functions/${name}/fields-schema.generated.ts`,
+  declared: `functions/${name}/fields.ts`,
+  kind,
+  fields,
+});
+
+/** Each admission function's fields, from its declaration, and the preview's snapshot's. */
 export const FIELD_SETS: FieldSet[] = [
-  { feature: "nested-virt", kind: "VirtualMachine", fields: NESTED },
-  { feature: "pci-passthrough", kind: "VirtualMachine", fields: PCI },
-  { feature: "gpu-device-plugin", kind: "VirtualMachine", fields: GPU },
-  { feature: "vbios-injection", kind: "VirtualMachine", fields: VBIOS },
-  { feature: "macvtap-capabilities", kind: "Pod", fields: MACVTAP },
-  { feature: "imds-injector", kind: "Pod", fields: IMDS },
+  ...DECLARED.flatMap(({ name, admission }) =>
+    admission ? [feature(name, admission.object, admission.fields)] : [],
+  ),
+  {
+    file: "shared/preview/snapshot-schema.generated.ts",
+    declared: "shared/preview/snapshot-fields.ts",
+    kind: "Snapshot",
+    fields: SNAPSHOT_PATHS,
+  },
 ];
 
-export const schemaFile = (feature: string): string =>
-  `functions/${feature}/fields-schema.generated.ts`;
-
-async function virtualMachineSchema(): Promise<Schema> {
-  const crds = await kubevirtCrds();
-  const crd = crds.find(
-    (c) => (c["spec"] as { names?: { kind?: string } }).names?.kind === "VirtualMachine",
-  );
-  const versions = (crd?.["spec"] as { versions?: { name: string; schema: unknown }[] }).versions;
-  const v1 = versions?.find((v) => v.name === "v1");
-  const schema = (v1?.schema as { openAPIV3Schema?: Schema } | undefined)?.openAPIV3Schema;
-  if (!schema) throw new Error("KubeVirt's CRDs hold no VirtualMachine v1 schema");
-  return schema;
-}
-
-/** The generated module for one feature's fields. */
+/** The generated module for one set of fields. */
 export async function fieldsSource(
   root: Schema,
-  { feature, kind, fields }: FieldSet,
+  { declared, kind, fields }: FieldSet,
 ): Promise<string> {
   const { schema, expectations } = fieldsSchema(root, fields, describeSchema);
   const text = [
     `// Generated by scripts/field-schemas.ts from ${ROOTS[kind].from}, for the fields in`,
-    `// functions/${feature}/fields.ts: do not edit.`,
+    `// ${declared}: do not edit.`,
     `export const fieldsSchema = ${JSON.stringify(schema)};`,
     `export const fieldExpectations: Record<string, string> = ${JSON.stringify(expectations)};`,
     `export const quantityFields: string[] = ${JSON.stringify(quantityFields(schema))};`,
@@ -79,7 +82,7 @@ export async function staleFieldSchemas(write: boolean): Promise<string[]> {
   const roots = new Map<Root, Schema>();
   const stale: string[] = [];
   for (const set of FIELD_SETS) {
-    const file = schemaFile(set.feature);
+    const file = set.file;
     if (!roots.has(set.kind)) roots.set(set.kind, await ROOTS[set.kind].load());
     const source = await fieldsSource(roots.get(set.kind) ?? {}, set);
     const current = (() => {

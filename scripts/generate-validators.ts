@@ -11,13 +11,9 @@ import type { Options } from "ajv";
 import { hookRequestSchema } from "../functions/machine-controller/http/hook-request-schema.ts";
 import { kubernetesAjv } from "../functions/machine-controller/schema/ajv.ts";
 import { machineSpecSchema } from "../functions/machine-controller/schema/machine-spec.ts";
+import { namesOf } from "../functions/registry.ts";
 import { reviewSchema } from "../shared/admission/review-schema.ts";
-import { fieldsSchema as gpuFields } from "../functions/gpu-device-plugin/fields-schema.generated.ts";
-import { fieldsSchema as imdsFields } from "../functions/imds-injector/fields-schema.generated.ts";
-import { fieldsSchema as macvtapFields } from "../functions/macvtap-capabilities/fields-schema.generated.ts";
-import { fieldsSchema as nestedFields } from "../functions/nested-virt/fields-schema.generated.ts";
-import { fieldsSchema as pciFields } from "../functions/pci-passthrough/fields-schema.generated.ts";
-import { fieldsSchema as vbiosFields } from "../functions/vbios-injection/fields-schema.generated.ts";
+import { fieldsSchema as snapshotFields } from "../shared/preview/snapshot-schema.generated.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const require = createRequire(import.meta.url);
@@ -25,6 +21,9 @@ const require = createRequire(import.meta.url);
 const standaloneCode = standalone.default;
 
 const plainAjv = (options: Options): Ajv => new Ajv({ allErrors: false, ...options });
+// A quantity is anyOf integer or string, which strictTypes refuses; each field is a function.
+const fieldsAjv = (options: Options): Ajv =>
+  plainAjv({ strictTypes: false, inlineRefs: false, ...options });
 
 export const VALIDATORS: {
   file: string;
@@ -52,21 +51,26 @@ export const VALIDATORS: {
     ajv: kubernetesAjv,
   },
   ...(
-    [
-      ["nested-virt", nestedFields],
-      ["pci-passthrough", pciFields],
-      ["gpu-device-plugin", gpuFields],
-      ["vbios-injection", vbiosFields],
-      ["macvtap-capabilities", macvtapFields],
-      ["imds-injector", imdsFields],
-    ] as const
+    await Promise.all(
+      namesOf("admission").map(async (feature) => {
+        const generated: { fieldsSchema: object } = await import(
+          `../functions/${feature}/fields-schema.generated.ts`
+        );
+        return [feature, generated.fieldsSchema] as const;
+      }),
+    )
   ).map(([feature, schema]) => ({
     file: `functions/${feature}/fields-validator.generated.ts`,
     from: `functions/${feature}/fields-schema.generated.ts (fieldsSchema)`,
     schema,
-    // A quantity is anyOf integer or string, which strictTypes refuses; each field is a function.
-    ajv: (options: Options) => plainAjv({ strictTypes: false, inlineRefs: false, ...options }),
+    ajv: fieldsAjv,
   })),
+  {
+    file: "shared/preview/snapshot-validator.generated.ts",
+    from: "shared/preview/snapshot-schema.generated.ts (fieldsSchema)",
+    schema: snapshotFields,
+    ajv: fieldsAjv,
+  },
 ];
 
 /** The module for one schema: ajv's standalone code, formatted as the project formats code. */

@@ -1,5 +1,5 @@
 // npm run preview -- <manifest> [--cluster <snapshot>]... [--webhooks <webhooks.yaml>] [--json]
-//                    [--finalize] [--now <time>]
+//                    [--as <user> [--as-group <group>]...] [--finalize] [--now <time>]
 // Runs a VirtualMachine or Pod manifest through the mutating functions in the order of the webhook
 // entries in knative/webhooks.yaml (or --webhooks), offline; a Machine through machine-controller's
 // hooks, as Metacontroller would call them.
@@ -11,16 +11,17 @@ import { API_VERSION, MACHINE } from "../functions/machine-controller/api.ts";
 import { previewMachine } from "../functions/machine-controller/preview.ts";
 import type { KubeObject } from "../shared/basics/kube-object.ts";
 import type { ClusterReader } from "../shared/kube/reader.ts";
+import { PREVIEW_OPTIONS, PREVIEW_USAGE } from "../shared/preview/args.ts";
 import { inChainOrder } from "../shared/preview/chain.ts";
-import { unhandledKind, unknownAnnotations } from "../shared/preview/input.ts";
+import { unhandledKind, unknownAnnotations, unusableObject } from "../shared/preview/input.ts";
 import { lookUpNamespace, unknownNamespaces } from "../shared/preview/namespace.ts";
 import { preview } from "../shared/preview/run.ts";
 import { snapshotReader } from "../shared/kube/snapshot-reader.ts";
 import { parseObjects } from "../shared/preview/snapshot.ts";
+import { malformedSnapshotObject } from "../shared/preview/snapshot-check.ts";
 import { webhookEntries } from "../shared/webhooks/entry.ts";
+import { impersonated } from "../shared/webhooks/request.ts";
 
-const USAGE =
-  "usage: npm run preview -- <manifest.yaml> [--cluster <snapshot.yaml>]... [--webhooks <webhooks.yaml>] [--json] [--finalize] [--now <RFC 3339 time>]";
 const DEFAULT_CLUSTER = new URL("../examples/cluster.yaml", import.meta.url);
 const DEFAULT_MACHINE_CLUSTER = new URL("../examples/machine-cluster.yaml", import.meta.url);
 const DEFAULT_WEBHOOKS = new URL("../knative/webhooks.yaml", import.meta.url);
@@ -53,22 +54,15 @@ function parse(path: string | URL): ReturnType<typeof parseObjects> {
 const { values, positionals } = (() => {
   try {
     return parseArgs({
-      // Several --cluster files are read as one snapshot (e.g. the cluster plus a ConfigMap).
-      options: {
-        cluster: { type: "string", multiple: true },
-        webhooks: { type: "string" },
-        json: { type: "boolean" },
-        finalize: { type: "boolean" },
-        now: { type: "string" },
-      },
+      options: PREVIEW_OPTIONS,
       allowPositionals: true,
     });
   } catch (error) {
-    return fail(`${(error as Error).message}\n${USAGE}`);
+    return fail(`${(error as Error).message}\n${PREVIEW_USAGE}`);
   }
 })();
 const [manifest] = positionals;
-if (!manifest || positionals.length > 1) fail(USAGE);
+if (!manifest || positionals.length > 1) fail(PREVIEW_USAGE);
 const objects = parse(manifest);
 if (objects.length !== 1)
   fail(`${manifest} holds ${objects.length} objects; give one VirtualMachine, Pod or Machine`);
@@ -84,6 +78,10 @@ const snapshotObjects = (fallback: URL): KubeObject[] =>
     const objects = parse(path);
     if (objects.length === 0)
       warn(`--cluster ${String(path)} holds no objects; the preview reads an empty cluster`);
+    for (const object of objects) {
+      const malformed = malformedSnapshotObject(object);
+      if (malformed) fail(`--cluster ${String(path)}: ${malformed}`);
+    }
     return objects;
   });
 const snapshot = (fallback: URL): ClusterReader => snapshotReader(snapshotObjects(fallback));
@@ -110,11 +108,15 @@ async function namespacedSnapshot(namespace: string): Promise<ClusterReader> {
   ]);
 }
 const object: KubeObject = objects[0] ?? {};
+const unusable = unusableObject(object);
+if (unusable) fail(`${manifest}: ${unusable}`);
 if (
   object.kind === MACHINE.kind &&
   object.apiVersion?.startsWith(`${API_VERSION.split("/")[0]}/`)
 ) {
   // A Machine: what machine-controller's hooks answer, with the snapshot as Metacontroller's view.
+  if (values.as || values["as-group"])
+    fail("--as and --as-group apply to a VirtualMachine or a Pod only");
   const now = new Date(values.now ?? Date.now());
   if (Number.isNaN(now.getTime()))
     fail(`--now ${values.now ?? ""} is not a time; use e.g. 2026-01-01T00:00:00Z`);
@@ -145,7 +147,9 @@ const unhandled = unhandledKind(
 if (unhandled) fail(`${manifest}: ${unhandled}`);
 for (const warning of unknownAnnotations(object, chain)) warn(`${manifest}: ${warning}`);
 const namespace = object.metadata?.namespace ?? "default";
-const result = await preview(object, chain, await namespacedSnapshot(namespace));
+if (values["as-group"] && !values.as) fail("--as-group needs --as <user>, as kubectl's does");
+const user = values.as ? impersonated(values.as, values["as-group"]) : undefined;
+const result = await preview(object, chain, await namespacedSnapshot(namespace), user);
 print(result);
 if (result.refused) {
   process.stderr.write(

@@ -495,6 +495,7 @@ describe("knative/ manifests", () => {
           apiVersions: ["v1"],
           operations: ["CREATE", "UPDATE", "DELETE"],
           resources: ["configmaps"],
+          scope: "*",
         },
       ]);
     });

@@ -4,6 +4,7 @@ import { existsSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
+import { servedNames } from "../functions/registry.ts";
 import { admissionReview, applyResponse, virtualMachine } from "./helpers/review.ts";
 import type { AdmissionReviewResponse } from "../shared/admission/types.ts";
 import { postJson } from "./helpers/function-process.ts";
@@ -62,7 +63,7 @@ describe("npm run function -- <name> --port <N>", () => {
     expect([run.status, run.stdout, run.stderr]).to.deep.equal([
       2,
       "",
-      'function: there is no function "nested-virtt"; did you mean nested-virt? (functions: nested-virt, cpu-labeller, pci-passthrough, gpu-device-plugin, vbios-injection, macvtap-capabilities, imds-injector, machine-controller)\n',
+      `function: there is no function "nested-virtt"; did you mean nested-virt? (functions: ${servedNames().join(", ")})\n`,
     ]);
     // No build ran: the image's bundle is as it was (or still absent).
     expect(existsSync(bundle) ? statSync(bundle).mtimeMs : undefined).to.equal(built);

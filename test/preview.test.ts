@@ -432,7 +432,7 @@ describe("npm run preview", () => {
     const run = runPreview();
     expect(run.status).to.equal(2);
     expect(run.stderr).to.equal(
-      "preview: usage: npm run preview -- <manifest.yaml> [--cluster <snapshot.yaml>]... [--webhooks <webhooks.yaml>] [--json] [--finalize] [--now <RFC 3339 time>]\n",
+      "preview: usage: npm run preview -- <manifest.yaml> [--cluster <snapshot.yaml>]... [--webhooks <webhooks.yaml>] [--as <user> [--as-group <group>]...] [--json] [--finalize] [--now <RFC 3339 time>]\n",
     );
   });
 
@@ -490,6 +490,42 @@ describe("npm run preview", () => {
       2,
       "",
       `preview: ${file}: a VirtualMachin (kubevirt.io/v1) is nothing the functions handle; did you mean VirtualMachine? (they handle VirtualMachine, Pod, Machine)\n`,
+    ]);
+  });
+
+  it("should refuse an apiVersion that is no string, in one line", () => {
+    const file = variant("examples/nested-virt-annotation.yaml", (object) => {
+      object["apiVersion"] = 3;
+    });
+    const run = runPreview(file, "--json");
+    expect([run.status, run.stdout, run.stderr]).to.deep.equal([
+      2,
+      "",
+      `preview: ${file}: apiVersion is 3, not a string; write it as the API does (apiVersion: kubevirt.io/v1, kind: VirtualMachine, metadata.namespace: default)\n`,
+    ]);
+  });
+
+  it("should refuse a namespace that is no string, in one line", () => {
+    const file = variant("examples/nested-virt-annotation.yaml", (object) => {
+      (object["metadata"] as Record<string, unknown>)["namespace"] = ["lab"];
+    });
+    const run = runPreview(file, "--json");
+    expect([run.status, run.stdout, run.stderr]).to.deep.equal([
+      2,
+      "",
+      `preview: ${file}: metadata.namespace is ["lab"], not a string; write it as the API does (apiVersion: kubevirt.io/v1, kind: VirtualMachine, metadata.namespace: default)\n`,
+    ]);
+  });
+
+  it("should refuse labels the functions would refuse, in one line", () => {
+    const file = variant("examples/nested-virt-annotation.yaml", (object) => {
+      (object["metadata"] as Record<string, unknown>)["labels"] = ["web"];
+    });
+    const run = runPreview(file, "--json");
+    expect([run.status, run.stdout, run.stderr]).to.deep.equal([
+      2,
+      "",
+      `preview: ${file}: the object's metadata.labels is not a map of strings to strings; send metadata.labels as a map of strings to strings, as the Kubernetes API requires\n`,
     ]);
   });
 
@@ -572,6 +608,143 @@ describe("npm run preview", () => {
     expect(run.stderr.split("\n")[0]).to.equal(
       `preview: warning: --cluster ${empty} holds no objects; the preview reads an empty cluster`,
     );
+  });
+
+  describe("with a matchCondition that asks the authorizer", () => {
+    const MAY_NEST = {
+      name: "may-use-nested-virt",
+      expression:
+        "authorizer.group('vm-feature-manager.io').resource('nested-virt').namespace(request.namespace).check('use').allowed()",
+    };
+    const dir = mkdtempSync(join(tmpdir(), "preview-authorizer-"));
+    const webhooks = join(dir, "webhooks.yaml");
+    const rbac = join(dir, "rbac.yaml");
+    before(() => {
+      const docs = parseAllDocuments(readFileSync(`${ROOT}/knative/webhooks.yaml`, "utf8")).map(
+        (doc) =>
+          doc.toJS() as {
+            kind?: string;
+            webhooks?: { name: string; matchConditions?: unknown[] }[];
+          },
+      );
+      for (const hook of docs.flatMap((doc) => doc.webhooks ?? []))
+        if (hook.name.startsWith("nested-virt.")) hook.matchConditions?.push(MAY_NEST);
+      writeFileSync(webhooks, docs.map((doc) => stringify(doc)).join("---\n"));
+      const role = {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "Role",
+        metadata: { name: "nesters", namespace: "default" },
+        rules: [
+          { apiGroups: ["vm-feature-manager.io"], resources: ["nested-virt"], verbs: ["use"] },
+        ],
+      };
+      const binding = {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "RoleBinding",
+        metadata: { name: "nesters", namespace: "default" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "nesters" },
+        subjects: [{ kind: "Group", name: "nesters" }],
+      };
+      writeFileSync(rbac, `${stringify(role)}---\n${stringify(binding)}`);
+    });
+    const previewAs = (...args: string[]): ReturnType<typeof runPreview> =>
+      runPreview("examples/nested-virt-annotation.yaml", "--webhooks", webhooks, "--json", ...args);
+    const SNAPSHOT = ["--cluster", "examples/cluster.yaml", "--cluster", rbac];
+
+    it("should call the entry for a user the snapshot's RBAC allows (--as, --as-group), not for another", () => {
+      const allowed = previewAs(...SNAPSHOT, "--as", "alice", "--as-group", "nesters");
+      expect([allowed.status, allowed.stderr]).to.deep.equal([0, ""]);
+      expect(Object.keys((JSON.parse(allowed.stdout) as Out).patches)).to.deep.equal([
+        "nested-virt",
+      ]);
+      const denied = previewAs(...SNAPSHOT, "--as", "alice");
+      expect([denied.status, denied.stderr]).to.deep.equal([0, ""]);
+      expect((JSON.parse(denied.stdout) as Out).notCalled?.["nested-virt"]).to.equal(
+        "matchCondition may-use-nested-virt is false",
+      );
+    });
+
+    it("should ask as a cluster administrator (system:masters) without --as", () => {
+      const run = previewAs(...SNAPSHOT);
+      expect(Object.keys((JSON.parse(run.stdout) as Out).patches)).to.deep.equal(["nested-virt"]);
+    });
+
+    it("should assume the condition holds without RBAC in the snapshot, and say what to add", () => {
+      const run = previewAs("--as", "alice");
+      const out = JSON.parse(run.stdout) as Out & { warnings?: Record<string, string[]> };
+      expect(Object.keys(out.patches)).to.deep.equal(["nested-virt"]);
+      expect(out.warnings?.["nested-virt"]).to.deep.equal([
+        "nested-virt: matchCondition may-use-nested-virt asks the authorizer, which the preview cannot without RBAC: assumed true; add the cluster's Roles, ClusterRoles, RoleBindings, ClusterRoleBindings to the snapshot (kubectl get roles,clusterroles,rolebindings,clusterrolebindings -A -o yaml)",
+      ]);
+    });
+
+    it("should refuse --as-group without --as", () => {
+      const run = previewAs("--as-group", "nesters");
+      expect([run.status, run.stderr]).to.deep.equal([
+        2,
+        "preview: --as-group needs --as <user>, as kubectl's does\n",
+      ]);
+    });
+  });
+
+  describe("with a malformed --cluster snapshot", () => {
+    /** An item of the example cluster, as far as the cases change it. */
+    type Item = {
+      metadata: Record<string, unknown>;
+      status: Record<string, unknown>;
+      spec: { configuration: Record<string, unknown> };
+      [key: string]: unknown;
+    };
+    /** The example cluster with `change` made to the item named `name`, as a --cluster file. */
+    function clusterWith(name: string, change: (item: Item) => void): string {
+      return variant("examples/cluster.yaml", (list) => {
+        const items = list["items"] as { metadata: { name: string } }[];
+        const item = items.find((i) => i.metadata.name === name);
+        if (!item) throw new Error(`examples/cluster.yaml has no ${name}`);
+        change(item as unknown as Item);
+      });
+    }
+    const cases: {
+      name: string;
+      item: string;
+      change: (o: Item) => void;
+      says: string;
+    }[] = [
+      {
+        name: "a Node whose labels are a list",
+        item: "worker-gpu-1",
+        change: (o) => (o.metadata["labels"] = ["gpu"]),
+        says: "Node worker-gpu-1: the object's metadata.labels is not a map of strings to strings; send metadata.labels as a map of strings to strings, as the Kubernetes API requires",
+      },
+      {
+        name: "a ConfigMap whose data is a number",
+        item: "nested-virt-rules",
+        change: (o) => (o["data"] = 3),
+        says: "ConfigMap vm-feature-functions/nested-virt-rules: data must be a map of strings. Fix: write data as a map of strings, or leave it out",
+      },
+      {
+        name: "a PCIDevice whose status holds a number for the address",
+        item: "worker-gpu-1-000065000",
+        change: (o) => (o.status["address"] = 650),
+        says: "PCIDevice worker-gpu-1-000065000: status.address must be a string. Fix: write status.address as a string, or leave it out",
+      },
+      {
+        name: "a KubeVirt CR whose feature gates are one string",
+        item: "kubevirt",
+        change: (o) => (o.spec.configuration["developerConfiguration"] = { featureGates: "GPU" }),
+        says: "KubeVirt kubevirt/kubevirt: spec.configuration.developerConfiguration.featureGates must be a list of strings. Fix: write spec.configuration.developerConfiguration.featureGates as a list of strings, or leave it out",
+      },
+    ];
+    for (const { name, item, change, says } of cases)
+      it(`should refuse ${name}, naming the object and the field, and exit 2`, () => {
+        const file = clusterWith(item, change);
+        const run = runPreview("examples/pci-passthrough.yaml", "--cluster", file, "--json");
+        expect([run.status, run.stdout, run.stderr]).to.deep.equal([
+          2,
+          "",
+          `preview: --cluster ${file}: ${says}\n`,
+        ]);
+      });
   });
 
   it("should refuse a webhook entry that no function serves", () => {

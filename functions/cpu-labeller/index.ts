@@ -1,6 +1,6 @@
 import { http } from "@google-cloud/functions-framework";
 import { describeError } from "../../shared/basics/errors.ts";
-import { jsonEnvelope } from "../../shared/runtime/envelope.ts";
+import { envelope } from "../../shared/runtime/envelope.ts";
 import { jsonLogger } from "../../shared/runtime/log.ts";
 import { configFromEnv } from "./config.ts";
 import { answerFor, FEATURE, startLabeller } from "./loop.ts";
@@ -33,13 +33,14 @@ const current = start();
 
 http(
   FEATURE,
-  jsonEnvelope({
+  envelope({
     name: FEATURE,
     methodHint: "only GET is served (the last publish result); labels are published on a timer",
     allow: "GET, HEAD",
     get(_req, res) {
       const { status, body } = answerFor(current());
       res.status(status).json(body);
+      return undefined;
     },
   }),
 );

@@ -1,5 +1,7 @@
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { envelope, methodNotAllowed } from "../../shared/runtime/envelope.ts";
+import type { LogLine, Reply } from "../../shared/runtime/envelope.ts";
 import { answerClientError } from "../../shared/runtime/http-guards.ts";
 import type { Logger } from "../../shared/runtime/log.ts";
 import type { Identity } from "./config.ts";
@@ -18,16 +20,16 @@ export interface ImdsServerOptions {
   headersTimeoutMs?: number;
 }
 
-interface Reply {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
-
 interface Route {
   /** /v1/* answers only requests that prove they were made on purpose (see `guard`). */
   guarded: boolean;
-  handle: () => Promise<Reply>;
+  handle: () => Promise<Handled>;
+}
+
+/** A route's answer, and the request's log line when it has one. */
+interface Handled {
+  reply: Reply;
+  line?: LogLine;
 }
 
 function failure(status: number, error: string, message: string): Reply {
@@ -35,26 +37,25 @@ function failure(status: number, error: string, message: string): Reply {
 }
 
 function routes(options: ImdsServerOptions): Map<string, Route> {
+  const ok = (body: unknown) => (): Promise<Handled> =>
+    Promise.resolve({ reply: { status: 200, body } });
   return new Map<string, Route>([
-    ["/healthz", { guarded: false, handle: () => Promise.resolve({ status: 200, body: "OK" }) }],
-    [
-      "/v1/identity",
-      { guarded: true, handle: () => Promise.resolve({ status: 200, body: options.identity }) },
-    ],
+    ["/healthz", { guarded: false, handle: ok("OK") }],
+    ["/v1/identity", { guarded: true, handle: ok(options.identity) }],
     ["/v1/token", { guarded: true, handle: () => tokenReply(options) }],
   ]);
 }
 
-async function tokenReply(options: ImdsServerOptions): Promise<Reply> {
+async function tokenReply(options: ImdsServerOptions): Promise<Handled> {
   try {
-    return { status: 200, body: await readToken(options.tokenPath) };
+    return { reply: { status: 200, body: await readToken(options.tokenPath) } };
   } catch (error) {
     if (!(error instanceof TokenUnavailable)) throw error;
-    options.log("error", "token unavailable", {
-      event: "token_unavailable",
-      reason: error.message,
-    });
-    return failure(503, "token_unavailable", "the ServiceAccount token cannot be read right now");
+    const fields = { event: "token_unavailable", reason: error.message };
+    return {
+      reply: failure(503, "token_unavailable", "the ServiceAccount token cannot be read right now"),
+      line: { level: "error", msg: "token unavailable", fields },
+    };
   }
 }
 
@@ -74,34 +75,31 @@ function guard(req: IncomingMessage): Reply | undefined {
   return undefined;
 }
 
-function precheck(req: IncomingMessage, options: ImdsServerOptions): Reply | undefined {
-  const decision = options.limiter.take(req.socket.remoteAddress ?? "unknown");
+// The rate limit, then the path and the method; a body is the envelope's to refuse.
+function screen(
+  req: IncomingMessage,
+  table: Map<string, Route>,
+  limiter: RateLimiter,
+): Reply | undefined {
+  const decision = limiter.take(req.socket.remoteAddress ?? "unknown");
   if (!decision.allowed) {
     const reply = failure(429, "rate_limited", "too many requests from this address");
     return { ...reply, headers: { "retry-after": String(decision.retryAfterSeconds) } };
   }
-  const length = req.headers["content-length"];
-  if ((length !== undefined && length !== "0") || req.headers["transfer-encoding"] !== undefined) {
-    return failure(413, "body_not_allowed", "requests to this server carry no body");
-  }
-  return undefined;
+  const path = requestPath(req.url ?? "/");
+  if (!table.has(path)) return failure(404, "not_found", `no endpoint at ${path}`);
+  return req.method === "GET" ? undefined : methodNotAllowed(`${path} answers GET only`, "GET");
 }
 
-async function dispatch(
+async function answer(
   req: IncomingMessage,
-  table: Map<string, Route>,
-  options: ImdsServerOptions,
-): Promise<Reply> {
-  const early = precheck(req, options);
-  if (early) return early;
-  const path = requestPath(req.url ?? "/");
-  const route = table.get(path);
-  if (!route) return failure(404, "not_found", `no endpoint at ${path}`);
-  if (req.method !== "GET") {
-    const reply = failure(405, "method_not_allowed", `${path} answers GET only`);
-    return { ...reply, headers: { allow: "GET" } };
-  }
-  return (route.guarded ? guard(req) : undefined) ?? route.handle();
+  res: ServerResponse,
+  route: Route,
+): Promise<LogLine | undefined> {
+  const refused = route.guarded ? guard(req) : undefined;
+  const { reply, line } = refused ? { reply: refused, line: undefined } : await route.handle();
+  send(res, reply);
+  return line;
 }
 
 // Letters, digits, `-`, `_` and single slashes: what a guest sends, and what URL parsing keeps as
@@ -122,15 +120,26 @@ function send(res: ServerResponse, reply: Reply): void {
     "cache-control": "no-store",
     ...reply.headers,
   };
-  // A client that sent a body we did not read would desynchronise a kept-alive connection.
-  if (reply.status === 413) headers["connection"] = "close";
   res.writeHead(reply.status, headers);
   res.end(body);
 }
 
+/** The metadata server: its routes in the shared envelope, on node:http with a guest's limits. */
 export function createImdsServer(options: ImdsServerOptions): Server {
   const table = routes(options);
   const headersTimeout = options.headersTimeoutMs ?? 5_000;
+  const handler = envelope<never, IncomingMessage, ServerResponse>({
+    name: "imds-server",
+    methodHint: "use GET",
+    allow: "GET",
+    log: options.log,
+    screen: (req) => screen(req, table, options.limiter),
+    // screen let only known paths through.
+    get: (req, res) => answer(req, res, table.get(requestPath(req.url ?? "/")) as Route),
+    send,
+    // The guest is the client: a bug's details are for the log only.
+    internal: { error: "internal_error", message: "the request could not be answered" },
+  });
   const server = createServer(
     {
       maxHeaderSize: MAX_HEADER_BYTES,
@@ -140,15 +149,7 @@ export function createImdsServer(options: ImdsServerOptions): Server {
       // client hold a socket far past the timeouts above.
       connectionsCheckingInterval: Math.min(1_000, headersTimeout),
     },
-    (req, res) => {
-      dispatch(req, table, options).then(
-        (reply) => send(res, reply),
-        (error: unknown) => {
-          options.log("error", "request failed", { event: "internal_error", error: String(error) });
-          send(res, failure(500, "internal_error", "the request could not be answered"));
-        },
-      );
-    },
+    handler,
   );
   server.keepAliveTimeout = 5_000;
   // One VM's guest is the only expected client; this caps sockets a noisy guest can hold.

@@ -32,7 +32,20 @@ const schema6 = {
                   type: "object",
                   properties: {
                     nodeAffinity: {
-                      $ref: "#/definitions/spec.template.spec.affinity.nodeAffinity",
+                      type: "object",
+                      properties: {
+                        requiredDuringSchedulingIgnoredDuringExecution: {
+                          type: "object",
+                          properties: {
+                            nodeSelectorTerms: {
+                              type: "array",
+                              items: {
+                                $ref: "#/definitions/spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms.items",
+                              },
+                            },
+                          },
+                        },
+                      },
                     },
                   },
                 },
@@ -53,24 +66,31 @@ const schema6 = {
       },
     },
     "spec.template.spec.nodeSelector": { type: "object", additionalProperties: { type: "string" } },
-    "spec.template.spec.affinity.nodeAffinity": {
-      type: "object",
-      properties: {
-        preferredDuringSchedulingIgnoredDuringExecution: {
-          type: "array",
-          items: {
-            type: "object",
-            properties: { preference: { type: "object" }, weight: { type: "integer" } },
-            required: ["preference", "weight"],
-          },
-        },
-        requiredDuringSchedulingIgnoredDuringExecution: {
+    "spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms.items.matchExpressions":
+      {
+        type: "array",
+        items: {
           type: "object",
-          properties: { nodeSelectorTerms: { type: "array", items: { type: "object" } } },
-          required: ["nodeSelectorTerms"],
+          properties: {
+            key: { type: "string" },
+            operator: { type: "string" },
+            values: { type: "array", items: { type: "string" } },
+          },
+          required: ["key", "operator"],
         },
       },
-    },
+    "spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms.items":
+      {
+        type: "object",
+        properties: {
+          matchExpressions: {
+            $ref: "#/definitions/spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms.items.matchExpressions",
+          },
+          matchFields: {
+            $ref: "#/definitions/spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms.items.matchExpressions",
+          },
+        },
+      },
   },
 };
 const schema7 = {
@@ -229,21 +249,175 @@ function validate24(
 const schema9 = {
   type: "object",
   properties: {
-    preferredDuringSchedulingIgnoredDuringExecution: {
-      type: "array",
-      items: {
-        type: "object",
-        properties: { preference: { type: "object" }, weight: { type: "integer" } },
-        required: ["preference", "weight"],
-      },
+    matchExpressions: {
+      $ref: "#/definitions/spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms.items.matchExpressions",
     },
-    requiredDuringSchedulingIgnoredDuringExecution: {
-      type: "object",
-      properties: { nodeSelectorTerms: { type: "array", items: { type: "object" } } },
-      required: ["nodeSelectorTerms"],
+    matchFields: {
+      $ref: "#/definitions/spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms.items.matchExpressions",
     },
   },
 };
+const schema10 = {
+  type: "array",
+  items: {
+    type: "object",
+    properties: {
+      key: { type: "string" },
+      operator: { type: "string" },
+      values: { type: "array", items: { type: "string" } },
+    },
+    required: ["key", "operator"],
+  },
+};
+function validate27(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data } = {},
+) {
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (Array.isArray(data)) {
+      var valid0 = true;
+      const len0 = data.length;
+      for (let i0 = 0; i0 < len0; i0++) {
+        let data0 = data[i0];
+        const _errs1 = errors;
+        if (errors === _errs1) {
+          if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
+            let missing0;
+            if (
+              (data0.key === undefined && (missing0 = "key")) ||
+              (data0.operator === undefined && (missing0 = "operator"))
+            ) {
+              validate27.errors = [
+                {
+                  instancePath: instancePath + "/" + i0,
+                  schemaPath: "#/items/required",
+                  keyword: "required",
+                  params: { missingProperty: missing0 },
+                  message: "must have required property '" + missing0 + "'",
+                },
+              ];
+              return false;
+            } else {
+              if (data0.key !== undefined) {
+                const _errs3 = errors;
+                if (typeof data0.key !== "string") {
+                  validate27.errors = [
+                    {
+                      instancePath: instancePath + "/" + i0 + "/key",
+                      schemaPath: "#/items/properties/key/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string",
+                    },
+                  ];
+                  return false;
+                }
+                var valid1 = _errs3 === errors;
+              } else {
+                var valid1 = true;
+              }
+              if (valid1) {
+                if (data0.operator !== undefined) {
+                  const _errs5 = errors;
+                  if (typeof data0.operator !== "string") {
+                    validate27.errors = [
+                      {
+                        instancePath: instancePath + "/" + i0 + "/operator",
+                        schemaPath: "#/items/properties/operator/type",
+                        keyword: "type",
+                        params: { type: "string" },
+                        message: "must be string",
+                      },
+                    ];
+                    return false;
+                  }
+                  var valid1 = _errs5 === errors;
+                } else {
+                  var valid1 = true;
+                }
+                if (valid1) {
+                  if (data0.values !== undefined) {
+                    let data3 = data0.values;
+                    const _errs7 = errors;
+                    if (errors === _errs7) {
+                      if (Array.isArray(data3)) {
+                        var valid2 = true;
+                        const len1 = data3.length;
+                        for (let i1 = 0; i1 < len1; i1++) {
+                          const _errs9 = errors;
+                          if (typeof data3[i1] !== "string") {
+                            validate27.errors = [
+                              {
+                                instancePath: instancePath + "/" + i0 + "/values/" + i1,
+                                schemaPath: "#/items/properties/values/items/type",
+                                keyword: "type",
+                                params: { type: "string" },
+                                message: "must be string",
+                              },
+                            ];
+                            return false;
+                          }
+                          var valid2 = _errs9 === errors;
+                          if (!valid2) {
+                            break;
+                          }
+                        }
+                      } else {
+                        validate27.errors = [
+                          {
+                            instancePath: instancePath + "/" + i0 + "/values",
+                            schemaPath: "#/items/properties/values/type",
+                            keyword: "type",
+                            params: { type: "array" },
+                            message: "must be array",
+                          },
+                        ];
+                        return false;
+                      }
+                    }
+                    var valid1 = _errs7 === errors;
+                  } else {
+                    var valid1 = true;
+                  }
+                }
+              }
+            }
+          } else {
+            validate27.errors = [
+              {
+                instancePath: instancePath + "/" + i0,
+                schemaPath: "#/items/type",
+                keyword: "type",
+                params: { type: "object" },
+                message: "must be object",
+              },
+            ];
+            return false;
+          }
+        }
+        var valid0 = _errs1 === errors;
+        if (!valid0) {
+          break;
+        }
+      }
+    } else {
+      validate27.errors = [
+        {
+          instancePath,
+          schemaPath: "#/type",
+          keyword: "type",
+          params: { type: "array" },
+          message: "must be array",
+        },
+      ];
+      return false;
+    }
+  }
+  validate27.errors = vErrors;
+  return errors === 0;
+}
 function validate26(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data } = {},
@@ -252,212 +426,38 @@ function validate26(
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      if (data.preferredDuringSchedulingIgnoredDuringExecution !== undefined) {
-        let data0 = data.preferredDuringSchedulingIgnoredDuringExecution;
+      if (data.matchExpressions !== undefined) {
         const _errs1 = errors;
-        if (errors === _errs1) {
-          if (Array.isArray(data0)) {
-            var valid1 = true;
-            const len0 = data0.length;
-            for (let i0 = 0; i0 < len0; i0++) {
-              let data1 = data0[i0];
-              const _errs3 = errors;
-              if (errors === _errs3) {
-                if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                  let missing0;
-                  if (
-                    (data1.preference === undefined && (missing0 = "preference")) ||
-                    (data1.weight === undefined && (missing0 = "weight"))
-                  ) {
-                    validate26.errors = [
-                      {
-                        instancePath:
-                          instancePath + "/preferredDuringSchedulingIgnoredDuringExecution/" + i0,
-                        schemaPath:
-                          "#/properties/preferredDuringSchedulingIgnoredDuringExecution/items/required",
-                        keyword: "required",
-                        params: { missingProperty: missing0 },
-                        message: "must have required property '" + missing0 + "'",
-                      },
-                    ];
-                    return false;
-                  } else {
-                    if (data1.preference !== undefined) {
-                      let data2 = data1.preference;
-                      const _errs5 = errors;
-                      if (!(data2 && typeof data2 == "object" && !Array.isArray(data2))) {
-                        validate26.errors = [
-                          {
-                            instancePath:
-                              instancePath +
-                              "/preferredDuringSchedulingIgnoredDuringExecution/" +
-                              i0 +
-                              "/preference",
-                            schemaPath:
-                              "#/properties/preferredDuringSchedulingIgnoredDuringExecution/items/properties/preference/type",
-                            keyword: "type",
-                            params: { type: "object" },
-                            message: "must be object",
-                          },
-                        ];
-                        return false;
-                      }
-                      var valid2 = _errs5 === errors;
-                    } else {
-                      var valid2 = true;
-                    }
-                    if (valid2) {
-                      if (data1.weight !== undefined) {
-                        let data3 = data1.weight;
-                        const _errs7 = errors;
-                        if (!(
-                          typeof data3 == "number" &&
-                          !(data3 % 1) &&
-                          !isNaN(data3) &&
-                          isFinite(data3)
-                        )) {
-                          validate26.errors = [
-                            {
-                              instancePath:
-                                instancePath +
-                                "/preferredDuringSchedulingIgnoredDuringExecution/" +
-                                i0 +
-                                "/weight",
-                              schemaPath:
-                                "#/properties/preferredDuringSchedulingIgnoredDuringExecution/items/properties/weight/type",
-                              keyword: "type",
-                              params: { type: "integer" },
-                              message: "must be integer",
-                            },
-                          ];
-                          return false;
-                        }
-                        var valid2 = _errs7 === errors;
-                      } else {
-                        var valid2 = true;
-                      }
-                    }
-                  }
-                } else {
-                  validate26.errors = [
-                    {
-                      instancePath:
-                        instancePath + "/preferredDuringSchedulingIgnoredDuringExecution/" + i0,
-                      schemaPath:
-                        "#/properties/preferredDuringSchedulingIgnoredDuringExecution/items/type",
-                      keyword: "type",
-                      params: { type: "object" },
-                      message: "must be object",
-                    },
-                  ];
-                  return false;
-                }
-              }
-              var valid1 = _errs3 === errors;
-              if (!valid1) {
-                break;
-              }
-            }
-          } else {
-            validate26.errors = [
-              {
-                instancePath: instancePath + "/preferredDuringSchedulingIgnoredDuringExecution",
-                schemaPath: "#/properties/preferredDuringSchedulingIgnoredDuringExecution/type",
-                keyword: "type",
-                params: { type: "array" },
-                message: "must be array",
-              },
-            ];
-            return false;
-          }
+        if (
+          !validate27(data.matchExpressions, {
+            instancePath: instancePath + "/matchExpressions",
+            parentData: data,
+            parentDataProperty: "matchExpressions",
+            rootData,
+          })
+        ) {
+          vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+          errors = vErrors.length;
         }
         var valid0 = _errs1 === errors;
       } else {
         var valid0 = true;
       }
       if (valid0) {
-        if (data.requiredDuringSchedulingIgnoredDuringExecution !== undefined) {
-          let data4 = data.requiredDuringSchedulingIgnoredDuringExecution;
-          const _errs9 = errors;
-          if (errors === _errs9) {
-            if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
-              let missing1;
-              if (data4.nodeSelectorTerms === undefined && (missing1 = "nodeSelectorTerms")) {
-                validate26.errors = [
-                  {
-                    instancePath: instancePath + "/requiredDuringSchedulingIgnoredDuringExecution",
-                    schemaPath:
-                      "#/properties/requiredDuringSchedulingIgnoredDuringExecution/required",
-                    keyword: "required",
-                    params: { missingProperty: missing1 },
-                    message: "must have required property '" + missing1 + "'",
-                  },
-                ];
-                return false;
-              } else {
-                if (data4.nodeSelectorTerms !== undefined) {
-                  let data5 = data4.nodeSelectorTerms;
-                  const _errs11 = errors;
-                  if (errors === _errs11) {
-                    if (Array.isArray(data5)) {
-                      var valid4 = true;
-                      const len1 = data5.length;
-                      for (let i1 = 0; i1 < len1; i1++) {
-                        let data6 = data5[i1];
-                        const _errs13 = errors;
-                        if (!(data6 && typeof data6 == "object" && !Array.isArray(data6))) {
-                          validate26.errors = [
-                            {
-                              instancePath:
-                                instancePath +
-                                "/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/" +
-                                i1,
-                              schemaPath:
-                                "#/properties/requiredDuringSchedulingIgnoredDuringExecution/properties/nodeSelectorTerms/items/type",
-                              keyword: "type",
-                              params: { type: "object" },
-                              message: "must be object",
-                            },
-                          ];
-                          return false;
-                        }
-                        var valid4 = _errs13 === errors;
-                        if (!valid4) {
-                          break;
-                        }
-                      }
-                    } else {
-                      validate26.errors = [
-                        {
-                          instancePath:
-                            instancePath +
-                            "/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms",
-                          schemaPath:
-                            "#/properties/requiredDuringSchedulingIgnoredDuringExecution/properties/nodeSelectorTerms/type",
-                          keyword: "type",
-                          params: { type: "array" },
-                          message: "must be array",
-                        },
-                      ];
-                      return false;
-                    }
-                  }
-                }
-              }
-            } else {
-              validate26.errors = [
-                {
-                  instancePath: instancePath + "/requiredDuringSchedulingIgnoredDuringExecution",
-                  schemaPath: "#/properties/requiredDuringSchedulingIgnoredDuringExecution/type",
-                  keyword: "type",
-                  params: { type: "object" },
-                  message: "must be object",
-                },
-              ];
-              return false;
-            }
+        if (data.matchFields !== undefined) {
+          const _errs2 = errors;
+          if (
+            !validate27(data.matchFields, {
+              instancePath: instancePath + "/matchFields",
+              parentData: data,
+              parentDataProperty: "matchFields",
+              rootData,
+            })
+          ) {
+            vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+            errors = vErrors.length;
           }
-          var valid0 = _errs9 === errors;
+          var valid0 = _errs2 === errors;
         } else {
           var valid0 = true;
         }
@@ -591,21 +591,107 @@ function validate21(
                               if (errors === _errs13) {
                                 if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
                                   if (data7.nodeAffinity !== undefined) {
-                                    if (
-                                      !validate26(data7.nodeAffinity, {
-                                        instancePath:
-                                          instancePath +
-                                          "/spec/template/spec/affinity/nodeAffinity",
-                                        parentData: data7,
-                                        parentDataProperty: "nodeAffinity",
-                                        rootData,
-                                      })
-                                    ) {
-                                      vErrors =
-                                        vErrors === null
-                                          ? validate26.errors
-                                          : vErrors.concat(validate26.errors);
-                                      errors = vErrors.length;
+                                    let data8 = data7.nodeAffinity;
+                                    const _errs15 = errors;
+                                    if (errors === _errs15) {
+                                      if (
+                                        data8 &&
+                                        typeof data8 == "object" &&
+                                        !Array.isArray(data8)
+                                      ) {
+                                        if (
+                                          data8.requiredDuringSchedulingIgnoredDuringExecution !==
+                                          undefined
+                                        ) {
+                                          let data9 =
+                                            data8.requiredDuringSchedulingIgnoredDuringExecution;
+                                          const _errs17 = errors;
+                                          if (errors === _errs17) {
+                                            if (
+                                              data9 &&
+                                              typeof data9 == "object" &&
+                                              !Array.isArray(data9)
+                                            ) {
+                                              if (data9.nodeSelectorTerms !== undefined) {
+                                                let data10 = data9.nodeSelectorTerms;
+                                                const _errs19 = errors;
+                                                if (errors === _errs19) {
+                                                  if (Array.isArray(data10)) {
+                                                    var valid9 = true;
+                                                    const len0 = data10.length;
+                                                    for (let i0 = 0; i0 < len0; i0++) {
+                                                      const _errs21 = errors;
+                                                      if (
+                                                        !validate26(data10[i0], {
+                                                          instancePath:
+                                                            instancePath +
+                                                            "/spec/template/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/" +
+                                                            i0,
+                                                          parentData: data10,
+                                                          parentDataProperty: i0,
+                                                          rootData,
+                                                        })
+                                                      ) {
+                                                        vErrors =
+                                                          vErrors === null
+                                                            ? validate26.errors
+                                                            : vErrors.concat(validate26.errors);
+                                                        errors = vErrors.length;
+                                                      }
+                                                      var valid9 = _errs21 === errors;
+                                                      if (!valid9) {
+                                                        break;
+                                                      }
+                                                    }
+                                                  } else {
+                                                    validate21.errors = [
+                                                      {
+                                                        instancePath:
+                                                          instancePath +
+                                                          "/spec/template/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms",
+                                                        schemaPath:
+                                                          "#/properties/spec/properties/template/properties/spec/properties/affinity/properties/nodeAffinity/properties/requiredDuringSchedulingIgnoredDuringExecution/properties/nodeSelectorTerms/type",
+                                                        keyword: "type",
+                                                        params: { type: "array" },
+                                                        message: "must be array",
+                                                      },
+                                                    ];
+                                                    return false;
+                                                  }
+                                                }
+                                              }
+                                            } else {
+                                              validate21.errors = [
+                                                {
+                                                  instancePath:
+                                                    instancePath +
+                                                    "/spec/template/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution",
+                                                  schemaPath:
+                                                    "#/properties/spec/properties/template/properties/spec/properties/affinity/properties/nodeAffinity/properties/requiredDuringSchedulingIgnoredDuringExecution/type",
+                                                  keyword: "type",
+                                                  params: { type: "object" },
+                                                  message: "must be object",
+                                                },
+                                              ];
+                                              return false;
+                                            }
+                                          }
+                                        }
+                                      } else {
+                                        validate21.errors = [
+                                          {
+                                            instancePath:
+                                              instancePath +
+                                              "/spec/template/spec/affinity/nodeAffinity",
+                                            schemaPath:
+                                              "#/properties/spec/properties/template/properties/spec/properties/affinity/properties/nodeAffinity/type",
+                                            keyword: "type",
+                                            params: { type: "object" },
+                                            message: "must be object",
+                                          },
+                                        ];
+                                        return false;
+                                      }
                                     }
                                   }
                                 } else {

@@ -13,6 +13,13 @@ const schema6 = {
         template: {
           type: "object",
           properties: {
+            metadata: {
+              type: "object",
+              properties: {
+                labels: { $ref: "#/definitions/spec.template.metadata.labels" },
+                annotations: { $ref: "#/definitions/spec.template.metadata.labels" },
+              },
+            },
             spec: {
               type: "object",
               properties: {
@@ -25,6 +32,12 @@ const schema6 = {
                         gpus: { $ref: "#/definitions/spec.template.spec.domain.devices.gpus" },
                         hostDevices: {
                           $ref: "#/definitions/spec.template.spec.domain.devices.hostDevices",
+                        },
+                        disks: {
+                          type: "array",
+                          items: {
+                            $ref: "#/definitions/spec.template.spec.domain.devices.disks.items",
+                          },
                         },
                       },
                     },
@@ -39,6 +52,7 @@ const schema6 = {
     },
   },
   definitions: {
+    "spec.template.metadata.labels": { type: "object", additionalProperties: { type: "string" } },
     "spec.template.spec.domain.devices.gpus": {
       type: "array",
       items: {
@@ -68,6 +82,7 @@ const schema6 = {
         required: ["name"],
       },
     },
+    "spec.template.spec.domain.devices.disks.items.name": { type: "string" },
     "spec.template.spec.volumes": {
       type: "array",
       items: {
@@ -178,9 +193,59 @@ const schema6 = {
         required: ["name"],
       },
     },
+    "spec.template.spec.domain.devices.disks.items": {
+      type: "object",
+      properties: {
+        name: { $ref: "#/definitions/spec.template.spec.domain.devices.disks.items.name" },
+      },
+    },
   },
 };
-const schema7 = {
+const schema7 = { type: "object", additionalProperties: { type: "string" } };
+function validate22(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data } = {},
+) {
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      for (const key0 in data) {
+        const _errs2 = errors;
+        if (typeof data[key0] !== "string") {
+          validate22.errors = [
+            {
+              instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
+              schemaPath: "#/additionalProperties/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string",
+            },
+          ];
+          return false;
+        }
+        var valid0 = _errs2 === errors;
+        if (!valid0) {
+          break;
+        }
+      }
+    } else {
+      validate22.errors = [
+        {
+          instancePath,
+          schemaPath: "#/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        },
+      ];
+      return false;
+    }
+  }
+  validate22.errors = vErrors;
+  return errors === 0;
+}
+const schema8 = {
   type: "array",
   items: {
     type: "object",
@@ -195,7 +260,7 @@ const schema7 = {
     required: ["name"],
   },
 };
-function validate22(
+function validate25(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data } = {},
 ) {
@@ -212,7 +277,7 @@ function validate22(
           if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
             let missing0;
             if (data0.name === undefined && (missing0 = "name")) {
-              validate22.errors = [
+              validate25.errors = [
                 {
                   instancePath: instancePath + "/" + i0,
                   schemaPath: "#/items/required",
@@ -226,7 +291,7 @@ function validate22(
               if (data0.claimName !== undefined) {
                 const _errs3 = errors;
                 if (typeof data0.claimName !== "string") {
-                  validate22.errors = [
+                  validate25.errors = [
                     {
                       instancePath: instancePath + "/" + i0 + "/claimName",
                       schemaPath: "#/items/properties/claimName/type",
@@ -245,7 +310,7 @@ function validate22(
                 if (data0.deviceName !== undefined) {
                   const _errs5 = errors;
                   if (typeof data0.deviceName !== "string") {
-                    validate22.errors = [
+                    validate25.errors = [
                       {
                         instancePath: instancePath + "/" + i0 + "/deviceName",
                         schemaPath: "#/items/properties/deviceName/type",
@@ -264,7 +329,7 @@ function validate22(
                   if (data0.name !== undefined) {
                     const _errs7 = errors;
                     if (typeof data0.name !== "string") {
-                      validate22.errors = [
+                      validate25.errors = [
                         {
                           instancePath: instancePath + "/" + i0 + "/name",
                           schemaPath: "#/items/properties/name/type",
@@ -283,7 +348,7 @@ function validate22(
                     if (data0.requestName !== undefined) {
                       const _errs9 = errors;
                       if (typeof data0.requestName !== "string") {
-                        validate22.errors = [
+                        validate25.errors = [
                           {
                             instancePath: instancePath + "/" + i0 + "/requestName",
                             schemaPath: "#/items/properties/requestName/type",
@@ -302,7 +367,7 @@ function validate22(
                       if (data0.tag !== undefined) {
                         const _errs11 = errors;
                         if (typeof data0.tag !== "string") {
-                          validate22.errors = [
+                          validate25.errors = [
                             {
                               instancePath: instancePath + "/" + i0 + "/tag",
                               schemaPath: "#/items/properties/tag/type",
@@ -326,7 +391,7 @@ function validate22(
                               if (data6.display !== undefined) {
                                 let data7 = data6.display;
                                 if (!(data7 && typeof data7 == "object" && !Array.isArray(data7))) {
-                                  validate22.errors = [
+                                  validate25.errors = [
                                     {
                                       instancePath:
                                         instancePath + "/" + i0 + "/virtualGPUOptions/display",
@@ -341,7 +406,7 @@ function validate22(
                                 }
                               }
                             } else {
-                              validate22.errors = [
+                              validate25.errors = [
                                 {
                                   instancePath: instancePath + "/" + i0 + "/virtualGPUOptions",
                                   schemaPath: "#/items/properties/virtualGPUOptions/type",
@@ -364,7 +429,7 @@ function validate22(
               }
             }
           } else {
-            validate22.errors = [
+            validate25.errors = [
               {
                 instancePath: instancePath + "/" + i0,
                 schemaPath: "#/items/type",
@@ -382,7 +447,7 @@ function validate22(
         }
       }
     } else {
-      validate22.errors = [
+      validate25.errors = [
         {
           instancePath,
           schemaPath: "#/type",
@@ -394,10 +459,10 @@ function validate22(
       return false;
     }
   }
-  validate22.errors = vErrors;
+  validate25.errors = vErrors;
   return errors === 0;
 }
-const schema8 = {
+const schema9 = {
   type: "array",
   items: {
     type: "object",
@@ -411,7 +476,7 @@ const schema8 = {
     required: ["name"],
   },
 };
-function validate24(
+function validate27(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data } = {},
 ) {
@@ -428,7 +493,7 @@ function validate24(
           if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
             let missing0;
             if (data0.name === undefined && (missing0 = "name")) {
-              validate24.errors = [
+              validate27.errors = [
                 {
                   instancePath: instancePath + "/" + i0,
                   schemaPath: "#/items/required",
@@ -442,7 +507,7 @@ function validate24(
               if (data0.claimName !== undefined) {
                 const _errs3 = errors;
                 if (typeof data0.claimName !== "string") {
-                  validate24.errors = [
+                  validate27.errors = [
                     {
                       instancePath: instancePath + "/" + i0 + "/claimName",
                       schemaPath: "#/items/properties/claimName/type",
@@ -461,7 +526,7 @@ function validate24(
                 if (data0.deviceName !== undefined) {
                   const _errs5 = errors;
                   if (typeof data0.deviceName !== "string") {
-                    validate24.errors = [
+                    validate27.errors = [
                       {
                         instancePath: instancePath + "/" + i0 + "/deviceName",
                         schemaPath: "#/items/properties/deviceName/type",
@@ -480,7 +545,7 @@ function validate24(
                   if (data0.name !== undefined) {
                     const _errs7 = errors;
                     if (typeof data0.name !== "string") {
-                      validate24.errors = [
+                      validate27.errors = [
                         {
                           instancePath: instancePath + "/" + i0 + "/name",
                           schemaPath: "#/items/properties/name/type",
@@ -499,7 +564,7 @@ function validate24(
                     if (data0.requestName !== undefined) {
                       const _errs9 = errors;
                       if (typeof data0.requestName !== "string") {
-                        validate24.errors = [
+                        validate27.errors = [
                           {
                             instancePath: instancePath + "/" + i0 + "/requestName",
                             schemaPath: "#/items/properties/requestName/type",
@@ -518,7 +583,7 @@ function validate24(
                       if (data0.tag !== undefined) {
                         const _errs11 = errors;
                         if (typeof data0.tag !== "string") {
-                          validate24.errors = [
+                          validate27.errors = [
                             {
                               instancePath: instancePath + "/" + i0 + "/tag",
                               schemaPath: "#/items/properties/tag/type",
@@ -539,7 +604,7 @@ function validate24(
               }
             }
           } else {
-            validate24.errors = [
+            validate27.errors = [
               {
                 instancePath: instancePath + "/" + i0,
                 schemaPath: "#/items/type",
@@ -557,7 +622,7 @@ function validate24(
         }
       }
     } else {
-      validate24.errors = [
+      validate27.errors = [
         {
           instancePath,
           schemaPath: "#/type",
@@ -569,10 +634,75 @@ function validate24(
       return false;
     }
   }
-  validate24.errors = vErrors;
+  validate27.errors = vErrors;
   return errors === 0;
 }
-const schema9 = {
+const schema10 = {
+  type: "object",
+  properties: {
+    name: { $ref: "#/definitions/spec.template.spec.domain.devices.disks.items.name" },
+  },
+};
+const schema11 = { type: "string" };
+function validate30(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data } = {},
+) {
+  let vErrors = null;
+  let errors = 0;
+  if (typeof data !== "string") {
+    validate30.errors = [
+      {
+        instancePath,
+        schemaPath: "#/type",
+        keyword: "type",
+        params: { type: "string" },
+        message: "must be string",
+      },
+    ];
+    return false;
+  }
+  validate30.errors = vErrors;
+  return errors === 0;
+}
+function validate29(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data } = {},
+) {
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      if (data.name !== undefined) {
+        if (
+          !validate30(data.name, {
+            instancePath: instancePath + "/name",
+            parentData: data,
+            parentDataProperty: "name",
+            rootData,
+          })
+        ) {
+          vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+          errors = vErrors.length;
+        }
+      }
+    } else {
+      validate29.errors = [
+        {
+          instancePath,
+          schemaPath: "#/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        },
+      ];
+      return false;
+    }
+  }
+  validate29.errors = vErrors;
+  return errors === 0;
+}
+const schema12 = {
   type: "array",
   items: {
     type: "object",
@@ -679,7 +809,7 @@ const schema9 = {
     required: ["name"],
   },
 };
-function validate26(
+function validate33(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data } = {},
 ) {
@@ -696,7 +826,7 @@ function validate26(
           if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
             let missing0;
             if (data0.name === undefined && (missing0 = "name")) {
-              validate26.errors = [
+              validate33.errors = [
                 {
                   instancePath: instancePath + "/" + i0,
                   schemaPath: "#/items/required",
@@ -715,7 +845,7 @@ function validate26(
                     if (data1.networkData !== undefined) {
                       const _errs5 = errors;
                       if (typeof data1.networkData !== "string") {
-                        validate26.errors = [
+                        validate33.errors = [
                           {
                             instancePath:
                               instancePath + "/" + i0 + "/cloudInitConfigDrive/networkData",
@@ -736,7 +866,7 @@ function validate26(
                       if (data1.networkDataBase64 !== undefined) {
                         const _errs7 = errors;
                         if (typeof data1.networkDataBase64 !== "string") {
-                          validate26.errors = [
+                          validate33.errors = [
                             {
                               instancePath:
                                 instancePath + "/" + i0 + "/cloudInitConfigDrive/networkDataBase64",
@@ -758,7 +888,7 @@ function validate26(
                           let data4 = data1.networkDataSecretRef;
                           const _errs9 = errors;
                           if (!(data4 && typeof data4 == "object" && !Array.isArray(data4))) {
-                            validate26.errors = [
+                            validate33.errors = [
                               {
                                 instancePath:
                                   instancePath +
@@ -783,7 +913,7 @@ function validate26(
                             let data5 = data1.secretRef;
                             const _errs11 = errors;
                             if (!(data5 && typeof data5 == "object" && !Array.isArray(data5))) {
-                              validate26.errors = [
+                              validate33.errors = [
                                 {
                                   instancePath:
                                     instancePath + "/" + i0 + "/cloudInitConfigDrive/secretRef",
@@ -804,7 +934,7 @@ function validate26(
                             if (data1.userData !== undefined) {
                               const _errs13 = errors;
                               if (typeof data1.userData !== "string") {
-                                validate26.errors = [
+                                validate33.errors = [
                                   {
                                     instancePath:
                                       instancePath + "/" + i0 + "/cloudInitConfigDrive/userData",
@@ -825,7 +955,7 @@ function validate26(
                               if (data1.userDataBase64 !== undefined) {
                                 const _errs15 = errors;
                                 if (typeof data1.userDataBase64 !== "string") {
-                                  validate26.errors = [
+                                  validate33.errors = [
                                     {
                                       instancePath:
                                         instancePath +
@@ -851,7 +981,7 @@ function validate26(
                       }
                     }
                   } else {
-                    validate26.errors = [
+                    validate33.errors = [
                       {
                         instancePath: instancePath + "/" + i0 + "/cloudInitConfigDrive",
                         schemaPath: "#/items/properties/cloudInitConfigDrive/type",
@@ -876,7 +1006,7 @@ function validate26(
                       if (data8.networkData !== undefined) {
                         const _errs19 = errors;
                         if (typeof data8.networkData !== "string") {
-                          validate26.errors = [
+                          validate33.errors = [
                             {
                               instancePath:
                                 instancePath + "/" + i0 + "/cloudInitNoCloud/networkData",
@@ -897,7 +1027,7 @@ function validate26(
                         if (data8.networkDataBase64 !== undefined) {
                           const _errs21 = errors;
                           if (typeof data8.networkDataBase64 !== "string") {
-                            validate26.errors = [
+                            validate33.errors = [
                               {
                                 instancePath:
                                   instancePath + "/" + i0 + "/cloudInitNoCloud/networkDataBase64",
@@ -919,7 +1049,7 @@ function validate26(
                             let data11 = data8.networkDataSecretRef;
                             const _errs23 = errors;
                             if (!(data11 && typeof data11 == "object" && !Array.isArray(data11))) {
-                              validate26.errors = [
+                              validate33.errors = [
                                 {
                                   instancePath:
                                     instancePath +
@@ -948,7 +1078,7 @@ function validate26(
                                 typeof data12 == "object" &&
                                 !Array.isArray(data12)
                               )) {
-                                validate26.errors = [
+                                validate33.errors = [
                                   {
                                     instancePath:
                                       instancePath + "/" + i0 + "/cloudInitNoCloud/secretRef",
@@ -969,7 +1099,7 @@ function validate26(
                               if (data8.userData !== undefined) {
                                 const _errs27 = errors;
                                 if (typeof data8.userData !== "string") {
-                                  validate26.errors = [
+                                  validate33.errors = [
                                     {
                                       instancePath:
                                         instancePath + "/" + i0 + "/cloudInitNoCloud/userData",
@@ -990,7 +1120,7 @@ function validate26(
                                 if (data8.userDataBase64 !== undefined) {
                                   const _errs29 = errors;
                                   if (typeof data8.userDataBase64 !== "string") {
-                                    validate26.errors = [
+                                    validate33.errors = [
                                       {
                                         instancePath:
                                           instancePath +
@@ -1016,7 +1146,7 @@ function validate26(
                         }
                       }
                     } else {
-                      validate26.errors = [
+                      validate33.errors = [
                         {
                           instancePath: instancePath + "/" + i0 + "/cloudInitNoCloud",
                           schemaPath: "#/items/properties/cloudInitNoCloud/type",
@@ -1041,7 +1171,7 @@ function validate26(
                         if (data15.name !== undefined) {
                           const _errs33 = errors;
                           if (typeof data15.name !== "string") {
-                            validate26.errors = [
+                            validate33.errors = [
                               {
                                 instancePath: instancePath + "/" + i0 + "/configMap/name",
                                 schemaPath: "#/items/properties/configMap/properties/name/type",
@@ -1060,7 +1190,7 @@ function validate26(
                           if (data15.optional !== undefined) {
                             const _errs35 = errors;
                             if (typeof data15.optional !== "boolean") {
-                              validate26.errors = [
+                              validate33.errors = [
                                 {
                                   instancePath: instancePath + "/" + i0 + "/configMap/optional",
                                   schemaPath:
@@ -1080,7 +1210,7 @@ function validate26(
                             if (data15.volumeLabel !== undefined) {
                               const _errs37 = errors;
                               if (typeof data15.volumeLabel !== "string") {
-                                validate26.errors = [
+                                validate33.errors = [
                                   {
                                     instancePath:
                                       instancePath + "/" + i0 + "/configMap/volumeLabel",
@@ -1100,7 +1230,7 @@ function validate26(
                           }
                         }
                       } else {
-                        validate26.errors = [
+                        validate33.errors = [
                           {
                             instancePath: instancePath + "/" + i0 + "/configMap",
                             schemaPath: "#/items/properties/configMap/type",
@@ -1124,7 +1254,7 @@ function validate26(
                         if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
                           let missing1;
                           if (data19.image === undefined && (missing1 = "image")) {
-                            validate26.errors = [
+                            validate33.errors = [
                               {
                                 instancePath: instancePath + "/" + i0 + "/containerDisk",
                                 schemaPath: "#/items/properties/containerDisk/required",
@@ -1138,7 +1268,7 @@ function validate26(
                             if (data19.image !== undefined) {
                               const _errs41 = errors;
                               if (typeof data19.image !== "string") {
-                                validate26.errors = [
+                                validate33.errors = [
                                   {
                                     instancePath: instancePath + "/" + i0 + "/containerDisk/image",
                                     schemaPath:
@@ -1158,7 +1288,7 @@ function validate26(
                               if (data19.imagePullPolicy !== undefined) {
                                 const _errs43 = errors;
                                 if (typeof data19.imagePullPolicy !== "string") {
-                                  validate26.errors = [
+                                  validate33.errors = [
                                     {
                                       instancePath:
                                         instancePath + "/" + i0 + "/containerDisk/imagePullPolicy",
@@ -1179,7 +1309,7 @@ function validate26(
                                 if (data19.imagePullSecret !== undefined) {
                                   const _errs45 = errors;
                                   if (typeof data19.imagePullSecret !== "string") {
-                                    validate26.errors = [
+                                    validate33.errors = [
                                       {
                                         instancePath:
                                           instancePath +
@@ -1203,7 +1333,7 @@ function validate26(
                                   if (data19.path !== undefined) {
                                     const _errs47 = errors;
                                     if (typeof data19.path !== "string") {
-                                      validate26.errors = [
+                                      validate33.errors = [
                                         {
                                           instancePath:
                                             instancePath + "/" + i0 + "/containerDisk/path",
@@ -1225,7 +1355,7 @@ function validate26(
                             }
                           }
                         } else {
-                          validate26.errors = [
+                          validate33.errors = [
                             {
                               instancePath: instancePath + "/" + i0 + "/containerDisk",
                               schemaPath: "#/items/properties/containerDisk/type",
@@ -1249,7 +1379,7 @@ function validate26(
                           if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
                             let missing2;
                             if (data24.name === undefined && (missing2 = "name")) {
-                              validate26.errors = [
+                              validate33.errors = [
                                 {
                                   instancePath: instancePath + "/" + i0 + "/dataVolume",
                                   schemaPath: "#/items/properties/dataVolume/required",
@@ -1263,7 +1393,7 @@ function validate26(
                               if (data24.hotpluggable !== undefined) {
                                 const _errs51 = errors;
                                 if (typeof data24.hotpluggable !== "boolean") {
-                                  validate26.errors = [
+                                  validate33.errors = [
                                     {
                                       instancePath:
                                         instancePath + "/" + i0 + "/dataVolume/hotpluggable",
@@ -1284,7 +1414,7 @@ function validate26(
                                 if (data24.name !== undefined) {
                                   const _errs53 = errors;
                                   if (typeof data24.name !== "string") {
-                                    validate26.errors = [
+                                    validate33.errors = [
                                       {
                                         instancePath: instancePath + "/" + i0 + "/dataVolume/name",
                                         schemaPath:
@@ -1303,7 +1433,7 @@ function validate26(
                               }
                             }
                           } else {
-                            validate26.errors = [
+                            validate33.errors = [
                               {
                                 instancePath: instancePath + "/" + i0 + "/dataVolume",
                                 schemaPath: "#/items/properties/dataVolume/type",
@@ -1328,7 +1458,7 @@ function validate26(
                               if (data27.fields !== undefined) {
                                 const _errs57 = errors;
                                 if (!Array.isArray(data27.fields)) {
-                                  validate26.errors = [
+                                  validate33.errors = [
                                     {
                                       instancePath: instancePath + "/" + i0 + "/downwardAPI/fields",
                                       schemaPath:
@@ -1348,7 +1478,7 @@ function validate26(
                                 if (data27.volumeLabel !== undefined) {
                                   const _errs59 = errors;
                                   if (typeof data27.volumeLabel !== "string") {
-                                    validate26.errors = [
+                                    validate33.errors = [
                                       {
                                         instancePath:
                                           instancePath + "/" + i0 + "/downwardAPI/volumeLabel",
@@ -1367,7 +1497,7 @@ function validate26(
                                 }
                               }
                             } else {
-                              validate26.errors = [
+                              validate33.errors = [
                                 {
                                   instancePath: instancePath + "/" + i0 + "/downwardAPI",
                                   schemaPath: "#/items/properties/downwardAPI/type",
@@ -1388,7 +1518,7 @@ function validate26(
                             let data30 = data0.downwardMetrics;
                             const _errs61 = errors;
                             if (!(data30 && typeof data30 == "object" && !Array.isArray(data30))) {
-                              validate26.errors = [
+                              validate33.errors = [
                                 {
                                   instancePath: instancePath + "/" + i0 + "/downwardMetrics",
                                   schemaPath: "#/items/properties/downwardMetrics/type",
@@ -1411,7 +1541,7 @@ function validate26(
                                 if (data31 && typeof data31 == "object" && !Array.isArray(data31)) {
                                   let missing3;
                                   if (data31.capacity === undefined && (missing3 = "capacity")) {
-                                    validate26.errors = [
+                                    validate33.errors = [
                                       {
                                         instancePath: instancePath + "/" + i0 + "/emptyDisk",
                                         schemaPath: "#/items/properties/emptyDisk/required",
@@ -1489,7 +1619,7 @@ function validate26(
                                           vErrors.push(err2);
                                         }
                                         errors++;
-                                        validate26.errors = vErrors;
+                                        validate33.errors = vErrors;
                                         return false;
                                       } else {
                                         errors = _errs66;
@@ -1504,7 +1634,7 @@ function validate26(
                                     }
                                   }
                                 } else {
-                                  validate26.errors = [
+                                  validate33.errors = [
                                     {
                                       instancePath: instancePath + "/" + i0 + "/emptyDisk",
                                       schemaPath: "#/items/properties/emptyDisk/type",
@@ -1537,7 +1667,7 @@ function validate26(
                                         typeof data34 == "object" &&
                                         !Array.isArray(data34)
                                       )) {
-                                        validate26.errors = [
+                                        validate33.errors = [
                                           {
                                             instancePath:
                                               instancePath +
@@ -1555,7 +1685,7 @@ function validate26(
                                       }
                                     }
                                   } else {
-                                    validate26.errors = [
+                                    validate33.errors = [
                                       {
                                         instancePath: instancePath + "/" + i0 + "/ephemeral",
                                         schemaPath: "#/items/properties/ephemeral/type",
@@ -1586,7 +1716,7 @@ function validate26(
                                         (data35.path === undefined && (missing4 = "path")) ||
                                         (data35.type === undefined && (missing4 = "type"))
                                       ) {
-                                        validate26.errors = [
+                                        validate33.errors = [
                                           {
                                             instancePath: instancePath + "/" + i0 + "/hostDisk",
                                             schemaPath: "#/items/properties/hostDisk/required",
@@ -1666,7 +1796,7 @@ function validate26(
                                               vErrors.push(err5);
                                             }
                                             errors++;
-                                            validate26.errors = vErrors;
+                                            validate33.errors = vErrors;
                                             return false;
                                           } else {
                                             errors = _errs78;
@@ -1686,7 +1816,7 @@ function validate26(
                                           if (data35.path !== undefined) {
                                             const _errs83 = errors;
                                             if (typeof data35.path !== "string") {
-                                              validate26.errors = [
+                                              validate33.errors = [
                                                 {
                                                   instancePath:
                                                     instancePath + "/" + i0 + "/hostDisk/path",
@@ -1707,7 +1837,7 @@ function validate26(
                                             if (data35.shared !== undefined) {
                                               const _errs85 = errors;
                                               if (typeof data35.shared !== "boolean") {
-                                                validate26.errors = [
+                                                validate33.errors = [
                                                   {
                                                     instancePath:
                                                       instancePath + "/" + i0 + "/hostDisk/shared",
@@ -1728,7 +1858,7 @@ function validate26(
                                               if (data35.type !== undefined) {
                                                 const _errs87 = errors;
                                                 if (typeof data35.type !== "string") {
-                                                  validate26.errors = [
+                                                  validate33.errors = [
                                                     {
                                                       instancePath:
                                                         instancePath + "/" + i0 + "/hostDisk/type",
@@ -1750,7 +1880,7 @@ function validate26(
                                         }
                                       }
                                     } else {
-                                      validate26.errors = [
+                                      validate33.errors = [
                                         {
                                           instancePath: instancePath + "/" + i0 + "/hostDisk",
                                           schemaPath: "#/items/properties/hostDisk/type",
@@ -1781,7 +1911,7 @@ function validate26(
                                           data40.claimName === undefined &&
                                           (missing5 = "claimName")
                                         ) {
-                                          validate26.errors = [
+                                          validate33.errors = [
                                             {
                                               instancePath: instancePath + "/" + i0 + "/memoryDump",
                                               schemaPath: "#/items/properties/memoryDump/required",
@@ -1796,7 +1926,7 @@ function validate26(
                                           if (data40.claimName !== undefined) {
                                             const _errs91 = errors;
                                             if (typeof data40.claimName !== "string") {
-                                              validate26.errors = [
+                                              validate33.errors = [
                                                 {
                                                   instancePath:
                                                     instancePath +
@@ -1820,7 +1950,7 @@ function validate26(
                                             if (data40.hotpluggable !== undefined) {
                                               const _errs93 = errors;
                                               if (typeof data40.hotpluggable !== "boolean") {
-                                                validate26.errors = [
+                                                validate33.errors = [
                                                   {
                                                     instancePath:
                                                       instancePath +
@@ -1844,7 +1974,7 @@ function validate26(
                                               if (data40.readOnly !== undefined) {
                                                 const _errs95 = errors;
                                                 if (typeof data40.readOnly !== "boolean") {
-                                                  validate26.errors = [
+                                                  validate33.errors = [
                                                     {
                                                       instancePath:
                                                         instancePath +
@@ -1868,7 +1998,7 @@ function validate26(
                                           }
                                         }
                                       } else {
-                                        validate26.errors = [
+                                        validate33.errors = [
                                           {
                                             instancePath: instancePath + "/" + i0 + "/memoryDump",
                                             schemaPath: "#/items/properties/memoryDump/type",
@@ -1888,7 +2018,7 @@ function validate26(
                                     if (data0.name !== undefined) {
                                       const _errs97 = errors;
                                       if (typeof data0.name !== "string") {
-                                        validate26.errors = [
+                                        validate33.errors = [
                                           {
                                             instancePath: instancePath + "/" + i0 + "/name",
                                             schemaPath: "#/items/properties/name/type",
@@ -1918,7 +2048,7 @@ function validate26(
                                               data45.claimName === undefined &&
                                               (missing6 = "claimName")
                                             ) {
-                                              validate26.errors = [
+                                              validate33.errors = [
                                                 {
                                                   instancePath:
                                                     instancePath +
@@ -1940,7 +2070,7 @@ function validate26(
                                               if (data45.claimName !== undefined) {
                                                 const _errs101 = errors;
                                                 if (typeof data45.claimName !== "string") {
-                                                  validate26.errors = [
+                                                  validate33.errors = [
                                                     {
                                                       instancePath:
                                                         instancePath +
@@ -1964,7 +2094,7 @@ function validate26(
                                                 if (data45.hotpluggable !== undefined) {
                                                   const _errs103 = errors;
                                                   if (typeof data45.hotpluggable !== "boolean") {
-                                                    validate26.errors = [
+                                                    validate33.errors = [
                                                       {
                                                         instancePath:
                                                           instancePath +
@@ -1988,7 +2118,7 @@ function validate26(
                                                   if (data45.readOnly !== undefined) {
                                                     const _errs105 = errors;
                                                     if (typeof data45.readOnly !== "boolean") {
-                                                      validate26.errors = [
+                                                      validate33.errors = [
                                                         {
                                                           instancePath:
                                                             instancePath +
@@ -2012,7 +2142,7 @@ function validate26(
                                               }
                                             }
                                           } else {
-                                            validate26.errors = [
+                                            validate33.errors = [
                                               {
                                                 instancePath:
                                                   instancePath +
@@ -2046,7 +2176,7 @@ function validate26(
                                               if (data49.optional !== undefined) {
                                                 const _errs109 = errors;
                                                 if (typeof data49.optional !== "boolean") {
-                                                  validate26.errors = [
+                                                  validate33.errors = [
                                                     {
                                                       instancePath:
                                                         instancePath +
@@ -2070,7 +2200,7 @@ function validate26(
                                                 if (data49.secretName !== undefined) {
                                                   const _errs111 = errors;
                                                   if (typeof data49.secretName !== "string") {
-                                                    validate26.errors = [
+                                                    validate33.errors = [
                                                       {
                                                         instancePath:
                                                           instancePath +
@@ -2094,7 +2224,7 @@ function validate26(
                                                   if (data49.volumeLabel !== undefined) {
                                                     const _errs113 = errors;
                                                     if (typeof data49.volumeLabel !== "string") {
-                                                      validate26.errors = [
+                                                      validate33.errors = [
                                                         {
                                                           instancePath:
                                                             instancePath +
@@ -2117,7 +2247,7 @@ function validate26(
                                                 }
                                               }
                                             } else {
-                                              validate26.errors = [
+                                              validate33.errors = [
                                                 {
                                                   instancePath: instancePath + "/" + i0 + "/secret",
                                                   schemaPath: "#/items/properties/secret/type",
@@ -2147,7 +2277,7 @@ function validate26(
                                                   if (
                                                     typeof data53.serviceAccountName !== "string"
                                                   ) {
-                                                    validate26.errors = [
+                                                    validate33.errors = [
                                                       {
                                                         instancePath:
                                                           instancePath +
@@ -2165,7 +2295,7 @@ function validate26(
                                                   }
                                                 }
                                               } else {
-                                                validate26.errors = [
+                                                validate33.errors = [
                                                   {
                                                     instancePath:
                                                       instancePath + "/" + i0 + "/serviceAccount",
@@ -2201,7 +2331,7 @@ function validate26(
                                                       typeof data56 == "object" &&
                                                       !Array.isArray(data56)
                                                     )) {
-                                                      validate26.errors = [
+                                                      validate33.errors = [
                                                         {
                                                           instancePath:
                                                             instancePath +
@@ -2230,7 +2360,7 @@ function validate26(
                                                         typeof data57 == "object" &&
                                                         !Array.isArray(data57)
                                                       )) {
-                                                        validate26.errors = [
+                                                        validate33.errors = [
                                                           {
                                                             instancePath:
                                                               instancePath +
@@ -2252,7 +2382,7 @@ function validate26(
                                                     }
                                                   }
                                                 } else {
-                                                  validate26.errors = [
+                                                  validate33.errors = [
                                                     {
                                                       instancePath:
                                                         instancePath + "/" + i0 + "/sysprep",
@@ -2286,7 +2416,7 @@ function validate26(
               }
             }
           } else {
-            validate26.errors = [
+            validate33.errors = [
               {
                 instancePath: instancePath + "/" + i0,
                 schemaPath: "#/items/type",
@@ -2304,7 +2434,7 @@ function validate26(
         }
       }
     } else {
-      validate26.errors = [
+      validate33.errors = [
         {
           instancePath,
           schemaPath: "#/type",
@@ -2316,7 +2446,7 @@ function validate26(
       return false;
     }
   }
-  validate26.errors = vErrors;
+  validate33.errors = vErrors;
   return errors === 0;
 }
 function validate21(
@@ -2337,119 +2467,49 @@ function validate21(
               const _errs3 = errors;
               if (errors === _errs3) {
                 if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                  if (data1.spec !== undefined) {
-                    let data2 = data1.spec;
+                  if (data1.metadata !== undefined) {
+                    let data2 = data1.metadata;
                     const _errs5 = errors;
                     if (errors === _errs5) {
                       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
-                        if (data2.domain !== undefined) {
-                          let data3 = data2.domain;
+                        if (data2.labels !== undefined) {
                           const _errs7 = errors;
-                          if (errors === _errs7) {
-                            if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-                              if (data3.devices !== undefined) {
-                                let data4 = data3.devices;
-                                const _errs9 = errors;
-                                if (errors === _errs9) {
-                                  if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
-                                    if (data4.gpus !== undefined) {
-                                      const _errs11 = errors;
-                                      if (
-                                        !validate22(data4.gpus, {
-                                          instancePath:
-                                            instancePath +
-                                            "/spec/template/spec/domain/devices/gpus",
-                                          parentData: data4,
-                                          parentDataProperty: "gpus",
-                                          rootData,
-                                        })
-                                      ) {
-                                        vErrors =
-                                          vErrors === null
-                                            ? validate22.errors
-                                            : vErrors.concat(validate22.errors);
-                                        errors = vErrors.length;
-                                      }
-                                      var valid5 = _errs11 === errors;
-                                    } else {
-                                      var valid5 = true;
-                                    }
-                                    if (valid5) {
-                                      if (data4.hostDevices !== undefined) {
-                                        const _errs12 = errors;
-                                        if (
-                                          !validate24(data4.hostDevices, {
-                                            instancePath:
-                                              instancePath +
-                                              "/spec/template/spec/domain/devices/hostDevices",
-                                            parentData: data4,
-                                            parentDataProperty: "hostDevices",
-                                            rootData,
-                                          })
-                                        ) {
-                                          vErrors =
-                                            vErrors === null
-                                              ? validate24.errors
-                                              : vErrors.concat(validate24.errors);
-                                          errors = vErrors.length;
-                                        }
-                                        var valid5 = _errs12 === errors;
-                                      } else {
-                                        var valid5 = true;
-                                      }
-                                    }
-                                  } else {
-                                    validate21.errors = [
-                                      {
-                                        instancePath:
-                                          instancePath + "/spec/template/spec/domain/devices",
-                                        schemaPath:
-                                          "#/properties/spec/properties/template/properties/spec/properties/domain/properties/devices/type",
-                                        keyword: "type",
-                                        params: { type: "object" },
-                                        message: "must be object",
-                                      },
-                                    ];
-                                    return false;
-                                  }
-                                }
-                              }
-                            } else {
-                              validate21.errors = [
-                                {
-                                  instancePath: instancePath + "/spec/template/spec/domain",
-                                  schemaPath:
-                                    "#/properties/spec/properties/template/properties/spec/properties/domain/type",
-                                  keyword: "type",
-                                  params: { type: "object" },
-                                  message: "must be object",
-                                },
-                              ];
-                              return false;
-                            }
+                          if (
+                            !validate22(data2.labels, {
+                              instancePath: instancePath + "/spec/template/metadata/labels",
+                              parentData: data2,
+                              parentDataProperty: "labels",
+                              rootData,
+                            })
+                          ) {
+                            vErrors =
+                              vErrors === null
+                                ? validate22.errors
+                                : vErrors.concat(validate22.errors);
+                            errors = vErrors.length;
                           }
                           var valid3 = _errs7 === errors;
                         } else {
                           var valid3 = true;
                         }
                         if (valid3) {
-                          if (data2.volumes !== undefined) {
-                            const _errs13 = errors;
+                          if (data2.annotations !== undefined) {
+                            const _errs8 = errors;
                             if (
-                              !validate26(data2.volumes, {
-                                instancePath: instancePath + "/spec/template/spec/volumes",
+                              !validate22(data2.annotations, {
+                                instancePath: instancePath + "/spec/template/metadata/annotations",
                                 parentData: data2,
-                                parentDataProperty: "volumes",
+                                parentDataProperty: "annotations",
                                 rootData,
                               })
                             ) {
                               vErrors =
                                 vErrors === null
-                                  ? validate26.errors
-                                  : vErrors.concat(validate26.errors);
+                                  ? validate22.errors
+                                  : vErrors.concat(validate22.errors);
                               errors = vErrors.length;
                             }
-                            var valid3 = _errs13 === errors;
+                            var valid3 = _errs8 === errors;
                           } else {
                             var valid3 = true;
                           }
@@ -2457,9 +2517,9 @@ function validate21(
                       } else {
                         validate21.errors = [
                           {
-                            instancePath: instancePath + "/spec/template/spec",
+                            instancePath: instancePath + "/spec/template/metadata",
                             schemaPath:
-                              "#/properties/spec/properties/template/properties/spec/type",
+                              "#/properties/spec/properties/template/properties/metadata/type",
                             keyword: "type",
                             params: { type: "object" },
                             message: "must be object",
@@ -2467,6 +2527,203 @@ function validate21(
                         ];
                         return false;
                       }
+                    }
+                    var valid2 = _errs5 === errors;
+                  } else {
+                    var valid2 = true;
+                  }
+                  if (valid2) {
+                    if (data1.spec !== undefined) {
+                      let data5 = data1.spec;
+                      const _errs9 = errors;
+                      if (errors === _errs9) {
+                        if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
+                          if (data5.domain !== undefined) {
+                            let data6 = data5.domain;
+                            const _errs11 = errors;
+                            if (errors === _errs11) {
+                              if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+                                if (data6.devices !== undefined) {
+                                  let data7 = data6.devices;
+                                  const _errs13 = errors;
+                                  if (errors === _errs13) {
+                                    if (
+                                      data7 &&
+                                      typeof data7 == "object" &&
+                                      !Array.isArray(data7)
+                                    ) {
+                                      if (data7.gpus !== undefined) {
+                                        const _errs15 = errors;
+                                        if (
+                                          !validate25(data7.gpus, {
+                                            instancePath:
+                                              instancePath +
+                                              "/spec/template/spec/domain/devices/gpus",
+                                            parentData: data7,
+                                            parentDataProperty: "gpus",
+                                            rootData,
+                                          })
+                                        ) {
+                                          vErrors =
+                                            vErrors === null
+                                              ? validate25.errors
+                                              : vErrors.concat(validate25.errors);
+                                          errors = vErrors.length;
+                                        }
+                                        var valid6 = _errs15 === errors;
+                                      } else {
+                                        var valid6 = true;
+                                      }
+                                      if (valid6) {
+                                        if (data7.hostDevices !== undefined) {
+                                          const _errs16 = errors;
+                                          if (
+                                            !validate27(data7.hostDevices, {
+                                              instancePath:
+                                                instancePath +
+                                                "/spec/template/spec/domain/devices/hostDevices",
+                                              parentData: data7,
+                                              parentDataProperty: "hostDevices",
+                                              rootData,
+                                            })
+                                          ) {
+                                            vErrors =
+                                              vErrors === null
+                                                ? validate27.errors
+                                                : vErrors.concat(validate27.errors);
+                                            errors = vErrors.length;
+                                          }
+                                          var valid6 = _errs16 === errors;
+                                        } else {
+                                          var valid6 = true;
+                                        }
+                                        if (valid6) {
+                                          if (data7.disks !== undefined) {
+                                            let data10 = data7.disks;
+                                            const _errs17 = errors;
+                                            if (errors === _errs17) {
+                                              if (Array.isArray(data10)) {
+                                                var valid7 = true;
+                                                const len0 = data10.length;
+                                                for (let i0 = 0; i0 < len0; i0++) {
+                                                  const _errs19 = errors;
+                                                  if (
+                                                    !validate29(data10[i0], {
+                                                      instancePath:
+                                                        instancePath +
+                                                        "/spec/template/spec/domain/devices/disks/" +
+                                                        i0,
+                                                      parentData: data10,
+                                                      parentDataProperty: i0,
+                                                      rootData,
+                                                    })
+                                                  ) {
+                                                    vErrors =
+                                                      vErrors === null
+                                                        ? validate29.errors
+                                                        : vErrors.concat(validate29.errors);
+                                                    errors = vErrors.length;
+                                                  }
+                                                  var valid7 = _errs19 === errors;
+                                                  if (!valid7) {
+                                                    break;
+                                                  }
+                                                }
+                                              } else {
+                                                validate21.errors = [
+                                                  {
+                                                    instancePath:
+                                                      instancePath +
+                                                      "/spec/template/spec/domain/devices/disks",
+                                                    schemaPath:
+                                                      "#/properties/spec/properties/template/properties/spec/properties/domain/properties/devices/properties/disks/type",
+                                                    keyword: "type",
+                                                    params: { type: "array" },
+                                                    message: "must be array",
+                                                  },
+                                                ];
+                                                return false;
+                                              }
+                                            }
+                                            var valid6 = _errs17 === errors;
+                                          } else {
+                                            var valid6 = true;
+                                          }
+                                        }
+                                      }
+                                    } else {
+                                      validate21.errors = [
+                                        {
+                                          instancePath:
+                                            instancePath + "/spec/template/spec/domain/devices",
+                                          schemaPath:
+                                            "#/properties/spec/properties/template/properties/spec/properties/domain/properties/devices/type",
+                                          keyword: "type",
+                                          params: { type: "object" },
+                                          message: "must be object",
+                                        },
+                                      ];
+                                      return false;
+                                    }
+                                  }
+                                }
+                              } else {
+                                validate21.errors = [
+                                  {
+                                    instancePath: instancePath + "/spec/template/spec/domain",
+                                    schemaPath:
+                                      "#/properties/spec/properties/template/properties/spec/properties/domain/type",
+                                    keyword: "type",
+                                    params: { type: "object" },
+                                    message: "must be object",
+                                  },
+                                ];
+                                return false;
+                              }
+                            }
+                            var valid4 = _errs11 === errors;
+                          } else {
+                            var valid4 = true;
+                          }
+                          if (valid4) {
+                            if (data5.volumes !== undefined) {
+                              const _errs20 = errors;
+                              if (
+                                !validate33(data5.volumes, {
+                                  instancePath: instancePath + "/spec/template/spec/volumes",
+                                  parentData: data5,
+                                  parentDataProperty: "volumes",
+                                  rootData,
+                                })
+                              ) {
+                                vErrors =
+                                  vErrors === null
+                                    ? validate33.errors
+                                    : vErrors.concat(validate33.errors);
+                                errors = vErrors.length;
+                              }
+                              var valid4 = _errs20 === errors;
+                            } else {
+                              var valid4 = true;
+                            }
+                          }
+                        } else {
+                          validate21.errors = [
+                            {
+                              instancePath: instancePath + "/spec/template/spec",
+                              schemaPath:
+                                "#/properties/spec/properties/template/properties/spec/type",
+                              keyword: "type",
+                              params: { type: "object" },
+                              message: "must be object",
+                            },
+                          ];
+                          return false;
+                        }
+                      }
+                      var valid2 = _errs9 === errors;
+                    } else {
+                      var valid2 = true;
                     }
                   }
                 } else {

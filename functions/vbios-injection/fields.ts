@@ -1,9 +1,12 @@
 /**
- * The VirtualMachine fields vbios-injection reads and writes (their types are checked first). The
- * template's annotations are not here: KubeVirt's schema leaves the template's metadata open.
+ * The VirtualMachine fields vbios-injection reads and writes (their types are checked first),
+ * the template's labels and annotations among them (typed as Kubernetes types an ObjectMeta).
  */
 export const FIELDS = [
+  "spec.template.metadata.labels",
+  "spec.template.metadata.annotations",
   "spec.template.spec.domain.devices.gpus",
   "spec.template.spec.domain.devices.hostDevices",
+  "spec.template.spec.domain.devices.disks[].name",
   "spec.template.spec.volumes",
 ] as const;

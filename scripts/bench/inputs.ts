@@ -1,7 +1,7 @@
-// What the bench sends each function: one line per function in BENCH_INPUTS. Every function in
-// functions/targets.ts is benchmarked from its line here; one without a line is reported as
-// "no bench input" (never skipped silently). An admission function's request is an
-// AdmissionReview (CREATE, admission.k8s.io/v1) wrapping its example object from examples/,
+// What the bench sends each function: its declaration (functions/<name>/declaration.ts) says it
+// with the helpers here. Every function in functions/targets.ts is benchmarked from its
+// declaration; one without a bench input is reported as "no bench input" (never skipped
+// silently). An admission function's request is an AdmissionReview (CREATE, admission.k8s.io/v1) wrapping its example object from examples/,
 // with the annotations changed where a case needs it, as the API server sends it through
 // queue-proxy. The cluster the functions read is examples/cluster.yaml plus every other object in
 // the function's example file, served over TLS by the project's local API server.
@@ -11,8 +11,7 @@ import type { AdmissionReview } from "../../shared/admission/types.ts";
 import type { KubeObject } from "../../shared/basics/kube-object.ts";
 import { pluralOf } from "../../shared/kube/kinds.ts";
 import { parseObjects } from "../../shared/preview/snapshot.ts";
-import { snapshotReader } from "../../shared/kube/snapshot-reader.ts";
-import { hookRequestFor } from "../../functions/machine-controller/preview.ts";
+import { DECLARED } from "../../functions/declarations.ts";
 import { KNOWN_KINDS } from "../../test/helpers/fake-kube-api.ts";
 import type { BenchRequest } from "./process.ts";
 
@@ -33,7 +32,7 @@ export interface BenchInput {
   poll?: boolean;
 }
 
-interface AdmissionCase {
+export interface AdmissionCase {
   /** The example file (in examples/) whose object is reviewed. */
   example: string;
   /** Which object of the file, when it holds several (default: the first VirtualMachine or Pod). */
@@ -44,65 +43,27 @@ interface AdmissionCase {
   readsNothing?: boolean;
 }
 
-/**
- * The table. Admission functions: `admission({ example, ... })`. Others say what to send.
- * A function whose `reads` is empty has no case with a read; one whose example needs no read
- * says `readsNothing`.
- */
-export const BENCH_INPUTS: Record<string, () => BenchInput | Promise<BenchInput>> = {
-  "nested-virt": () =>
-    admission({
-      example: "nested-virt-annotation.yaml",
-      // An explicit flag needs neither the rules ConfigMap nor the nodes.
-      withoutRead: { "vm-feature-manager.io/nested-virt": "vmx" },
-    }),
-  "pci-passthrough": () => admission({ example: "pci-passthrough.yaml" }),
-  "gpu-device-plugin": () => admission({ example: "gpu-device-plugin.yaml" }),
-  // The example's ROM is a 512-byte stand-in; the cluster here holds one of a video BIOS's size.
-  "vbios-injection": () => {
-    const input = admission({ example: "vbios-injection.yaml" });
-    return { ...input, cluster: [...input.cluster, videoBiosConfigMap(128 * 1024)] };
-  },
-  "macvtap-capabilities": () =>
-    admission({ example: "launcher-pod-macvtap.yaml", readsNothing: true }),
-  "imds-injector": () => admission({ example: "launcher-pod-imds.yaml" }),
-  // A Metacontroller hook: everything it needs comes in the request, and it never reads the API.
-  // The sync Metacontroller sends for examples/machine-basic.yaml once its children exist and
-  // KubeVirt runs it (examples/machine-basic-running.yaml): the steady state of every Machine.
-  "machine-controller": async () => ({
-    withoutRead: {
-      method: "POST",
-      path: "/sync",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(
-        await hookRequestFor(
-          example("machine-basic.yaml")[0] ?? {},
-          snapshotReader(example("machine-basic-running.yaml")),
-          false,
-        ),
-      ),
-    },
-    cluster: [],
-  }),
-  // A DaemonSet, not in any request path: its first answer (200) comes after its first publish,
-  // which reads /proc/cpuinfo and patches its Node over TLS; then it serves its last result.
-  "cpu-labeller": () => ({
-    withRead: { method: "GET", path: "/", headers: {} },
-    cluster: [],
-    env: { NODE_NAME: "worker-intel-1" },
-    poll: true,
-  }),
-};
-
-/** examples/vbios-rom.yaml's ConfigMap with a ROM of `bytes` (55 AA, then zeros). */
-function videoBiosConfigMap(bytes: number): KubeObject {
-  const [configMap] = example("vbios-rom.yaml");
-  const rom = Buffer.alloc(bytes);
-  rom.set([0x55, 0xaa]);
-  return { ...configMap, binaryData: { rom: rom.toString("base64") } };
+/** What a function's declaration builds its bench input with. */
+export interface BenchKit {
+  /** The review and cluster for an admission function, from its example. */
+  admission(spec: AdmissionCase): BenchInput;
+  /** The objects of an examples/ file. */
+  example(file: string): KubeObject[];
 }
 
-function example(file: string): KubeObject[] {
+/**
+ * Every function's bench input, as its folder declares it (functions/<name>/declaration.ts).
+ * Admission functions: `admission({ example, ... })`. Others say what to send. A function whose
+ * `reads` is empty has no case with a read; one whose example needs no read says `readsNothing`.
+ */
+export const BENCH_INPUTS: Readonly<Record<string, () => BenchInput | Promise<BenchInput>>> =
+  Object.fromEntries(
+    DECLARED.flatMap(({ name, bench }) =>
+      bench ? [[name, () => bench({ admission, example })] as const] : [],
+    ),
+  );
+
+export function example(file: string): KubeObject[] {
   return parseObjects(readFileSync(`${EXAMPLES}${file}`, "utf8"), file);
 }
 

@@ -2,7 +2,8 @@ import type { HttpFunction, Response } from "@google-cloud/functions-framework";
 import type { LogLevel, Logger } from "../runtime/log.ts";
 import { jsonLogger } from "../runtime/log.ts";
 import { sendError } from "../runtime/http-errors.ts";
-import { jsonEnvelope } from "../runtime/envelope.ts";
+import { envelope } from "../runtime/envelope.ts";
+import type { LogLine } from "../runtime/envelope.ts";
 import { sendJson } from "../runtime/send-json.ts";
 import { admit } from "./admit.ts";
 import type { Decision } from "./outcome.ts";
@@ -16,7 +17,7 @@ import { liveReader } from "../kube/live-reader.ts";
 import type { ClusterReader } from "../kube/reader.ts";
 import { readerSettingsFromEnv } from "../kube/settings.ts";
 import { EMPTY_CLUSTER } from "../kube/snapshot-reader.ts";
-import { monotonicMs } from "../runtime/clock.ts";
+import type { MaybePromise } from "../runtime/maybe-promise.ts";
 
 /** What the admission handler is made with; tests and the preview set them. */
 export interface HandlerOptions {
@@ -35,11 +36,12 @@ export function admissionHandler(feature: Feature, options: HandlerOptions = {})
   const log = options.log ?? jsonLogger();
   const live = options.cluster ? undefined : defaultCluster(feature, log);
   const cluster = options.cluster ?? live?.reader ?? EMPTY_CLUSTER;
-  const context = { feature, settings, log, cluster };
+  const context = { feature, settings, cluster };
   let warmSoon = live?.warmSoon;
-  return jsonEnvelope<AdmissionReview>({
+  return envelope<AdmissionReview>({
     name: feature.name,
     methodHint: "use POST with an AdmissionReview",
+    log,
     onRequest() {
       warmSoon?.();
       warmSoon = undefined;
@@ -60,7 +62,6 @@ export function admissionHandler(feature: Feature, options: HandlerOptions = {})
 interface Context {
   feature: Feature;
   settings: CoreSettings;
-  log: Logger;
   cluster: ClusterReader;
 }
 
@@ -80,24 +81,17 @@ function defaultCluster(
 // Not async: every promise costs under load once the framework has made a domain, and an
 // `await` makes two. A decision at hand is answered in this step (see admit).
 function review(
-  { feature, settings, log, cluster }: Context,
+  { feature, settings, cluster }: Context,
   admitted: AdmissionReview,
   res: Response,
-): Promise<void> | undefined {
-  const started = monotonicMs();
-  const answer = (decision: Decision): void => {
+): MaybePromise<LogLine> {
+  const answer = (decision: Decision): LogLine => {
     sendJson(res, 200, toReviewResponse(admitted, decision.answer));
-    const durationMs = Math.round((monotonicMs() - started) * 100) / 100;
-    log(
-      levelOf(decision),
-      "admission",
-      admissionFields(feature, admitted.request, decision, durationMs),
-    );
+    const fields = admissionFields(feature, admitted.request, decision);
+    return { level: levelOf(decision), msg: "admission", fields };
   };
   const decision = admit(feature, admitted.request, settings, cluster);
-  if (decision instanceof Promise) return decision.then(answer);
-  answer(decision);
-  return undefined;
+  return decision instanceof Promise ? decision.then(answer) : answer(decision);
 }
 
 function levelOf(decision: Decision): LogLevel {
@@ -109,7 +103,6 @@ function admissionFields(
   feature: Feature,
   request: AdmissionRequest,
   decision: Decision,
-  durationMs: number,
 ): Record<string, unknown> {
   return {
     feature: feature.name,
@@ -123,7 +116,6 @@ function admissionFields(
     // Left out of the line when there is none (JSON omits undefined).
     reason: decision.reason || undefined,
     patchOps: decision.patchOps,
-    durationMs,
   };
 }
 

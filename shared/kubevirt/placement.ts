@@ -4,6 +4,16 @@ import type { Absent } from "../kube/reader.ts";
 import { ABSENT } from "../kube/reader.ts";
 import type { NodeSelectorRequirement, NodeSelectorTerm, VmiSpec } from "./types.ts";
 
+const TERMS =
+  "spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms";
+
+/** The VM fields placement reads: a feature that places a VM declares them, to have them checked. */
+export const PLACEMENT_FIELDS = [
+  "spec.template.spec.nodeSelector",
+  `${TERMS}[].matchExpressions`,
+  `${TERMS}[].matchFields`,
+] as const;
+
 /** What placement needs of a node: its name and labels. */
 export interface NodeInfo {
   name: string;

@@ -2,11 +2,38 @@ import { appliedAnnotation, errorAnnotation, ANNOTATION_DOMAIN } from "../admiss
 import type { Feature } from "../admission/feature.ts";
 import type { KubeObject } from "../basics/kube-object.ts";
 import { didYouMean } from "../did-you-mean.ts";
+import { FeatureError } from "../basics/errors.ts";
+import { checkMetadata } from "../admission/metadata.ts";
 import { admissionRequest } from "../webhooks/request.ts";
 import type { ChainLink } from "./chain.ts";
 
 // What the preview checks of its input before it runs it: input it cannot use is an error that
 // says what was expected, a likely slip a warning; never a quiet `patches: {}`.
+
+/**
+ * Why the object cannot be previewed at all: a kind, apiVersion, name or namespace that is no
+ * string (the request the preview builds names them), or labels and annotations the functions
+ * would refuse (the core's own check); undefined when it can.
+ */
+export function unusableObject(object: KubeObject): string | undefined {
+  const metadata = object.metadata as Record<string, unknown> | undefined;
+  const fields = [
+    ["apiVersion", object.apiVersion],
+    ["kind", object.kind],
+    ["metadata.name", typeof metadata === "object" ? metadata?.["name"] : undefined],
+    ["metadata.namespace", typeof metadata === "object" ? metadata?.["namespace"] : undefined],
+  ] as const;
+  const wrong = fields.find(([, value]) => value !== undefined && typeof value !== "string");
+  if (wrong)
+    return `${wrong[0]} is ${JSON.stringify(wrong[1])}, not a string; write it as the API does (apiVersion: kubevirt.io/v1, kind: VirtualMachine, metadata.namespace: default)`;
+  try {
+    checkMetadata(object);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof FeatureError)) throw error;
+    return `${error.message}; ${error.fix}`;
+  }
+}
 
 /**
  * Why no mutating function handles the object's kind (its group and kind), with the kinds they

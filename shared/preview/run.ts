@@ -6,9 +6,12 @@ import type { KubeObject } from "../basics/kube-object.ts";
 import type { ClusterReader } from "../kube/reader.ts";
 import { dispatch } from "../webhooks/dispatch.ts";
 import { atVersion } from "../webhooks/equivalent.ts";
+import type { Authorize } from "../webhooks/rbac.ts";
+import type { UserInfo } from "../webhooks/request.ts";
 import { admissionRequest } from "../webhooks/request.ts";
 import type { ChainLink } from "./chain.ts";
 import { lookUpNamespace } from "./namespace.ts";
+import { snapshotAuthorizer } from "./rbac.ts";
 
 /** What the preview made of one object: the decisions and the object after them. */
 export interface PreviewResult {
@@ -32,15 +35,22 @@ const addWarnings = (result: PreviewResult, name: string, warnings: readonly str
 const patchOf = (patch: string | undefined): PatchOperation[] =>
   patch ? (JSON.parse(Buffer.from(patch, "base64").toString()) as PatchOperation[]) : [];
 
+/** What every call of one preview shares: the namespace's labels, the snapshot, RBAC, the user. */
+interface Context {
+  labels: Readonly<Record<string, string>>;
+  cluster: ClusterReader;
+  authorize: Authorize | undefined;
+  user: UserInfo | undefined;
+}
+
 /** Calls one function, as the API server would, and folds its answer into the result. */
 async function call(
   result: PreviewResult,
   { entry, feature }: ChainLink,
-  labels: Readonly<Record<string, string>>,
-  cluster: ClusterReader,
+  { labels, cluster, authorize, user }: Context,
 ): Promise<void> {
-  const request = admissionRequest(result.object, { uid: "preview" });
-  const called = dispatch(entry, request, labels);
+  const request = admissionRequest(result.object, { uid: "preview", user });
+  const called = dispatch(entry, request, labels, authorize);
   if ("error" in called) {
     result.denied = { function: feature.name, message: `${entry.name}: ${called.error}` };
     return;
@@ -75,18 +85,23 @@ async function call(
  * called, each function sees the previous one's output through the same admission path, and
  * patches are applied with an RFC 6902 implementation. `cluster` is what the features read (a
  * snapshot offline). The chain stops at a denial; an object in a namespace that does not exist
- * is refused before any, as the API server's NamespaceLifecycle plugin refuses it.
+ * is refused before any, as the API server's NamespaceLifecycle plugin refuses it. `user` is who
+ * asks (a cluster administrator by default), for matchConditions that ask the authorizer, which
+ * answers from the snapshot's RBAC objects.
  */
 export async function preview(
   object: KubeObject,
   chain: readonly ChainLink[],
   cluster: ClusterReader,
+  user?: UserInfo,
 ): Promise<PreviewResult> {
   const result: PreviewResult = { patches: {}, object: structuredClone(object) };
   const namespace = await lookUpNamespace(cluster, object.metadata?.namespace ?? "default");
   if ("refused" in namespace) return { ...result, refused: namespace.refused };
+  const authorize = await snapshotAuthorizer(cluster);
+  const context = { labels: namespace.labels, cluster, authorize, user };
   for (const link of chain) {
-    await call(result, link, namespace.labels, cluster);
+    await call(result, link, context);
     if (result.denied) break;
   }
   return result;

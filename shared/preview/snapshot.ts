@@ -3,7 +3,7 @@ import type { KubeObject } from "../basics/kube-object.ts";
 
 /**
  * Reads one or more YAML documents; each may be an object or a `List` of objects, as
- * `kubectl get <kind> -A -o yaml` prints them (the README's snapshot recipe, one kind at a time).
+ * `kubectl get <kind> -A -o yaml` prints them (docs/preview.md's snapshot recipe, one kind at a time).
  */
 export function parseObjects(text: string, source: string): KubeObject[] {
   return parseAllDocuments(text).flatMap((doc) => {

@@ -6,7 +6,9 @@ import type { Express, NextFunction, Request, Response } from "express";
 import { createServer } from "node:http";
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
 import { parseMs } from "../basics/env.ts";
+import { internalError } from "./envelope.ts";
 import { sendError } from "./http-errors.ts";
+import { sendJson } from "./send-json.ts";
 import { answerClientError, MAX_JSON_DEPTH, nestsDeeperThan } from "./http-guards.ts";
 
 /** Admission bodies carry an object and its old version; etcd caps each near 1.5 MiB. */
@@ -79,8 +81,7 @@ function frameworkApp(target: string): Express {
       sendError(res, 400, "body_too_deep", `the body nests deeper than ${MAX_JSON_DEPTH} levels`);
     } catch (error) {
       if (res.headersSent) return res.end();
-      const reason = error instanceof Error ? error.message : String(error);
-      sendError(res, 500, "internal", `${target}: the function failed: ${reason}`);
+      sendJson(res, 500, internalError(target, error));
     }
     return undefined;
   });

@@ -1,7 +1,10 @@
 import { isCelError, run } from "@bufbuild/cel";
 import type { CelInput } from "@bufbuild/cel";
 import type { AdmissionRequest } from "../admission/types.ts";
+import { authorizerFunctions, authorizerVariable } from "./authorizer.ts";
 import type { WebhookEntry } from "./entry.ts";
+import type { Authorize } from "./rbac.ts";
+import { RBAC_KINDS } from "./rbac.ts";
 
 /** What an entry's matchConditions decide, as the API server's matchconditions matcher does. */
 export type ConditionsOutcome =
@@ -10,43 +13,52 @@ export type ConditionsOutcome =
   /** A condition failed to evaluate and none was false, under failurePolicy Fail: the request is rejected. */
   | { holds: false; error: string };
 
-/** The preview has no RBAC to ask: a condition that calls the authorizer is assumed to hold. */
+/** Without RBAC objects to ask, a condition that calls the authorizer is assumed to hold. */
 const USES_AUTHORIZER = /\bauthorizer\b/;
 
-function bindings(request: AdmissionRequest): Record<string, CelInput> {
+function bindings(request: AdmissionRequest, authorize?: Authorize): Record<string, CelInput> {
   const { object = null, oldObject = null, ...rest } = request;
   // Through JSON, as the API server hands CEL the objects: no undefined, plain maps and lists.
-  return JSON.parse(JSON.stringify({ object, oldObject, request: rest })) as Record<
+  const plain = JSON.parse(JSON.stringify({ object, oldObject, request: rest })) as Record<
     string,
     CelInput
   >;
+  return authorize ? { ...plain, authorizer: authorizerVariable(request) as CelInput } : plain;
+}
+
+/** A condition's value: true, false, or why it failed to evaluate. */
+function evaluate(name: string, result: ReturnType<typeof run>): boolean | string {
+  if (isCelError(result)) return `matchCondition ${name}: ${result.message}`;
+  if (typeof result !== "boolean")
+    return `matchCondition ${name}: evaluates to ${String(result)}, not a bool`;
+  return result;
 }
 
 /**
  * Evaluates every matchCondition with CEL on the variables the API server binds (`object`,
- * `oldObject`, `request`). A false condition skips the call even when another failed to
+ * `oldObject`, `request`, and `authorizer` when `authorize` answers for RBAC). A false condition skips the call even when another failed to
  * evaluate; an evaluation error without a false one rejects the request under failurePolicy
  * Fail (the API server's default) and skips the call under Ignore.
  */
 export function evaluateConditions(
   hook: WebhookEntry,
   request: AdmissionRequest,
+  authorize?: Authorize,
 ): ConditionsOutcome {
-  const variables = bindings(request);
+  const variables = bindings(request, authorize);
+  const funcs = authorize ? authorizerFunctions(authorize) : [];
   const errors: string[] = [];
   const warnings: string[] = [];
   for (const { name, expression } of hook.matchConditions ?? []) {
-    if (USES_AUTHORIZER.test(expression)) {
+    if (!authorize && USES_AUTHORIZER.test(expression)) {
       warnings.push(
-        `matchCondition ${name} asks the authorizer, which the preview cannot: assumed true`,
+        `matchCondition ${name} asks the authorizer, which the preview cannot without RBAC: assumed true; add the cluster's ${RBAC_KINDS.join("s, ")}s to the snapshot (kubectl get roles,clusterroles,rolebindings,clusterrolebindings -A -o yaml)`,
       );
       continue;
     }
-    const result = run(expression, variables);
-    if (isCelError(result)) errors.push(`matchCondition ${name}: ${result.message}`);
-    else if (typeof result !== "boolean")
-      errors.push(`matchCondition ${name}: evaluates to ${String(result)}, not a bool`);
-    else if (!result) return { holds: false, reason: `matchCondition ${name} is false` };
+    const result = evaluate(name, run(expression, variables, { funcs }));
+    if (result === false) return { holds: false, reason: `matchCondition ${name} is false` };
+    if (typeof result === "string") errors.push(result);
   }
   if (errors.length === 0) return { holds: true, warnings };
   if (hook.failurePolicy === "Ignore")

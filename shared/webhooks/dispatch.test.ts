@@ -301,7 +301,7 @@ describe("webhook dispatch, as the API server decides it", () => {
       });
     });
 
-    it("should assume a condition that asks the authorizer holds, and say so", () => {
+    it("should assume a condition that asks the authorizer holds without RBAC, and say what to add", () => {
       const rbac = {
         name: "may-use-gpus",
         expression:
@@ -310,7 +310,7 @@ describe("webhook dispatch, as the API server decides it", () => {
       expect(dispatch(entry({ matchConditions: [rbac] }), request(), CI)).to.deep.equal({
         call: true,
         warnings: [
-          "matchCondition may-use-gpus asks the authorizer, which the preview cannot: assumed true",
+          "matchCondition may-use-gpus asks the authorizer, which the preview cannot without RBAC: assumed true; add the cluster's Roles, ClusterRoles, RoleBindings, ClusterRoleBindings to the snapshot (kubectl get roles,clusterroles,rolebindings,clusterrolebindings -A -o yaml)",
         ],
       });
     });

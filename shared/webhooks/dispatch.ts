@@ -1,6 +1,7 @@
 import type { AdmissionRequest } from "../admission/types.ts";
 import { evaluateConditions } from "./conditions.ts";
 import type { WebhookEntry } from "./entry.ts";
+import type { Authorize } from "./rbac.ts";
 import { equivalentMatch, equivalentRequest } from "./equivalent.ts";
 import { describe, resourceName, rulesSelect } from "./rules.ts";
 import { unmetRequirement } from "./selector.ts";
@@ -49,12 +50,14 @@ function selectorReason(
 
 /**
  * Whether the API server calls `hook` for `request`, in a namespace with `namespaceLabels` (the
- * real server always sets `kubernetes.io/metadata.name`; the caller adds it).
+ * real server always sets `kubernetes.io/metadata.name`; the caller adds it); `authorize` answers
+ * the matchConditions' authorizer, which is otherwise assumed to allow, with a warning.
  */
 export function dispatch(
   hook: WebhookEntry,
   request: AdmissionRequest,
   namespaceLabels: Readonly<Record<string, string>>,
+  authorize?: Authorize,
 ): Dispatch {
   // The rules first: the API server checks them after the selectors, to the same effect, but
   // "no rule selects" is the answer a user needs for an object of the wrong kind.
@@ -64,7 +67,7 @@ export function dispatch(
   const selected = selectorReason(hook, request, namespaceLabels);
   if (selected) return { call: false, reason: selected };
   // matchConditions see the request as the webhook would receive it.
-  const conditions = evaluateConditions(hook, converted ?? request);
+  const conditions = evaluateConditions(hook, converted ?? request, authorize);
   if (conditions.holds)
     return { call: true, warnings: conditions.warnings, ...(converted ? { converted } : {}) };
   return "error" in conditions

@@ -42,3 +42,8 @@ export function runHelmWith(major: 3 | 4, ...args: string[]): { status: number; 
 /** The objects of `kind` (and `name`, when given). */
 export const ofKind = (docs: readonly Doc[], kind: string, name?: string): Doc[] =>
   docs.filter((d) => d.kind === kind && (name === undefined || d.metadata?.name === name));
+
+/** A function's values block in the chart: its name in camelCase (nested-virt: nestedVirt). */
+export function valuesKey(name: string): string {
+  return name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+}

@@ -32,3 +32,15 @@ export const MACHINE_EXAMPLES = examplesOf("Machine").map(({ file }) =>
 export function exampleCluster(): KubeObject[] {
   return parseObjects(readFileSync(`${EXAMPLES}cluster.yaml`, "utf8"), "cluster.yaml");
 }
+
+/** The objects of one example file: a List's items, or its one object. */
+export function exampleObjects(file: string): KubeObject[] {
+  return parseObjects(readFileSync(`${EXAMPLES}${file}`, "utf8"), file);
+}
+
+/** The first object of one example file. */
+export function exampleObject(file: string): KubeObject {
+  const [object] = exampleObjects(file);
+  if (!object) throw new Error(`examples/${file} is empty`);
+  return object;
+}

@@ -15,11 +15,16 @@ const isMap = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
- * A copy of `object` with `value` at `path`: in every entry of each list on the way (a list that
- * is missing or empty gets one entry), through maps made where the way is missing or no map.
+ * A copy of `object` with `value` at `path` (a declared path, or its steps): in every entry of
+ * each list on the way (a list that is missing or empty gets one entry), through maps made where
+ * the way is missing or no map.
  */
-export function withValueAt(object: unknown, path: string, value: unknown): unknown {
-  return put(structuredClone(object), pathSteps(path), value);
+export function withValueAt(
+  object: unknown,
+  path: string | readonly string[],
+  value: unknown,
+): unknown {
+  return put(structuredClone(object), typeof path === "string" ? pathSteps(path) : path, value);
 }
 
 function put(at: unknown, steps: readonly string[], value: unknown): unknown {

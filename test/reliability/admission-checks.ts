@@ -8,7 +8,7 @@ import { mapValue, scrambled } from "../helpers/arbitraries/common.ts";
 import { launcherPods } from "../helpers/arbitraries/launcher-pod.ts";
 import { virtualMachines } from "../helpers/arbitraries/vm.ts";
 import { parsePointer } from "../helpers/json-patch.ts";
-import type { AdmissionLine } from "./functions.ts";
+import type { AdmissionLine } from "./line.ts";
 
 // What the properties check in every answer, for any feature.
 

@@ -4,6 +4,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { mutators } from "../../functions/mutators.ts";
+import { namesOf } from "../../functions/registry.ts";
 import { admit } from "../../shared/admission/admit.ts";
 import type { Feature } from "../../shared/admission/feature.ts";
 import type { AdmissionReview } from "../../shared/admission/types.ts";
@@ -46,14 +47,7 @@ const checked = mutators.map((build) => build()).filter((f) => f.fields);
 
 describe("features' field types, checked against KubeVirt's and Kubernetes' schemas before they are read", () => {
   it("should check the fields of every VirtualMachine and Pod feature", () => {
-    expect(checked.map((f) => f.name)).to.deep.equal([
-      "nested-virt",
-      "pci-passthrough",
-      "gpu-device-plugin",
-      "vbios-injection",
-      "macvtap-capabilities",
-      "imds-injector",
-    ]);
+    expect(checked.map((f) => f.name)).to.deep.equal(namesOf("admission"));
   });
 
   for (const feature of checked) {

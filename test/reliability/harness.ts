@@ -12,7 +12,7 @@ import type { FakeObject } from "../helpers/fake-kube-api.ts";
 import { startFunction } from "../helpers/function-process.ts";
 import type { RunningFunction } from "../helpers/function-process.ts";
 import { admissionReview } from "../helpers/review.ts";
-import type { FunctionLine } from "./functions.ts";
+import type { FunctionLine } from "./line.ts";
 import { FUNCTIONS } from "./functions.ts";
 
 // Runs a table line's function as its container does, against its own local API server.
@@ -61,7 +61,10 @@ export async function startLine(
   extraEnv: Record<string, string> = {},
 ): Promise<Running> {
   const line = FUNCTIONS[name];
-  if (!line) throw new Error(`no line for ${name} in test/reliability/functions.ts`);
+  if (!line)
+    throw new Error(
+      `no reliability line for ${name}: declare one in functions/${name}/declaration.ts`,
+    );
   const api = new FakeKubeApi();
   await api.start();
   for (const object of line.cluster) api.put(object as FakeObject);

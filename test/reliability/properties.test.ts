@@ -23,7 +23,7 @@ import {
   underAny,
 } from "./admission-checks.ts";
 import { FUNCTIONS } from "./functions.ts";
-import type { AdmissionLine } from "./functions.ts";
+import type { AdmissionLine } from "./line.ts";
 
 /** Runs per property; `FC_RUNS` raises it for a longer search, `FC_SEED` replays a failure. */
 export const RUNS = Number(process.env["FC_RUNS"] ?? 150);
@@ -102,10 +102,10 @@ for (const make of mutators) {
   const cluster = FUNCTIONS[feature.name]?.cluster ?? [];
 
   describe(`${feature.name} properties (fast-check, ${RUNS} runs each)`, () => {
-    it("should have a line in test/reliability/functions.ts", () => {
+    it("should have a reliability line with its admission", () => {
       expect(
         line,
-        `add "${feature.name}" with its admission paths to test/reliability/functions.ts`,
+        `give functions/${feature.name}/fixtures/reliability.ts an admission entry`,
       ).to.not.equal(undefined);
     });
     if (!line) return;

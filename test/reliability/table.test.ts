@@ -3,12 +3,13 @@ import { mutators } from "../../functions/mutators.ts";
 import { targets } from "../../functions/targets.ts";
 import { FUNCTIONS } from "./functions.ts";
 
-describe("the reliability table (test/reliability/functions.ts)", () => {
+describe("the reliability table (each function's fixtures/reliability.ts)", () => {
   for (const name of Object.keys(targets)) {
     it(`should have a line for ${name}, so the suite covers it`, () => {
-      expect(FUNCTIONS, `add a line for ${name} to test/reliability/functions.ts`).to.have.property(
-        name,
-      );
+      expect(
+        FUNCTIONS,
+        `give functions/${name}/declaration.ts a reliability line`,
+      ).to.have.property(name);
     });
   }
   for (const make of mutators) {

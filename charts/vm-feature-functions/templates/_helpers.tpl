@@ -43,6 +43,7 @@ the same, and an applied manifest does not differ from the stored object.
   imagePullPolicy: {{ .root.Values.image.pullPolicy }}
   ports:
     - containerPort: 8080
+      protocol: TCP
   env:
     - name: FUNCTION_TARGET
       value: {{ .name }}

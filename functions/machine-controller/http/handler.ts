@@ -1,6 +1,7 @@
 import type { HttpFunction, Request, Response } from "@google-cloud/functions-framework";
 import { sendError } from "../../../shared/runtime/http-errors.ts";
-import { jsonEnvelope, sendHealth } from "../../../shared/runtime/envelope.ts";
+import { envelope, sendHealth } from "../../../shared/runtime/envelope.ts";
+import type { LogLine } from "../../../shared/runtime/envelope.ts";
 import { sendJson } from "../../../shared/runtime/send-json.ts";
 import type { Logger } from "../../../shared/runtime/log.ts";
 import { jsonLogger } from "../../../shared/runtime/log.ts";
@@ -65,9 +66,10 @@ export function machineControllerHandler(options: HandlerOptions = {}): HttpFunc
         }),
     });
   const context = { log, now, metrics };
-  return jsonEnvelope<HookRequest>({
+  return envelope<HookRequest>({
     name: FUNCTION,
     methodHint: "use POST /customize, /sync or /finalize",
+    log,
     onRequest: () => metrics.warmSoon(),
     get: (req, res) =>
       req.path === "/metrics" ? sendMetrics(metrics, res) : sendHealth(res, FUNCTION),
@@ -101,7 +103,7 @@ export function machineControllerHandler(options: HandlerOptions = {}): HttpFunc
 // Only called once `route` let the path through.
 const hookOf = (req: Request): Hook => HOOKS[req.path] ?? "sync";
 
-async function sendMetrics(metrics: HookMetrics, res: Response): Promise<void> {
+async function sendMetrics(metrics: HookMetrics, res: Response): Promise<undefined> {
   try {
     const { contentType, text } = await metrics.exposition();
     res.status(200).type(contentType).send(text);
@@ -109,6 +111,7 @@ async function sendMetrics(metrics: HookMetrics, res: Response): Promise<void> {
     const reason = error instanceof Error ? error.message : String(error);
     sendError(res, 500, "metrics_unavailable", `${FUNCTION}: /metrics: ${reason}`);
   }
+  return undefined;
 }
 
 interface Context {
@@ -118,7 +121,11 @@ interface Context {
   metrics: HookMetrics;
 }
 
-function run({ hook, log, now, metrics }: Context, request: HookRequest, res: Response): void {
+function run(
+  { hook, log, now, metrics }: Context,
+  request: HookRequest,
+  res: Response,
+): LogLine | undefined {
   const started = monotonicMs();
   const { metadata } = request.parent;
   const who = {
@@ -133,14 +140,8 @@ function run({ hook, log, now, metrics }: Context, request: HookRequest, res: Re
     const failed = fields["phase"] === "Failed";
     if (failed) metrics.error(hook, String(fields["reason"]));
     sendJson(res, 200, body);
-    const durationMs = Math.round(seconds * 100_000) / 100;
-    log(failed ? "warn" : "info", "hook", {
-      function: FUNCTION,
-      hook,
-      ...who,
-      ...fields,
-      durationMs,
-    });
+    const line = { function: FUNCTION, hook, ...who, ...fields };
+    return { level: failed ? "warn" : "info", msg: "hook", fields: line };
   } catch (error) {
     metrics.error(hook, "internal");
     const message = error instanceof Error ? error.message : String(error);
@@ -151,5 +152,6 @@ function run({ hook, log, now, metrics }: Context, request: HookRequest, res: Re
       "internal",
       `${FUNCTION}: internal error: ${message}. Fix: report this with the Machine that caused it`,
     );
+    return undefined;
   }
 }

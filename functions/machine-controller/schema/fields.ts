@@ -33,10 +33,12 @@ export const quantity = (description: string): Schema => ({
   pattern: QUANTITY_PATTERN,
   "x-kubernetes-int-or-string": true,
 });
+// An empty `properties` is left out: the API server stores a CRD without it, a conflict for a
+// second field manager.
 export const object = (description: string, properties: Schema, extra: Schema = {}): Schema => ({
   type: "object",
   description,
-  properties,
+  ...(Object.keys(properties).length > 0 ? { properties } : {}),
   ...extra,
 });
 /** A list whose entries are keyed by `name`: the API server refuses two entries of one name. */

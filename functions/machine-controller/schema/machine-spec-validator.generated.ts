@@ -152,7 +152,7 @@ const schema11 = {
                 },
                 required: ["namespace", "name"],
               },
-              blank: { type: "object", description: "An empty disk, made by CDI.", properties: {} },
+              blank: { type: "object", description: "An empty disk, made by CDI." },
             },
             "x-kubernetes-validations": [
               {
@@ -2137,37 +2137,35 @@ function validate10(
                                                       if (data17.blank !== undefined) {
                                                         let data27 = data17.blank;
                                                         const _errs63 = errors;
-                                                        if (errors === _errs63) {
-                                                          if (!(
-                                                            data27 &&
-                                                            typeof data27 == "object" &&
-                                                            !Array.isArray(data27)
-                                                          )) {
-                                                            validate10.errors = [
-                                                              {
-                                                                instancePath:
-                                                                  instancePath +
-                                                                  "/disks/" +
-                                                                  i0 +
-                                                                  "/source/blank",
-                                                                schemaPath:
-                                                                  "#/properties/disks/items/properties/source/properties/blank/type",
-                                                                keyword: "type",
-                                                                params: { type: "object" },
-                                                                message: "must be object",
-                                                                schema:
-                                                                  schema11.properties.disks.items
-                                                                    .properties.source.properties
-                                                                    .blank.type,
-                                                                parentSchema:
-                                                                  schema11.properties.disks.items
-                                                                    .properties.source.properties
-                                                                    .blank,
-                                                                data: data27,
-                                                              },
-                                                            ];
-                                                            return false;
-                                                          }
+                                                        if (!(
+                                                          data27 &&
+                                                          typeof data27 == "object" &&
+                                                          !Array.isArray(data27)
+                                                        )) {
+                                                          validate10.errors = [
+                                                            {
+                                                              instancePath:
+                                                                instancePath +
+                                                                "/disks/" +
+                                                                i0 +
+                                                                "/source/blank",
+                                                              schemaPath:
+                                                                "#/properties/disks/items/properties/source/properties/blank/type",
+                                                              keyword: "type",
+                                                              params: { type: "object" },
+                                                              message: "must be object",
+                                                              schema:
+                                                                schema11.properties.disks.items
+                                                                  .properties.source.properties
+                                                                  .blank.type,
+                                                              parentSchema:
+                                                                schema11.properties.disks.items
+                                                                  .properties.source.properties
+                                                                  .blank,
+                                                              data: data27,
+                                                            },
+                                                          ];
+                                                          return false;
                                                         }
                                                         var valid8 = _errs63 === errors;
                                                       } else {

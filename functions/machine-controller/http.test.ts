@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import type { RunningFunction } from "./helpers/function-process.ts";
-import { postJson, startFunction } from "./helpers/function-process.ts";
+import type { RunningFunction } from "../../test/helpers/function-process.ts";
+import { postJson, startFunction } from "../../test/helpers/function-process.ts";
 import {
   cluster,
   dataVolume,
@@ -9,7 +9,7 @@ import {
   networkConfiguration,
   stored,
   vmi,
-} from "./helpers/machines.ts";
+} from "../../test/helpers/machines.ts";
 
 // Metacontroller v4's hook contract, through the function's real server process: POST JSON to
 // /customize, /sync and /finalize; answers are 200 with exactly the fields Metacontroller's

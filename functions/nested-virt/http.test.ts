@@ -1,10 +1,14 @@
 import { expect } from "chai";
 import { request } from "node:http";
-import type { AdmissionReviewResponse } from "../shared/admission/types.ts";
-import { FakeKubeApi } from "./helpers/fake-kube-api.ts";
-import type { RunningFunction } from "./helpers/function-process.ts";
-import { clusterClientLoaded, postReview, startFunction } from "./helpers/function-process.ts";
-import { admissionReview, applyResponse, virtualMachine } from "./helpers/review.ts";
+import type { AdmissionReviewResponse } from "../../shared/admission/types.ts";
+import { FakeKubeApi } from "../../test/helpers/fake-kube-api.ts";
+import type { RunningFunction } from "../../test/helpers/function-process.ts";
+import {
+  clusterClientLoaded,
+  postReview,
+  startFunction,
+} from "../../test/helpers/function-process.ts";
+import { admissionReview, applyResponse, virtualMachine } from "../../test/helpers/review.ts";
 
 const TRIGGER = "vm-feature-manager.io/nested-virt";
 const RULES = { namespace: "vm-feature-functions", name: "nested-virt-rules" };

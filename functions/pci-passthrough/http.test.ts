@@ -1,20 +1,24 @@
 import { expect } from "chai";
-import type { AdmissionReviewResponse } from "../shared/admission/types.ts";
-import type { KubeObject } from "../shared/basics/kube-object.ts";
-import type { VirtualMachine } from "../shared/kubevirt/types.ts";
-import type { FakeObject } from "./helpers/fake-kube-api.ts";
-import { FakeKubeApi } from "./helpers/fake-kube-api.ts";
-import { nodeObject } from "./helpers/cluster.ts";
+import type { AdmissionReviewResponse } from "../../shared/admission/types.ts";
+import type { KubeObject } from "../../shared/basics/kube-object.ts";
+import type { VirtualMachine } from "../../shared/kubevirt/types.ts";
+import type { FakeObject } from "../../test/helpers/fake-kube-api.ts";
+import { FakeKubeApi } from "../../test/helpers/fake-kube-api.ts";
+import { nodeObject } from "../../test/helpers/cluster.ts";
 import {
   A10,
   gpuRecord,
   inventoryNode,
   kubeVirtObject,
   pciDeviceObject,
-} from "./helpers/devices.ts";
-import type { RunningFunction } from "./helpers/function-process.ts";
-import { clusterClientLoaded, postJson, startFunction } from "./helpers/function-process.ts";
-import { admissionReview, applyResponse, virtualMachine } from "./helpers/review.ts";
+} from "../../test/helpers/devices.ts";
+import type { RunningFunction } from "../../test/helpers/function-process.ts";
+import {
+  clusterClientLoaded,
+  postJson,
+  startFunction,
+} from "../../test/helpers/function-process.ts";
+import { admissionReview, applyResponse, virtualMachine } from "../../test/helpers/review.ts";
 
 const TRIGGER = "vm-feature-manager.io/pci-passthrough";
 const PIN = {

@@ -1,19 +1,20 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
-import type { AdmissionReviewResponse } from "../shared/admission/types.ts";
-import type { VirtualMachine } from "../shared/kubevirt/types.ts";
-import { CONFIG_MAP } from "../shared/kube/kinds.ts";
-import { kubevirtCr, romConfigMap, romVm } from "../functions/vbios-injection/fixtures/cluster.ts";
-import type { FakeObject } from "./helpers/fake-kube-api.ts";
-import { FakeKubeApi } from "./helpers/fake-kube-api.ts";
-import type { RunningFunction } from "./helpers/function-process.ts";
-import { clusterClientLoaded, postJson, startFunction } from "./helpers/function-process.ts";
-import { admissionReview, applyResponse } from "./helpers/review.ts";
+import type { AdmissionReviewResponse } from "../../shared/admission/types.ts";
+import type { VirtualMachine } from "../../shared/kubevirt/types.ts";
+import { CONFIG_MAP } from "../../shared/kube/kinds.ts";
+import { kubevirtCr, romConfigMap, romVm } from "./fixtures/cluster.ts";
+import type { FakeObject } from "../../test/helpers/fake-kube-api.ts";
+import { FakeKubeApi } from "../../test/helpers/fake-kube-api.ts";
+import type { RunningFunction } from "../../test/helpers/function-process.ts";
+import {
+  clusterClientLoaded,
+  postJson,
+  startFunction,
+} from "../../test/helpers/function-process.ts";
+import { admissionReview, applyResponse } from "../../test/helpers/review.ts";
 
-const PROGRAM = readFileSync(
-  new URL("../functions/vbios-injection/hook/on-define-domain.py", import.meta.url),
-  "utf8",
-);
+const PROGRAM = readFileSync(new URL("./hook/on-define-domain.py", import.meta.url), "utf8");
 
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 150));
 

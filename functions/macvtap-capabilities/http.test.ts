@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import type { AdmissionReviewResponse } from "../shared/admission/types.ts";
-import type { RunningFunction } from "./helpers/function-process.ts";
-import { postJson, startFunction } from "./helpers/function-process.ts";
-import { launcherPod, podReview } from "./helpers/launcher-pod.ts";
-import { applyResponse } from "./helpers/review.ts";
-import type { Container, SecurityContext } from "../shared/kube/pod.ts";
-import { fieldTypeMessage } from "./helpers/errors.ts";
+import type { AdmissionReviewResponse } from "../../shared/admission/types.ts";
+import type { RunningFunction } from "../../test/helpers/function-process.ts";
+import { postJson, startFunction } from "../../test/helpers/function-process.ts";
+import { launcherPod, podReview } from "../../test/helpers/launcher-pod.ts";
+import { applyResponse } from "../../test/helpers/review.ts";
+import type { Container, SecurityContext } from "../../shared/kube/pod.ts";
+import { fieldTypeMessage } from "../../test/helpers/errors.ts";
 
 describe("macvtap-capabilities over HTTP", () => {
   let fn: RunningFunction;

@@ -1,10 +1,14 @@
 import { expect } from "chai";
-import { FakeKubeApi } from "./helpers/fake-kube-api.ts";
-import type { FakeObject } from "./helpers/fake-kube-api.ts";
-import type { RunningFunction } from "./helpers/function-process.ts";
-import { clusterClientLoaded, postReview, startFunction } from "./helpers/function-process.ts";
-import { launcherPod, podReview, vmiObject } from "./helpers/launcher-pod.ts";
-import { applyResponse } from "./helpers/review.ts";
+import { FakeKubeApi } from "../../test/helpers/fake-kube-api.ts";
+import type { FakeObject } from "../../test/helpers/fake-kube-api.ts";
+import type { RunningFunction } from "../../test/helpers/function-process.ts";
+import {
+  clusterClientLoaded,
+  postReview,
+  startFunction,
+} from "../../test/helpers/function-process.ts";
+import { launcherPod, podReview, vmiObject } from "../../test/helpers/launcher-pod.ts";
+import { applyResponse } from "../../test/helpers/review.ts";
 
 const ASK = { "imds.kubevirt.io/enabled": "true" };
 

@@ -1,11 +1,15 @@
 import { expect } from "chai";
-import type { AdmissionReviewResponse } from "../shared/admission/types.ts";
-import type { FakeObject } from "./helpers/fake-kube-api.ts";
-import { FakeKubeApi } from "./helpers/fake-kube-api.ts";
-import { A10, kubeVirtObject } from "./helpers/devices.ts";
-import type { RunningFunction } from "./helpers/function-process.ts";
-import { clusterClientLoaded, postJson, startFunction } from "./helpers/function-process.ts";
-import { admissionReview, applyResponse, virtualMachine } from "./helpers/review.ts";
+import type { AdmissionReviewResponse } from "../../shared/admission/types.ts";
+import type { FakeObject } from "../../test/helpers/fake-kube-api.ts";
+import { FakeKubeApi } from "../../test/helpers/fake-kube-api.ts";
+import { A10, kubeVirtObject } from "../../test/helpers/devices.ts";
+import type { RunningFunction } from "../../test/helpers/function-process.ts";
+import {
+  clusterClientLoaded,
+  postJson,
+  startFunction,
+} from "../../test/helpers/function-process.ts";
+import { admissionReview, applyResponse, virtualMachine } from "../../test/helpers/review.ts";
 
 const TRIGGER = "vm-feature-manager.io/gpu-device-plugin";
 
