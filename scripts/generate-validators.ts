@@ -13,6 +13,7 @@ import { kubernetesAjv } from "../functions/machine-controller/schema/ajv.ts";
 import { machineSpecSchema } from "../functions/machine-controller/schema/machine-spec.ts";
 import { namesOf } from "../functions/registry.ts";
 import { reviewSchema } from "../shared/admission/review-schema.ts";
+import { fieldsSchema as snapshotFields } from "../shared/preview/snapshot-schema.generated.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const require = createRequire(import.meta.url);
@@ -20,6 +21,9 @@ const require = createRequire(import.meta.url);
 const standaloneCode = standalone.default;
 
 const plainAjv = (options: Options): Ajv => new Ajv({ allErrors: false, ...options });
+// A quantity is anyOf integer or string, which strictTypes refuses; each field is a function.
+const fieldsAjv = (options: Options): Ajv =>
+  plainAjv({ strictTypes: false, inlineRefs: false, ...options });
 
 export const VALIDATORS: {
   file: string;
@@ -59,9 +63,14 @@ export const VALIDATORS: {
     file: `functions/${feature}/fields-validator.generated.ts`,
     from: `functions/${feature}/fields-schema.generated.ts (fieldsSchema)`,
     schema,
-    // A quantity is anyOf integer or string, which strictTypes refuses; each field is a function.
-    ajv: (options: Options) => plainAjv({ strictTypes: false, inlineRefs: false, ...options }),
+    ajv: fieldsAjv,
   })),
+  {
+    file: "shared/preview/snapshot-validator.generated.ts",
+    from: "shared/preview/snapshot-schema.generated.ts (fieldsSchema)",
+    schema: snapshotFields,
+    ajv: fieldsAjv,
+  },
 ];
 
 /** The module for one schema: ajv's standalone code, formatted as the project formats code. */

@@ -601,6 +601,27 @@ describe("npm run preview", () => {
     ]);
   });
 
+  it("should refuse a manifest that is not valid YAML in one line, with where", () => {
+    const broken = join(mkdtempSync(join(tmpdir(), "preview-yaml-")), "vm.yaml");
+    writeFileSync(broken, "a: [\n");
+    const run = runPreview(broken);
+    expect([run.status, run.stderr]).to.deep.equal([
+      2,
+      `preview: ${broken}: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1\n`,
+    ]);
+  });
+
+  it("should refuse, in one line, a --webhooks entry whose selector has an unknown operator", () => {
+    const webhooks = join(mkdtempSync(join(tmpdir(), "preview-operator-")), "webhooks.yaml");
+    const shipped = readFileSync(`${ROOT}/knative/webhooks.yaml`, "utf8");
+    writeFileSync(webhooks, shipped.replace("operator: NotIn", "operator: NotInn"));
+    const run = runPreview("examples/nested-virt-annotation.yaml", "--webhooks", webhooks);
+    expect([run.status, run.stderr]).to.deep.equal([
+      2,
+      `preview: ${webhooks}: webhook nested-virt.vm-feature-manager.io: namespaceSelector: label selector operator "NotInn" is none of In, NotIn, Exists, DoesNotExist\n`,
+    ]);
+  });
+
   it("should warn that an empty --cluster snapshot is read as an empty cluster", () => {
     const empty = join(mkdtempSync(join(tmpdir(), "preview-empty-")), "cluster.yaml");
     writeFileSync(empty, "---\n");
@@ -685,6 +706,66 @@ describe("npm run preview", () => {
         "preview: --as-group needs --as <user>, as kubectl's does\n",
       ]);
     });
+  });
+
+  describe("with a malformed --cluster snapshot", () => {
+    /** An item of the example cluster, as far as the cases change it. */
+    type Item = {
+      metadata: Record<string, unknown>;
+      status: Record<string, unknown>;
+      spec: { configuration: Record<string, unknown> };
+      [key: string]: unknown;
+    };
+    /** The example cluster with `change` made to the item named `name`, as a --cluster file. */
+    function clusterWith(name: string, change: (item: Item) => void): string {
+      return variant("examples/cluster.yaml", (list) => {
+        const items = list["items"] as { metadata: { name: string } }[];
+        const item = items.find((i) => i.metadata.name === name);
+        if (!item) throw new Error(`examples/cluster.yaml has no ${name}`);
+        change(item as unknown as Item);
+      });
+    }
+    const cases: {
+      name: string;
+      item: string;
+      change: (o: Item) => void;
+      says: string;
+    }[] = [
+      {
+        name: "a Node whose labels are a list",
+        item: "worker-gpu-1",
+        change: (o) => (o.metadata["labels"] = ["gpu"]),
+        says: "Node worker-gpu-1: the object's metadata.labels is not a map of strings to strings; send metadata.labels as a map of strings to strings, as the Kubernetes API requires",
+      },
+      {
+        name: "a ConfigMap whose data is a number",
+        item: "nested-virt-rules",
+        change: (o) => (o["data"] = 3),
+        says: "ConfigMap vm-feature-functions/nested-virt-rules: data must be a map of strings. Fix: write data as a map of strings, or leave it out",
+      },
+      {
+        name: "a PCIDevice whose status holds a number for the address",
+        item: "worker-gpu-1-000065000",
+        change: (o) => (o.status["address"] = 650),
+        says: "PCIDevice worker-gpu-1-000065000: status.address must be a string. Fix: write status.address as a string, or leave it out",
+      },
+      {
+        name: "a KubeVirt CR whose feature gates are one string",
+        item: "kubevirt",
+        change: (o) => (o.spec.configuration["developerConfiguration"] = { featureGates: "GPU" }),
+        says: "KubeVirt kubevirt/kubevirt: spec.configuration.developerConfiguration.featureGates must be a list of strings. Fix: write spec.configuration.developerConfiguration.featureGates as a list of strings, or leave it out",
+      },
+    ];
+    for (const { name, item, change, says } of cases)
+      it(`should refuse ${name}, naming the object and the field, and exit 2`, () => {
+        const file = clusterWith(item, change);
+        const run = runPreview("examples/pci-passthrough.yaml", "--cluster", file, "--json");
+        expect([run.status, run.stdout, run.stderr]).to.deep.equal([
+          2,
+          "",
+          `preview: --cluster ${file}: ${says}\n`,
+        ]);
+      });
   });
 
   it("should refuse a webhook entry that no function serves", () => {

@@ -1,5 +1,5 @@
 import { FeatureError } from "../basics/errors.ts";
-import { readQuantity } from "../kube/quantity.ts";
+import { parseQuantity, readQuantity } from "../kube/quantity.ts";
 
 /** ajv's standalone validator, as scripts/generate-validators.ts writes it. */
 export interface FieldValidator {
@@ -61,8 +61,7 @@ function fieldOf(
  */
 export function checkFields(check: FieldCheck, object: unknown): void {
   if (check.validate(object)) {
-    for (const path of check.quantities ?? [])
-      eachValue(object, stepsOfPath(path), "", readQuantity);
+    for (const path of check.quantities ?? []) checkQuantities(object, stepsOfPath(path), []);
     return;
   }
   const pointer = check.validate.errors?.[0]?.instancePath ?? "";
@@ -86,29 +85,44 @@ const stepsOfPath = (path: string): readonly string[] => {
 };
 
 /**
- * Calls `visit` with each value `steps` lead to from `value` and where it is
- * (`spec.containers[0].resources.limits["memory"]`).
+ * Throws readQuantity's error for the first value `steps` lead to from `value` that is no
+ * quantity. `trail` holds what each step took (an index, a key, a field): where a value is, is
+ * written only for the error, since every review walks these paths.
  */
-function eachValue(
+function checkQuantities(
   value: unknown,
   steps: readonly string[],
-  at: string,
-  visit: (value: string | number, at: string) => unknown,
+  trail: (string | number)[],
 ): void {
-  const [step, ...rest] = steps;
-  if (step === undefined) {
-    if (typeof value === "string" || typeof value === "number") visit(value, at);
-    return;
-  }
-  for (const [where, entry] of stepInto(value, step, at)) eachValue(entry, rest, where, visit);
+  const step = steps[trail.length];
+  if (step === undefined) return checkQuantity(value, steps, trail);
+  if (typeof value !== "object" || value === null) return;
+  const record = value as Record<string, unknown>;
+  if (step !== "[]" && step !== "*") return taking(record, step, steps, trail);
+  for (const key in record) if (Object.hasOwn(record, key)) taking(record, key, steps, trail);
 }
 
-/** What one step leads to from `value`: a list's entries, a map's values, or one field. */
-function stepInto(value: unknown, step: string, at: string): [string, unknown][] {
-  if (typeof value !== "object" || value === null) return [];
-  if (step === "[]")
-    return Array.isArray(value) ? value.map((entry, i) => [`${at}[${i}]`, entry as unknown]) : [];
-  if (step === "*")
-    return Object.entries(value).map(([key, entry]) => [`${at}[${JSON.stringify(key)}]`, entry]);
-  return [[at ? `${at}.${step}` : step, (value as Record<string, unknown>)[step]]];
+function checkQuantity(value: unknown, steps: readonly string[], trail: (string | number)[]): void {
+  if ((typeof value === "string" || typeof value === "number") && !parseQuantity(value))
+    readQuantity(value, whereTaken(steps, trail));
+}
+
+function taking(
+  record: Record<string, unknown>,
+  key: string,
+  steps: readonly string[],
+  trail: (string | number)[],
+): void {
+  trail.push(key);
+  checkQuantities(record[key], steps, trail);
+  trail.pop();
+}
+
+/** Where `trail` leads: `spec.containers[0].resources.limits["memory"]`. */
+function whereTaken(steps: readonly string[], trail: readonly (string | number)[]): string {
+  const parts = trail.map((taken, i) => {
+    if (steps[i] === "[]") return `[${taken}]`;
+    return steps[i] === "*" ? `[${JSON.stringify(taken)}]` : `.${taken}`;
+  });
+  return parts.join("").replace(/^\./, "");
 }

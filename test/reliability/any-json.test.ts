@@ -19,7 +19,9 @@ import { preview } from "../../shared/preview/run.ts";
 import { parseObjects } from "../../shared/preview/snapshot.ts";
 import { webhookEntries } from "../../shared/webhooks/entry.ts";
 import { admissionRequest } from "../../shared/webhooks/request.ts";
-import { withValueAt } from "../helpers/field-paths.ts";
+import { pathSteps, withValueAt } from "../helpers/field-paths.ts";
+import { SNAPSHOT_FIELDS } from "../../shared/preview/snapshot-fields.ts";
+import { malformedSnapshotObject } from "../../shared/preview/snapshot-check.ts";
 import { applyResponse } from "../helpers/review.ts";
 import type { Steps } from "../helpers/read-paths.ts";
 import { readPaths } from "../helpers/read-paths.ts";
@@ -205,5 +207,52 @@ describe("arbitrary JSON at every path a feature reads", function () {
         );
       });
     }
+
+    describe("with arbitrary JSON in a snapshot object", () => {
+      const samples = admission.flatMap(({ line }) => (line ? [line.sample()] : []));
+      const snapshot = [
+        ...examples,
+        ...["vbios-injection-cluster.yaml", "vbios-rom.yaml"].flatMap((file) =>
+          parseObjects(
+            readFileSync(new URL(`../../examples/${file}`, import.meta.url), "utf8"),
+            file,
+          ),
+        ),
+      ];
+      for (const [kind, fields] of Object.entries(SNAPSHOT_FIELDS)) {
+        const index = snapshot.findIndex((o) => o.kind === kind);
+        const paths = [...fields.map(pathSteps), ...METADATA];
+
+        it(`should refuse a ${kind} in one line or run the chain on it, never failing`, async () => {
+          expect(index, `the examples hold no ${kind}`).to.not.equal(-1);
+          await fc.assert(
+            fc.asyncProperty(
+              fc.constantFrom(...paths),
+              anyJson,
+              fc.constantFrom(...samples),
+              async (steps, value, sample) => {
+                const object = withValueAt(snapshot[index], steps, value) as KubeObject;
+                const refused = malformedSnapshotObject(object);
+                if (refused !== undefined) {
+                  expect(refused).to.match(new RegExp(`^${kind} `));
+                  expect(refused).to.not.include("\n");
+                  return;
+                }
+                const cluster = snapshot.map((o, i) => (i === index ? object : o));
+                if (unusableObject(sample) ?? unhandledKind(sample, features, [MACHINE.kind]))
+                  return;
+                const result = await preview(sample, chain, snapshotReader(cluster));
+                const lines = [
+                  result.denied?.message ?? "",
+                  ...Object.values(result.warnings ?? {}),
+                ];
+                for (const text of lines.flat()) expect(text).to.not.include("internal error");
+              },
+            ),
+            { numRuns: RUNS },
+          );
+        });
+      }
+    });
   });
 });

@@ -1,5 +1,6 @@
-// Kubernetes' own Pod schema: the core/v1 OpenAPI document of the pinned k8s.io/kubernetes module
-// (tools/control-plane/kube/go.mod), read from Go's module cache at generation time only.
+// Kubernetes' own core/v1 schemas (Pod, Node, ConfigMap, Namespace): the OpenAPI document of the
+// pinned k8s.io/kubernetes module (tools/control-plane/kube/go.mod), read from Go's module cache
+// at generation time only.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,12 +8,15 @@ import { go } from "../cluster/go-command.ts";
 import type { Schema } from "./compose.ts";
 
 const KUBE = fileURLToPath(new URL("../../tools/control-plane/kube", import.meta.url));
-const POD = "io.k8s.api.core.v1.Pod";
+const CORE = "io.k8s.api.core.v1";
 /** Deeper than any declared path plus the levels compose.ts keeps below it. */
 const DEPTH = 8;
 
-/** The core/v1 document's schemas, from the module go.mod pins. */
-async function coreSchemas(): Promise<Record<string, Schema>> {
+let loaded: Promise<Record<string, Schema>> | undefined;
+/** The core/v1 document's schemas, from the module go.mod pins (read once). */
+const coreSchemas = (): Promise<Record<string, Schema>> => (loaded ??= readCoreSchemas());
+
+async function readCoreSchemas(): Promise<Record<string, Schema>> {
   const mod = /^\s*(?:require\s+)?k8s\.io\/kubernetes (v\S+)\s*$/m.exec(
     readFileSync(join(KUBE, "go.mod"), "utf8"),
   );
@@ -63,10 +67,14 @@ export function dereference(
   return out;
 }
 
-/** Kubernetes' core/v1 Pod schema, dereferenced. */
-export async function podSchema(): Promise<Schema> {
+/** Kubernetes' core/v1 schema of `kind` (Pod, Node, ConfigMap, Namespace), dereferenced. */
+export async function coreSchema(kind: string): Promise<Schema> {
   const schemas = await coreSchemas();
-  const pod = schemas[POD];
-  if (!pod) throw new Error(`k8s.io/kubernetes's core/v1 OpenAPI has no ${POD}`);
-  return dereference(pod, schemas);
+  const name = `${CORE}.${kind}`;
+  const schema = schemas[name];
+  if (!schema) throw new Error(`k8s.io/kubernetes's core/v1 OpenAPI has no ${name}`);
+  return dereference(schema, schemas);
 }
+
+/** Kubernetes' core/v1 Pod schema, dereferenced. */
+export const podSchema = (): Promise<Schema> => coreSchema("Pod");

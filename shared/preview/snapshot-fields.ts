@@ -1,0 +1,35 @@
+/**
+ * The cluster objects the preview reads from a `--cluster` snapshot, by kind, and the fields the
+ * features read of each (their types are checked when the snapshot is read, as the API server
+ * would have checked them before serving the object). Every object's metadata is checked too.
+ */
+export const SNAPSHOT_FIELDS = {
+  Namespace: ["metadata.labels"],
+  Node: ["metadata.labels", "metadata.annotations"],
+  ConfigMap: ["data", "binaryData"],
+  KubeVirt: [
+    "metadata.creationTimestamp",
+    "spec.configuration.permittedHostDevices",
+    "spec.configuration.developerConfiguration.featureGates",
+  ],
+  PCIDevice: [
+    "status.address",
+    "status.nodeName",
+    "status.resourceName",
+    "status.kernelDriverInUse",
+  ],
+  VirtualMachineInstance: [
+    "spec.networks[].name",
+    "spec.networks[].multus",
+    "spec.domain.devices.interfaces[].name",
+    "spec.domain.devices.interfaces[].binding",
+  ],
+} as const;
+
+/** A kind the preview reads from its snapshot. */
+export type SnapshotKind = keyof typeof SNAPSHOT_FIELDS;
+
+/** Each kind's fields under the kind's name (`Node.metadata.labels`): one schema holds them all. */
+export const SNAPSHOT_PATHS: readonly string[] = Object.entries(SNAPSHOT_FIELDS).flatMap(
+  ([kind, fields]) => fields.map((field) => `${kind}.${field}`),
+);
