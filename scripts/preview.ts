@@ -11,6 +11,7 @@ import { API_VERSION, MACHINE } from "../functions/machine-controller/api.ts";
 import { previewMachine } from "../functions/machine-controller/preview.ts";
 import type { KubeObject } from "../shared/basics/kube-object.ts";
 import type { ClusterReader } from "../shared/kube/reader.ts";
+import { PREVIEW_OPTIONS, PREVIEW_USAGE } from "../shared/preview/args.ts";
 import { inChainOrder } from "../shared/preview/chain.ts";
 import { unhandledKind, unknownAnnotations, unusableObject } from "../shared/preview/input.ts";
 import { lookUpNamespace, unknownNamespaces } from "../shared/preview/namespace.ts";
@@ -21,8 +22,6 @@ import { malformedSnapshotObject } from "../shared/preview/snapshot-check.ts";
 import { webhookEntries } from "../shared/webhooks/entry.ts";
 import { impersonated } from "../shared/webhooks/request.ts";
 
-const USAGE =
-  "usage: npm run preview -- <manifest.yaml> [--cluster <snapshot.yaml>]... [--webhooks <webhooks.yaml>] [--as <user> [--as-group <group>]...] [--json] [--finalize] [--now <RFC 3339 time>]";
 const DEFAULT_CLUSTER = new URL("../examples/cluster.yaml", import.meta.url);
 const DEFAULT_MACHINE_CLUSTER = new URL("../examples/machine-cluster.yaml", import.meta.url);
 const DEFAULT_WEBHOOKS = new URL("../knative/webhooks.yaml", import.meta.url);
@@ -55,25 +54,15 @@ function parse(path: string | URL): ReturnType<typeof parseObjects> {
 const { values, positionals } = (() => {
   try {
     return parseArgs({
-      // Several --cluster files are read as one snapshot (e.g. the cluster plus a ConfigMap).
-      options: {
-        cluster: { type: "string", multiple: true },
-        webhooks: { type: "string" },
-        json: { type: "boolean" },
-        finalize: { type: "boolean" },
-        now: { type: "string" },
-        // kubectl's impersonation flags: who asks, for matchConditions that ask the authorizer.
-        as: { type: "string" },
-        "as-group": { type: "string", multiple: true },
-      },
+      options: PREVIEW_OPTIONS,
       allowPositionals: true,
     });
   } catch (error) {
-    return fail(`${(error as Error).message}\n${USAGE}`);
+    return fail(`${(error as Error).message}\n${PREVIEW_USAGE}`);
   }
 })();
 const [manifest] = positionals;
-if (!manifest || positionals.length > 1) fail(USAGE);
+if (!manifest || positionals.length > 1) fail(PREVIEW_USAGE);
 const objects = parse(manifest);
 if (objects.length !== 1)
   fail(`${manifest} holds ${objects.length} objects; give one VirtualMachine, Pod or Machine`);

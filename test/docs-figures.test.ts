@@ -65,11 +65,11 @@ describe("figures the docs quote", () => {
     expect(fragment).to.deep.equal([idle, bareIdle, after]);
   });
 
-  it("should snapshot, in the README's recipe, every kind the functions read and the namespaces", () => {
+  it("should snapshot, in the preview page's recipe, every kind the functions read and the namespaces", () => {
     const [kinds = ""] = quoted(
-      read("README.md"),
-      /`for kind in ([a-z ]+); do kubectl get \$kind -A -o yaml 2>\/dev\/null && echo ---; done > snapshot.yaml`/,
-      "the README",
+      read("docs/preview.md"),
+      /for kind in ([a-z ]+); do kubectl get \$kind -A -o yaml 2>\/dev\/null && echo ---; done > snapshot.yaml/,
+      "the preview page",
     );
     const read_ = mutators.flatMap((build) => build().reads.map(pluralOf));
     expect(kinds.split(" ").sort()).to.deep.equal(

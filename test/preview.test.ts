@@ -601,6 +601,27 @@ describe("npm run preview", () => {
     ]);
   });
 
+  it("should refuse a manifest that is not valid YAML in one line, with where", () => {
+    const broken = join(mkdtempSync(join(tmpdir(), "preview-yaml-")), "vm.yaml");
+    writeFileSync(broken, "a: [\n");
+    const run = runPreview(broken);
+    expect([run.status, run.stderr]).to.deep.equal([
+      2,
+      `preview: ${broken}: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1\n`,
+    ]);
+  });
+
+  it("should refuse, in one line, a --webhooks entry whose selector has an unknown operator", () => {
+    const webhooks = join(mkdtempSync(join(tmpdir(), "preview-operator-")), "webhooks.yaml");
+    const shipped = readFileSync(`${ROOT}/knative/webhooks.yaml`, "utf8");
+    writeFileSync(webhooks, shipped.replace("operator: NotIn", "operator: NotInn"));
+    const run = runPreview("examples/nested-virt-annotation.yaml", "--webhooks", webhooks);
+    expect([run.status, run.stderr]).to.deep.equal([
+      2,
+      `preview: ${webhooks}: webhook nested-virt.vm-feature-manager.io: namespaceSelector: label selector operator "NotInn" is none of In, NotIn, Exists, DoesNotExist\n`,
+    ]);
+  });
+
   it("should warn that an empty --cluster snapshot is read as an empty cluster", () => {
     const empty = join(mkdtempSync(join(tmpdir(), "preview-empty-")), "cluster.yaml");
     writeFileSync(empty, "---\n");

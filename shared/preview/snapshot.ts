@@ -3,12 +3,13 @@ import type { KubeObject } from "../basics/kube-object.ts";
 
 /**
  * Reads one or more YAML documents; each may be an object or a `List` of objects, as
- * `kubectl get <kind> -A -o yaml` prints them (the README's snapshot recipe, one kind at a time).
+ * `kubectl get <kind> -A -o yaml` prints them (docs/preview.md's snapshot recipe, one kind at a time).
  */
 export function parseObjects(text: string, source: string): KubeObject[] {
   return parseAllDocuments(text).flatMap((doc) => {
+    // The parser's message ends with the line quoted and a caret; its first line names where.
     if (doc.errors.length)
-      throw new Error(`${source}: not valid YAML: ${doc.errors[0]?.message ?? ""}`);
+      throw new Error(`${source}: not valid YAML: ${firstLine(doc.errors[0]?.message ?? "")}`);
     return unwrapList(doc.toJS() as unknown, source);
   });
 }
@@ -20,3 +21,5 @@ function unwrapList(value: unknown, source: string): KubeObject[] {
   const object = value as KubeObject & { items?: KubeObject[] };
   return object.kind?.endsWith("List") && Array.isArray(object.items) ? object.items : [object];
 }
+
+const firstLine = (message: string): string => (message.split("\n")[0] ?? "").replace(/:$/, "");

@@ -1,4 +1,5 @@
 import { parseAllDocuments } from "yaml";
+import { checkSelector } from "./selector.ts";
 
 /** A LabelSelector of a webhook entry (metav1.LabelSelector). */
 export interface LabelSelector {
@@ -48,11 +49,26 @@ export function webhookEntries(yamlText: string, source: string): WebhookEntry[]
     throw new Error(
       `${source} holds no MutatingWebhookConfiguration; give knative/webhooks.yaml or a copy of it`,
     );
-  return configurations.flatMap((doc) =>
+  const entries = configurations.flatMap((doc) =>
     ((doc?.webhooks ?? []) as Partial<WebhookEntry>[]).map((hook) => ({
       ...hook,
       name: hook.name ?? "",
       clientConfig: hook.clientConfig ?? {},
     })),
   );
+  for (const entry of entries) checkSelectors(entry, source);
+  return entries;
+}
+
+/** An entry's selectors, checked when the file is read rather than when an object reaches them. */
+function checkSelectors(entry: WebhookEntry, source: string): void {
+  for (const field of ["namespaceSelector", "objectSelector"] as const) {
+    try {
+      checkSelector(entry[field]);
+    } catch (error) {
+      throw new Error(`${source}: webhook ${entry.name}: ${field}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
 }

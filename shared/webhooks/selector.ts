@@ -45,6 +45,11 @@ function requirements(selector: LabelSelector | undefined): Requirement[] {
   return out;
 }
 
+/** Throws, as the API server refuses such an entry on create, when `selector` has an unknown operator. */
+export function checkSelector(selector: LabelSelector | undefined): void {
+  requirements(selector);
+}
+
 /**
  * The first requirement of `selector` that `labels` fail, in words (`lacks label a=b`), or
  * undefined when they satisfy it; an empty or absent selector selects everything.

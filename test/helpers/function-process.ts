@@ -5,6 +5,10 @@ import type { AdmissionReviewResponse } from "../../shared/admission/types.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
+// A suite whose setup fails never calls stop(): the run must still end without its functions.
+const running = new Set<ChildProcess>();
+process.once("exit", () => running.forEach((child) => child.kill("SIGKILL")));
+
 export interface RunningFunction {
   url: string;
   child: ChildProcess;
@@ -43,6 +47,8 @@ export async function startFunction(
     env: { PATH: process.env["PATH"] ?? "", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
   let out = "";
   let err = "";
   child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
