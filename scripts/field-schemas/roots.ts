@@ -6,7 +6,7 @@ import { kubevirtCrds } from "../cluster/kubevirt-crds.ts";
 import type { Schema } from "./compose.ts";
 import { coreSchema } from "./kubernetes-core.ts";
 
-/** The openAPIV3Schema of `kind`'s storage version among `crds`. */
+/** A copy of the openAPIV3Schema of `kind`'s storage version among `crds`, free to edit. */
 function crdSchema(crds: readonly Record<string, unknown>[], kind: string): Schema {
   const crd = crds.find((c) => (c["spec"] as { names?: { kind?: string } }).names?.kind === kind);
   const versions = (crd?.["spec"] as { versions?: { storage?: boolean; schema: unknown }[] })
@@ -14,7 +14,7 @@ function crdSchema(crds: readonly Record<string, unknown>[], kind: string): Sche
   const version = versions?.find((v) => v.storage) ?? versions?.[0];
   const schema = (version?.schema as { openAPIV3Schema?: Schema } | undefined)?.openAPIV3Schema;
   if (!schema) throw new Error(`no CRD holds a schema for ${kind}`);
-  return schema;
+  return structuredClone(schema);
 }
 
 /** `schema` with Kubernetes' ObjectMeta at `path` (a CRD's schema leaves metadata open). */
