@@ -14,7 +14,8 @@ function crdSchema(crds: readonly Record<string, unknown>[], kind: string): Sche
   const version = versions?.find((v) => v.storage) ?? versions?.[0];
   const schema = (version?.schema as { openAPIV3Schema?: Schema } | undefined)?.openAPIV3Schema;
   if (!schema) throw new Error(`no CRD holds a schema for ${kind}`);
-  return schema;
+  // A copy: the CRDs are read once and shared, and ObjectMeta goes into this schema.
+  return structuredClone(schema);
 }
 
 /** `schema` with Kubernetes' ObjectMeta at `path` (a CRD's schema leaves metadata open). */
