@@ -28,4 +28,6 @@ export default tseslint.config(
     files: ["**/*.test.ts", "test/**/*.ts", "scripts/**/*.ts"],
     rules: { "max-statements": "off", "max-lines": "off", "no-console": "off" },
   },
+  // Schemas the generators write from upstream OpenAPI: data as long as the fields they cover.
+  { files: ["**/*-schema.generated.ts"], rules: { "max-lines": "off" } },
 );

@@ -685,6 +685,29 @@ describe("npm run preview", () => {
       );
     });
 
+    it("should refuse RBAC objects the authorizer cannot read, naming the object and the field", () => {
+      const cases: [Record<string, unknown>, string][] = [
+        [
+          { kind: "RoleBinding", metadata: { name: "b", namespace: "default" }, subjects: 5 },
+          "RoleBinding default/b: subjects must be a list of {apiGroup, kind, name, namespace}. Fix: write subjects as a list of {apiGroup, kind, name, namespace}, or leave it out",
+        ],
+        [
+          { kind: "ClusterRole", metadata: { name: "r" }, rules: [{ verbs: "use" }] },
+          "ClusterRole r: rules[0].verbs must be a list of strings. Fix: write rules[0].verbs as a list of strings, or leave it out",
+        ],
+      ];
+      for (const [object, says] of cases) {
+        const file = join(dir, "bad-rbac.yaml");
+        writeFileSync(file, stringify({ apiVersion: "rbac.authorization.k8s.io/v1", ...object }));
+        const run = previewAs("--cluster", "examples/cluster.yaml", "--cluster", file);
+        expect([run.status, run.stdout, run.stderr]).to.deep.equal([
+          2,
+          "",
+          `preview: --cluster ${file}: ${says}\n`,
+        ]);
+      }
+    });
+
     it("should ask as a cluster administrator (system:masters) without --as", () => {
       const run = previewAs(...SNAPSHOT);
       expect(Object.keys((JSON.parse(run.stdout) as Out).patches)).to.deep.equal(["nested-virt"]);

@@ -1,5 +1,5 @@
-// Kubernetes' own core/v1 schemas (Pod, Node, ConfigMap, Namespace): the OpenAPI document of the
-// pinned k8s.io/kubernetes module (tools/control-plane/kube/go.mod), read from Go's module cache
+// Kubernetes' own core/v1 and rbac/v1 schemas (Pod, Node, ConfigMap, Namespace, Roles and their
+// bindings): the OpenAPI documents of the pinned k8s.io/kubernetes module (tools/control-plane/kube/go.mod), read from Go's module cache
 // at generation time only.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -8,7 +8,11 @@ import { go } from "../cluster/go-command.ts";
 import type { Schema } from "./compose.ts";
 
 const KUBE = fileURLToPath(new URL("../../tools/control-plane/kube", import.meta.url));
-const CORE = "io.k8s.api.core.v1";
+/** The OpenAPI documents read, and the prefix of their kinds' schema names. */
+const DOCUMENTS = {
+  "api__v1_openapi.json": "io.k8s.api.core.v1",
+  "apis__rbac.authorization.k8s.io__v1_openapi.json": "io.k8s.api.rbac.v1",
+};
 /** Deeper than any declared path plus the levels compose.ts keeps below it. */
 const DEPTH = 8;
 
@@ -27,11 +31,13 @@ async function readCoreSchemas(): Promise<Record<string, Schema>> {
     "go mod download k8s.io/kubernetes",
   );
   const { Dir } = JSON.parse(json) as { Dir: string };
-  const file = join(Dir, "api", "openapi-spec", "v3", "api__v1_openapi.json");
-  const document = JSON.parse(readFileSync(file, "utf8")) as {
-    components: { schemas: Record<string, Schema> };
-  };
-  return document.components.schemas;
+  const read = (file: string): Record<string, Schema> =>
+    (
+      JSON.parse(readFileSync(join(Dir, "api", "openapi-spec", "v3", file), "utf8")) as {
+        components: { schemas: Record<string, Schema> };
+      }
+    ).components.schemas;
+  return Object.assign({}, ...Object.keys(DOCUMENTS).map(read)) as Record<string, Schema>;
 }
 
 /** `schema` merged over what its `$ref` (or the one-entry `allOf` that wraps one) names. */
@@ -67,13 +73,13 @@ export function dereference(
   return out;
 }
 
-/** Kubernetes' core/v1 schema of `kind` (Pod, Node, ConfigMap, Namespace), dereferenced. */
+/** Kubernetes' core/v1 or rbac/v1 schema of `kind` (Pod, Node, Role, ...), dereferenced. */
 export async function coreSchema(kind: string): Promise<Schema> {
   const schemas = await coreSchemas();
-  const name = `${CORE}.${kind}`;
-  const schema = schemas[name];
-  if (!schema) throw new Error(`k8s.io/kubernetes's core/v1 OpenAPI has no ${name}`);
-  return dereference(schema, schemas);
+  const names = Object.values(DOCUMENTS).map((prefix) => `${prefix}.${kind}`);
+  const name = names.find((n) => n in schemas);
+  if (!name) throw new Error(`k8s.io/kubernetes's OpenAPI has none of ${names.join(", ")}`);
+  return dereference(schemas[name] ?? {}, schemas);
 }
 
 /** Kubernetes' core/v1 Pod schema, dereferenced. */

@@ -35,7 +35,15 @@ export async function virtualMachineSchema(): Promise<Schema> {
 /** Each kind a snapshot holds, under its name, with its metadata typed. */
 export async function snapshotSchema(kinds: readonly string[]): Promise<Schema> {
   const crds = [...(await kubevirtCrds()), PCI_DEVICE_CRD];
-  const core = ["Namespace", "Node", "ConfigMap"];
+  const core = [
+    "Namespace",
+    "Node",
+    "ConfigMap",
+    "Role",
+    "ClusterRole",
+    "RoleBinding",
+    "ClusterRoleBinding",
+  ];
   const properties: Record<string, Schema> = {};
   for (const kind of kinds)
     properties[kind] = core.includes(kind)

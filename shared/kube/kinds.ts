@@ -79,6 +79,10 @@ export const KINDS: readonly KindInfo[] = [
   row("cdi.kubevirt.io/v1beta1", "DataVolume", "datavolumes", true),
   row("vitistack.io/v1alpha1", "Machine", "machines", true),
   row("vitistack.io/v1alpha1", "NetworkConfiguration", "networkconfigurations", true),
+  row("rbac.authorization.k8s.io/v1", "Role", "roles", true),
+  row("rbac.authorization.k8s.io/v1", "ClusterRole", "clusterroles", false),
+  row("rbac.authorization.k8s.io/v1", "RoleBinding", "rolebindings", true),
+  row("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "clusterrolebindings", false),
 ];
 
 /** The kind's row in KINDS, if it has one. */

@@ -1,3 +1,21 @@
+/** What a matchCondition's authorizer reads of a Role or ClusterRole (shared/webhooks/rbac.ts). */
+const RULE_FIELDS = [
+  "rules[].apiGroups",
+  "rules[].resources",
+  "rules[].resourceNames",
+  "rules[].nonResourceURLs",
+  "rules[].verbs",
+] as const;
+
+/** What it reads of a RoleBinding or ClusterRoleBinding. */
+const BINDING_FIELDS = [
+  "roleRef.kind",
+  "roleRef.name",
+  "subjects[].kind",
+  "subjects[].name",
+  "subjects[].namespace",
+] as const;
+
 /**
  * The cluster objects the preview reads from a `--cluster` snapshot, by kind, and the fields the
  * features read of each (their types are checked when the snapshot is read, as the API server
@@ -24,6 +42,10 @@ export const SNAPSHOT_FIELDS = {
     "spec.domain.devices.interfaces[].name",
     "spec.domain.devices.interfaces[].binding",
   ],
+  Role: RULE_FIELDS,
+  ClusterRole: RULE_FIELDS,
+  RoleBinding: BINDING_FIELDS,
+  ClusterRoleBinding: BINDING_FIELDS,
 } as const;
 
 /** A kind the preview reads from its snapshot. */

@@ -107,6 +107,40 @@ export const fieldsSchema = {
         },
       },
     },
+    Role: {
+      type: "object",
+      properties: { rules: { type: "array", items: { $ref: "#/definitions/Role.rules.items" } } },
+    },
+    ClusterRole: {
+      type: "object",
+      properties: { rules: { type: "array", items: { $ref: "#/definitions/Role.rules.items" } } },
+    },
+    RoleBinding: {
+      type: "object",
+      properties: {
+        roleRef: {
+          type: "object",
+          properties: {
+            kind: { $ref: "#/definitions/KubeVirt.metadata.creationTimestamp" },
+            name: { $ref: "#/definitions/KubeVirt.metadata.creationTimestamp" },
+          },
+        },
+        subjects: { type: "array", items: { $ref: "#/definitions/RoleBinding.subjects.items" } },
+      },
+    },
+    ClusterRoleBinding: {
+      type: "object",
+      properties: {
+        roleRef: {
+          type: "object",
+          properties: {
+            kind: { $ref: "#/definitions/KubeVirt.metadata.creationTimestamp" },
+            name: { $ref: "#/definitions/KubeVirt.metadata.creationTimestamp" },
+          },
+        },
+        subjects: { type: "array", items: { $ref: "#/definitions/RoleBinding.subjects.items" } },
+      },
+    },
   },
   definitions: {
     "Namespace.metadata.labels": { type: "object", additionalProperties: { type: "string" } },
@@ -183,6 +217,34 @@ export const fieldsSchema = {
         },
       },
     },
+    "Role.rules.items": {
+      type: "object",
+      properties: {
+        apiGroups: {
+          $ref: "#/definitions/KubeVirt.spec.configuration.developerConfiguration.featureGates",
+        },
+        resources: {
+          $ref: "#/definitions/KubeVirt.spec.configuration.developerConfiguration.featureGates",
+        },
+        resourceNames: {
+          $ref: "#/definitions/KubeVirt.spec.configuration.developerConfiguration.featureGates",
+        },
+        nonResourceURLs: {
+          $ref: "#/definitions/KubeVirt.spec.configuration.developerConfiguration.featureGates",
+        },
+        verbs: {
+          $ref: "#/definitions/KubeVirt.spec.configuration.developerConfiguration.featureGates",
+        },
+      },
+    },
+    "RoleBinding.subjects.items": {
+      type: "object",
+      properties: {
+        kind: { $ref: "#/definitions/KubeVirt.metadata.creationTimestamp" },
+        name: { $ref: "#/definitions/KubeVirt.metadata.creationTimestamp" },
+        namespace: { $ref: "#/definitions/KubeVirt.metadata.creationTimestamp" },
+      },
+    },
   },
 };
 export const fieldExpectations: Record<string, string> = {
@@ -222,5 +284,39 @@ export const fieldExpectations: Record<string, string> = {
   "VirtualMachineInstance.spec.domain.devices.interfaces[]": "an object",
   "VirtualMachineInstance.spec.domain.devices.interfaces[].name": "a string",
   "VirtualMachineInstance.spec.domain.devices.interfaces[].binding": "{name}",
+  Role: "an object",
+  "Role.rules": "a list of {verbs, ...}",
+  "Role.rules[]": "an object",
+  "Role.rules[].apiGroups": "a list of strings",
+  "Role.rules[].resources": "a list of strings",
+  "Role.rules[].resourceNames": "a list of strings",
+  "Role.rules[].nonResourceURLs": "a list of strings",
+  "Role.rules[].verbs": "a list of strings",
+  ClusterRole: "an object",
+  "ClusterRole.rules": "a list of {verbs, ...}",
+  "ClusterRole.rules[]": "an object",
+  "ClusterRole.rules[].apiGroups": "a list of strings",
+  "ClusterRole.rules[].resources": "a list of strings",
+  "ClusterRole.rules[].resourceNames": "a list of strings",
+  "ClusterRole.rules[].nonResourceURLs": "a list of strings",
+  "ClusterRole.rules[].verbs": "a list of strings",
+  RoleBinding: "an object",
+  "RoleBinding.roleRef": "an object",
+  "RoleBinding.roleRef.kind": "a string",
+  "RoleBinding.roleRef.name": "a string",
+  "RoleBinding.subjects": "a list of {apiGroup, kind, name, namespace}",
+  "RoleBinding.subjects[]": "an object",
+  "RoleBinding.subjects[].kind": "a string",
+  "RoleBinding.subjects[].name": "a string",
+  "RoleBinding.subjects[].namespace": "a string",
+  ClusterRoleBinding: "an object",
+  "ClusterRoleBinding.roleRef": "an object",
+  "ClusterRoleBinding.roleRef.kind": "a string",
+  "ClusterRoleBinding.roleRef.name": "a string",
+  "ClusterRoleBinding.subjects": "a list of {apiGroup, kind, name, namespace}",
+  "ClusterRoleBinding.subjects[]": "an object",
+  "ClusterRoleBinding.subjects[].kind": "a string",
+  "ClusterRoleBinding.subjects[].name": "a string",
+  "ClusterRoleBinding.subjects[].namespace": "a string",
 };
 export const quantityFields: string[] = [];

@@ -111,6 +111,40 @@ const schema6 = {
         },
       },
     },
+    Role: {
+      type: "object",
+      properties: { rules: { type: "array", items: { $ref: "#/definitions/Role.rules.items" } } },
+    },
+    ClusterRole: {
+      type: "object",
+      properties: { rules: { type: "array", items: { $ref: "#/definitions/Role.rules.items" } } },
+    },
+    RoleBinding: {
+      type: "object",
+      properties: {
+        roleRef: {
+          type: "object",
+          properties: {
+            kind: { $ref: "#/definitions/KubeVirt.metadata.creationTimestamp" },
+            name: { $ref: "#/definitions/KubeVirt.metadata.creationTimestamp" },
+          },
+        },
+        subjects: { type: "array", items: { $ref: "#/definitions/RoleBinding.subjects.items" } },
+      },
+    },
+    ClusterRoleBinding: {
+      type: "object",
+      properties: {
+        roleRef: {
+          type: "object",
+          properties: {
+            kind: { $ref: "#/definitions/KubeVirt.metadata.creationTimestamp" },
+            name: { $ref: "#/definitions/KubeVirt.metadata.creationTimestamp" },
+          },
+        },
+        subjects: { type: "array", items: { $ref: "#/definitions/RoleBinding.subjects.items" } },
+      },
+    },
   },
   definitions: {
     "Namespace.metadata.labels": { type: "object", additionalProperties: { type: "string" } },
@@ -185,6 +219,34 @@ const schema6 = {
         binding: {
           $ref: "#/definitions/VirtualMachineInstance.spec.domain.devices.interfaces.items.binding",
         },
+      },
+    },
+    "Role.rules.items": {
+      type: "object",
+      properties: {
+        apiGroups: {
+          $ref: "#/definitions/KubeVirt.spec.configuration.developerConfiguration.featureGates",
+        },
+        resources: {
+          $ref: "#/definitions/KubeVirt.spec.configuration.developerConfiguration.featureGates",
+        },
+        resourceNames: {
+          $ref: "#/definitions/KubeVirt.spec.configuration.developerConfiguration.featureGates",
+        },
+        nonResourceURLs: {
+          $ref: "#/definitions/KubeVirt.spec.configuration.developerConfiguration.featureGates",
+        },
+        verbs: {
+          $ref: "#/definitions/KubeVirt.spec.configuration.developerConfiguration.featureGates",
+        },
+      },
+    },
+    "RoleBinding.subjects.items": {
+      type: "object",
+      properties: {
+        kind: { $ref: "#/definitions/KubeVirt.metadata.creationTimestamp" },
+        name: { $ref: "#/definitions/KubeVirt.metadata.creationTimestamp" },
+        namespace: { $ref: "#/definitions/KubeVirt.metadata.creationTimestamp" },
       },
     },
   },
@@ -1042,6 +1104,231 @@ function validate44(
   validate44.errors = vErrors;
   return errors === 0;
 }
+const schema16 = {
+  type: "object",
+  properties: {
+    apiGroups: {
+      $ref: "#/definitions/KubeVirt.spec.configuration.developerConfiguration.featureGates",
+    },
+    resources: {
+      $ref: "#/definitions/KubeVirt.spec.configuration.developerConfiguration.featureGates",
+    },
+    resourceNames: {
+      $ref: "#/definitions/KubeVirt.spec.configuration.developerConfiguration.featureGates",
+    },
+    nonResourceURLs: {
+      $ref: "#/definitions/KubeVirt.spec.configuration.developerConfiguration.featureGates",
+    },
+    verbs: {
+      $ref: "#/definitions/KubeVirt.spec.configuration.developerConfiguration.featureGates",
+    },
+  },
+};
+function validate49(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data } = {},
+) {
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      if (data.apiGroups !== undefined) {
+        const _errs1 = errors;
+        if (
+          !validate32(data.apiGroups, {
+            instancePath: instancePath + "/apiGroups",
+            parentData: data,
+            parentDataProperty: "apiGroups",
+            rootData,
+          })
+        ) {
+          vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+          errors = vErrors.length;
+        }
+        var valid0 = _errs1 === errors;
+      } else {
+        var valid0 = true;
+      }
+      if (valid0) {
+        if (data.resources !== undefined) {
+          const _errs2 = errors;
+          if (
+            !validate32(data.resources, {
+              instancePath: instancePath + "/resources",
+              parentData: data,
+              parentDataProperty: "resources",
+              rootData,
+            })
+          ) {
+            vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+            errors = vErrors.length;
+          }
+          var valid0 = _errs2 === errors;
+        } else {
+          var valid0 = true;
+        }
+        if (valid0) {
+          if (data.resourceNames !== undefined) {
+            const _errs3 = errors;
+            if (
+              !validate32(data.resourceNames, {
+                instancePath: instancePath + "/resourceNames",
+                parentData: data,
+                parentDataProperty: "resourceNames",
+                rootData,
+              })
+            ) {
+              vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+              errors = vErrors.length;
+            }
+            var valid0 = _errs3 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data.nonResourceURLs !== undefined) {
+              const _errs4 = errors;
+              if (
+                !validate32(data.nonResourceURLs, {
+                  instancePath: instancePath + "/nonResourceURLs",
+                  parentData: data,
+                  parentDataProperty: "nonResourceURLs",
+                  rootData,
+                })
+              ) {
+                vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+                errors = vErrors.length;
+              }
+              var valid0 = _errs4 === errors;
+            } else {
+              var valid0 = true;
+            }
+            if (valid0) {
+              if (data.verbs !== undefined) {
+                const _errs5 = errors;
+                if (
+                  !validate32(data.verbs, {
+                    instancePath: instancePath + "/verbs",
+                    parentData: data,
+                    parentDataProperty: "verbs",
+                    rootData,
+                  })
+                ) {
+                  vErrors =
+                    vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+                  errors = vErrors.length;
+                }
+                var valid0 = _errs5 === errors;
+              } else {
+                var valid0 = true;
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate49.errors = [
+        {
+          instancePath,
+          schemaPath: "#/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        },
+      ];
+      return false;
+    }
+  }
+  validate49.errors = vErrors;
+  return errors === 0;
+}
+const schema17 = {
+  type: "object",
+  properties: {
+    kind: { $ref: "#/definitions/KubeVirt.metadata.creationTimestamp" },
+    name: { $ref: "#/definitions/KubeVirt.metadata.creationTimestamp" },
+    namespace: { $ref: "#/definitions/KubeVirt.metadata.creationTimestamp" },
+  },
+};
+function validate59(
+  data,
+  { instancePath = "", parentData, parentDataProperty, rootData = data } = {},
+) {
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      if (data.kind !== undefined) {
+        const _errs1 = errors;
+        if (
+          !validate28(data.kind, {
+            instancePath: instancePath + "/kind",
+            parentData: data,
+            parentDataProperty: "kind",
+            rootData,
+          })
+        ) {
+          vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+          errors = vErrors.length;
+        }
+        var valid0 = _errs1 === errors;
+      } else {
+        var valid0 = true;
+      }
+      if (valid0) {
+        if (data.name !== undefined) {
+          const _errs2 = errors;
+          if (
+            !validate28(data.name, {
+              instancePath: instancePath + "/name",
+              parentData: data,
+              parentDataProperty: "name",
+              rootData,
+            })
+          ) {
+            vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+            errors = vErrors.length;
+          }
+          var valid0 = _errs2 === errors;
+        } else {
+          var valid0 = true;
+        }
+        if (valid0) {
+          if (data.namespace !== undefined) {
+            const _errs3 = errors;
+            if (
+              !validate28(data.namespace, {
+                instancePath: instancePath + "/namespace",
+                parentData: data,
+                parentDataProperty: "namespace",
+                rootData,
+              })
+            ) {
+              vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+              errors = vErrors.length;
+            }
+            var valid0 = _errs3 === errors;
+          } else {
+            var valid0 = true;
+          }
+        }
+      }
+    } else {
+      validate59.errors = [
+        {
+          instancePath,
+          schemaPath: "#/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object",
+        },
+      ];
+      return false;
+    }
+  }
+  validate59.errors = vErrors;
+  return errors === 0;
+}
 function validate21(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data } = {},
@@ -1749,6 +2036,421 @@ function validate21(
                   var valid0 = _errs37 === errors;
                 } else {
                   var valid0 = true;
+                }
+                if (valid0) {
+                  if (data.Role !== undefined) {
+                    let data32 = data.Role;
+                    const _errs51 = errors;
+                    if (errors === _errs51) {
+                      if (data32 && typeof data32 == "object" && !Array.isArray(data32)) {
+                        if (data32.rules !== undefined) {
+                          let data33 = data32.rules;
+                          const _errs53 = errors;
+                          if (errors === _errs53) {
+                            if (Array.isArray(data33)) {
+                              var valid20 = true;
+                              const len2 = data33.length;
+                              for (let i2 = 0; i2 < len2; i2++) {
+                                const _errs55 = errors;
+                                if (
+                                  !validate49(data33[i2], {
+                                    instancePath: instancePath + "/Role/rules/" + i2,
+                                    parentData: data33,
+                                    parentDataProperty: i2,
+                                    rootData,
+                                  })
+                                ) {
+                                  vErrors =
+                                    vErrors === null
+                                      ? validate49.errors
+                                      : vErrors.concat(validate49.errors);
+                                  errors = vErrors.length;
+                                }
+                                var valid20 = _errs55 === errors;
+                                if (!valid20) {
+                                  break;
+                                }
+                              }
+                            } else {
+                              validate21.errors = [
+                                {
+                                  instancePath: instancePath + "/Role/rules",
+                                  schemaPath: "#/properties/Role/properties/rules/type",
+                                  keyword: "type",
+                                  params: { type: "array" },
+                                  message: "must be array",
+                                },
+                              ];
+                              return false;
+                            }
+                          }
+                        }
+                      } else {
+                        validate21.errors = [
+                          {
+                            instancePath: instancePath + "/Role",
+                            schemaPath: "#/properties/Role/type",
+                            keyword: "type",
+                            params: { type: "object" },
+                            message: "must be object",
+                          },
+                        ];
+                        return false;
+                      }
+                    }
+                    var valid0 = _errs51 === errors;
+                  } else {
+                    var valid0 = true;
+                  }
+                  if (valid0) {
+                    if (data.ClusterRole !== undefined) {
+                      let data35 = data.ClusterRole;
+                      const _errs56 = errors;
+                      if (errors === _errs56) {
+                        if (data35 && typeof data35 == "object" && !Array.isArray(data35)) {
+                          if (data35.rules !== undefined) {
+                            let data36 = data35.rules;
+                            const _errs58 = errors;
+                            if (errors === _errs58) {
+                              if (Array.isArray(data36)) {
+                                var valid22 = true;
+                                const len3 = data36.length;
+                                for (let i3 = 0; i3 < len3; i3++) {
+                                  const _errs60 = errors;
+                                  if (
+                                    !validate49(data36[i3], {
+                                      instancePath: instancePath + "/ClusterRole/rules/" + i3,
+                                      parentData: data36,
+                                      parentDataProperty: i3,
+                                      rootData,
+                                    })
+                                  ) {
+                                    vErrors =
+                                      vErrors === null
+                                        ? validate49.errors
+                                        : vErrors.concat(validate49.errors);
+                                    errors = vErrors.length;
+                                  }
+                                  var valid22 = _errs60 === errors;
+                                  if (!valid22) {
+                                    break;
+                                  }
+                                }
+                              } else {
+                                validate21.errors = [
+                                  {
+                                    instancePath: instancePath + "/ClusterRole/rules",
+                                    schemaPath: "#/properties/ClusterRole/properties/rules/type",
+                                    keyword: "type",
+                                    params: { type: "array" },
+                                    message: "must be array",
+                                  },
+                                ];
+                                return false;
+                              }
+                            }
+                          }
+                        } else {
+                          validate21.errors = [
+                            {
+                              instancePath: instancePath + "/ClusterRole",
+                              schemaPath: "#/properties/ClusterRole/type",
+                              keyword: "type",
+                              params: { type: "object" },
+                              message: "must be object",
+                            },
+                          ];
+                          return false;
+                        }
+                      }
+                      var valid0 = _errs56 === errors;
+                    } else {
+                      var valid0 = true;
+                    }
+                    if (valid0) {
+                      if (data.RoleBinding !== undefined) {
+                        let data38 = data.RoleBinding;
+                        const _errs61 = errors;
+                        if (errors === _errs61) {
+                          if (data38 && typeof data38 == "object" && !Array.isArray(data38)) {
+                            if (data38.roleRef !== undefined) {
+                              let data39 = data38.roleRef;
+                              const _errs63 = errors;
+                              if (errors === _errs63) {
+                                if (data39 && typeof data39 == "object" && !Array.isArray(data39)) {
+                                  if (data39.kind !== undefined) {
+                                    const _errs65 = errors;
+                                    if (
+                                      !validate28(data39.kind, {
+                                        instancePath: instancePath + "/RoleBinding/roleRef/kind",
+                                        parentData: data39,
+                                        parentDataProperty: "kind",
+                                        rootData,
+                                      })
+                                    ) {
+                                      vErrors =
+                                        vErrors === null
+                                          ? validate28.errors
+                                          : vErrors.concat(validate28.errors);
+                                      errors = vErrors.length;
+                                    }
+                                    var valid24 = _errs65 === errors;
+                                  } else {
+                                    var valid24 = true;
+                                  }
+                                  if (valid24) {
+                                    if (data39.name !== undefined) {
+                                      const _errs66 = errors;
+                                      if (
+                                        !validate28(data39.name, {
+                                          instancePath: instancePath + "/RoleBinding/roleRef/name",
+                                          parentData: data39,
+                                          parentDataProperty: "name",
+                                          rootData,
+                                        })
+                                      ) {
+                                        vErrors =
+                                          vErrors === null
+                                            ? validate28.errors
+                                            : vErrors.concat(validate28.errors);
+                                        errors = vErrors.length;
+                                      }
+                                      var valid24 = _errs66 === errors;
+                                    } else {
+                                      var valid24 = true;
+                                    }
+                                  }
+                                } else {
+                                  validate21.errors = [
+                                    {
+                                      instancePath: instancePath + "/RoleBinding/roleRef",
+                                      schemaPath:
+                                        "#/properties/RoleBinding/properties/roleRef/type",
+                                      keyword: "type",
+                                      params: { type: "object" },
+                                      message: "must be object",
+                                    },
+                                  ];
+                                  return false;
+                                }
+                              }
+                              var valid23 = _errs63 === errors;
+                            } else {
+                              var valid23 = true;
+                            }
+                            if (valid23) {
+                              if (data38.subjects !== undefined) {
+                                let data42 = data38.subjects;
+                                const _errs67 = errors;
+                                if (errors === _errs67) {
+                                  if (Array.isArray(data42)) {
+                                    var valid25 = true;
+                                    const len4 = data42.length;
+                                    for (let i4 = 0; i4 < len4; i4++) {
+                                      const _errs69 = errors;
+                                      if (
+                                        !validate59(data42[i4], {
+                                          instancePath:
+                                            instancePath + "/RoleBinding/subjects/" + i4,
+                                          parentData: data42,
+                                          parentDataProperty: i4,
+                                          rootData,
+                                        })
+                                      ) {
+                                        vErrors =
+                                          vErrors === null
+                                            ? validate59.errors
+                                            : vErrors.concat(validate59.errors);
+                                        errors = vErrors.length;
+                                      }
+                                      var valid25 = _errs69 === errors;
+                                      if (!valid25) {
+                                        break;
+                                      }
+                                    }
+                                  } else {
+                                    validate21.errors = [
+                                      {
+                                        instancePath: instancePath + "/RoleBinding/subjects",
+                                        schemaPath:
+                                          "#/properties/RoleBinding/properties/subjects/type",
+                                        keyword: "type",
+                                        params: { type: "array" },
+                                        message: "must be array",
+                                      },
+                                    ];
+                                    return false;
+                                  }
+                                }
+                                var valid23 = _errs67 === errors;
+                              } else {
+                                var valid23 = true;
+                              }
+                            }
+                          } else {
+                            validate21.errors = [
+                              {
+                                instancePath: instancePath + "/RoleBinding",
+                                schemaPath: "#/properties/RoleBinding/type",
+                                keyword: "type",
+                                params: { type: "object" },
+                                message: "must be object",
+                              },
+                            ];
+                            return false;
+                          }
+                        }
+                        var valid0 = _errs61 === errors;
+                      } else {
+                        var valid0 = true;
+                      }
+                      if (valid0) {
+                        if (data.ClusterRoleBinding !== undefined) {
+                          let data44 = data.ClusterRoleBinding;
+                          const _errs70 = errors;
+                          if (errors === _errs70) {
+                            if (data44 && typeof data44 == "object" && !Array.isArray(data44)) {
+                              if (data44.roleRef !== undefined) {
+                                let data45 = data44.roleRef;
+                                const _errs72 = errors;
+                                if (errors === _errs72) {
+                                  if (
+                                    data45 &&
+                                    typeof data45 == "object" &&
+                                    !Array.isArray(data45)
+                                  ) {
+                                    if (data45.kind !== undefined) {
+                                      const _errs74 = errors;
+                                      if (
+                                        !validate28(data45.kind, {
+                                          instancePath:
+                                            instancePath + "/ClusterRoleBinding/roleRef/kind",
+                                          parentData: data45,
+                                          parentDataProperty: "kind",
+                                          rootData,
+                                        })
+                                      ) {
+                                        vErrors =
+                                          vErrors === null
+                                            ? validate28.errors
+                                            : vErrors.concat(validate28.errors);
+                                        errors = vErrors.length;
+                                      }
+                                      var valid27 = _errs74 === errors;
+                                    } else {
+                                      var valid27 = true;
+                                    }
+                                    if (valid27) {
+                                      if (data45.name !== undefined) {
+                                        const _errs75 = errors;
+                                        if (
+                                          !validate28(data45.name, {
+                                            instancePath:
+                                              instancePath + "/ClusterRoleBinding/roleRef/name",
+                                            parentData: data45,
+                                            parentDataProperty: "name",
+                                            rootData,
+                                          })
+                                        ) {
+                                          vErrors =
+                                            vErrors === null
+                                              ? validate28.errors
+                                              : vErrors.concat(validate28.errors);
+                                          errors = vErrors.length;
+                                        }
+                                        var valid27 = _errs75 === errors;
+                                      } else {
+                                        var valid27 = true;
+                                      }
+                                    }
+                                  } else {
+                                    validate21.errors = [
+                                      {
+                                        instancePath: instancePath + "/ClusterRoleBinding/roleRef",
+                                        schemaPath:
+                                          "#/properties/ClusterRoleBinding/properties/roleRef/type",
+                                        keyword: "type",
+                                        params: { type: "object" },
+                                        message: "must be object",
+                                      },
+                                    ];
+                                    return false;
+                                  }
+                                }
+                                var valid26 = _errs72 === errors;
+                              } else {
+                                var valid26 = true;
+                              }
+                              if (valid26) {
+                                if (data44.subjects !== undefined) {
+                                  let data48 = data44.subjects;
+                                  const _errs76 = errors;
+                                  if (errors === _errs76) {
+                                    if (Array.isArray(data48)) {
+                                      var valid28 = true;
+                                      const len5 = data48.length;
+                                      for (let i5 = 0; i5 < len5; i5++) {
+                                        const _errs78 = errors;
+                                        if (
+                                          !validate59(data48[i5], {
+                                            instancePath:
+                                              instancePath + "/ClusterRoleBinding/subjects/" + i5,
+                                            parentData: data48,
+                                            parentDataProperty: i5,
+                                            rootData,
+                                          })
+                                        ) {
+                                          vErrors =
+                                            vErrors === null
+                                              ? validate59.errors
+                                              : vErrors.concat(validate59.errors);
+                                          errors = vErrors.length;
+                                        }
+                                        var valid28 = _errs78 === errors;
+                                        if (!valid28) {
+                                          break;
+                                        }
+                                      }
+                                    } else {
+                                      validate21.errors = [
+                                        {
+                                          instancePath:
+                                            instancePath + "/ClusterRoleBinding/subjects",
+                                          schemaPath:
+                                            "#/properties/ClusterRoleBinding/properties/subjects/type",
+                                          keyword: "type",
+                                          params: { type: "array" },
+                                          message: "must be array",
+                                        },
+                                      ];
+                                      return false;
+                                    }
+                                  }
+                                  var valid26 = _errs76 === errors;
+                                } else {
+                                  var valid26 = true;
+                                }
+                              }
+                            } else {
+                              validate21.errors = [
+                                {
+                                  instancePath: instancePath + "/ClusterRoleBinding",
+                                  schemaPath: "#/properties/ClusterRoleBinding/type",
+                                  keyword: "type",
+                                  params: { type: "object" },
+                                  message: "must be object",
+                                },
+                              ];
+                              return false;
+                            }
+                          }
+                          var valid0 = _errs70 === errors;
+                        } else {
+                          var valid0 = true;
+                        }
+                      }
+                    }
+                  }
                 }
               }
             }

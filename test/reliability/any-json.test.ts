@@ -209,6 +209,31 @@ describe("arbitrary JSON at every path a feature reads", function () {
     }
 
     describe("with arbitrary JSON in a snapshot object", () => {
+      // What a matchCondition's authorizer reads; no example snapshot holds RBAC.
+      const RBAC = { apiVersion: "rbac.authorization.k8s.io/v1" };
+      const RULES = [
+        { apiGroups: [""], resources: ["pods"], resourceNames: ["a"], verbs: ["get"] },
+      ];
+      const ROLE_REF = { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "r" };
+      const SUBJECTS = [{ kind: "ServiceAccount", name: "s", namespace: "default" }];
+      const RBAC_OBJECTS = [
+        { ...RBAC, kind: "Role", metadata: { name: "r", namespace: "default" }, rules: RULES },
+        { ...RBAC, kind: "ClusterRole", metadata: { name: "r" }, rules: RULES },
+        {
+          ...RBAC,
+          kind: "RoleBinding",
+          metadata: { name: "b", namespace: "default" },
+          roleRef: ROLE_REF,
+          subjects: SUBJECTS,
+        },
+        {
+          ...RBAC,
+          kind: "ClusterRoleBinding",
+          metadata: { name: "b" },
+          roleRef: ROLE_REF,
+          subjects: SUBJECTS,
+        },
+      ] as KubeObject[];
       const samples = admission.flatMap(({ line }) => (line ? [line.sample()] : []));
       const snapshot = [
         ...examples,
@@ -218,6 +243,7 @@ describe("arbitrary JSON at every path a feature reads", function () {
             file,
           ),
         ),
+        ...RBAC_OBJECTS,
       ];
       for (const [kind, fields] of Object.entries(SNAPSHOT_FIELDS)) {
         const index = snapshot.findIndex((o) => o.kind === kind);
